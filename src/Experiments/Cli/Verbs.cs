@@ -1,0 +1,9 @@
+using System.CommandLine;
+
+namespace Norms.Experiments.Cli;
+
+/// <summary>Every verb of the command line; each lives in its own file and exposes Create().</summary>
+internal static class Verbs
+{
+    public static IEnumerable<Command> All() => [];
+}

@@ -1,0 +1,156 @@
+/*
+ * norms_torch: the C boundary between Norms (.NET) and libtorch.
+ *
+ * Ownership, for every export below:
+ *   - nt_tensor arguments are BORROWED: the callee never frees them.
+ *   - every nt_tensor written to an out-parameter is NEW and OWNED by the caller, who releases it
+ *     with nt_tensor_free exactly once. An out-parameter documented "may be null" is left NULL when
+ *     there is nothing to return (an undefined gradient, say); it is never an error signal.
+ * Errors: every export returns an nt_status. On failure nothing is written to out-parameters and
+ *   nt_error_message() holds libtorch's message (without its C++ backtrace) for this thread.
+ * Enumerations mirror c10: dtype codes are c10::ScalarType values, device types c10::DeviceType.
+ */
+#pragma once
+#include <stdbool.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define NT_API __attribute__((visibility("default")))
+
+typedef struct nt_tensor_opaque* nt_tensor;
+
+typedef enum {
+  NT_OK = 0,
+  NT_ERR_ARGUMENT = 1, /* a precondition on the arguments failed: shape, dtype, device, value */
+  NT_ERR_INDEX = 2,    /* an index out of range */
+  NT_ERR_ENGINE = 3    /* anything else: out of memory, internal assert, unknown exception */
+} nt_status;
+
+/* ---- errors and diagnostics (errors.cpp) ---- */
+NT_API const char* nt_error_message(void);
+NT_API int64_t nt_diag_live_tensors(void);
+
+/* ---- tensors: lifetime, creation, properties, data (tensor.cpp) ---- */
+NT_API void nt_tensor_free(nt_tensor t);
+NT_API nt_status nt_tensor_from_data(const void* data, int64_t nbytes, int dtype, const int64_t* shape, int ndim,
+                                     int device_type, int device_index, nt_tensor* out);
+NT_API nt_status nt_tensor_copy_to(nt_tensor t, void* dst, int64_t nbytes);
+NT_API nt_status nt_tensor_full(const int64_t* shape, int ndim, double value, int dtype, int device_type,
+                                int device_index, nt_tensor* out);
+NT_API nt_status nt_tensor_arange(double start, double end, double step, int dtype, int device_type,
+                                  int device_index, nt_tensor* out);
+NT_API nt_status nt_tensor_ndim(nt_tensor t, int* out);
+NT_API nt_status nt_tensor_shape(nt_tensor t, int64_t* out, int capacity);
+NT_API nt_status nt_tensor_dtype(nt_tensor t, int* out);
+NT_API nt_status nt_tensor_device(nt_tensor t, int* device_type, int* device_index);
+NT_API nt_status nt_tensor_numel(nt_tensor t, int64_t* out);
+NT_API nt_status nt_tensor_item(nt_tensor t, double* out);
+NT_API nt_status nt_tensor_to(nt_tensor t, int dtype, int device_type, int device_index, nt_tensor* out);
+NT_API nt_status nt_tensor_clone(nt_tensor t, nt_tensor* out);
+NT_API nt_status nt_tensor_detach(nt_tensor t, nt_tensor* out);
+NT_API nt_status nt_tensor_contiguous(nt_tensor t, nt_tensor* out);
+NT_API nt_status nt_tensor_copy_(nt_tensor dst, nt_tensor src);
+NT_API nt_status nt_tensor_fill_(nt_tensor t, double value);
+NT_API nt_status nt_tensor_uniform_(nt_tensor t, double low, double high);
+NT_API nt_status nt_tensor_normal_(nt_tensor t, double mean, double std);
+
+/* ---- views and joins (views.cpp) ---- */
+NT_API nt_status nt_view_reshape(nt_tensor t, const int64_t* shape, int ndim, nt_tensor* out);
+NT_API nt_status nt_view_permute(nt_tensor t, const int64_t* dims, int ndim, nt_tensor* out);
+NT_API nt_status nt_view_transpose(nt_tensor t, int64_t dim0, int64_t dim1, nt_tensor* out);
+NT_API nt_status nt_view_slice(nt_tensor t, int64_t dim, int64_t start, int64_t end, int64_t step, nt_tensor* out);
+NT_API nt_status nt_view_select(nt_tensor t, int64_t dim, int64_t index, nt_tensor* out);
+NT_API nt_status nt_view_index_select(nt_tensor t, int64_t dim, nt_tensor index, nt_tensor* out);
+NT_API nt_status nt_view_unsqueeze(nt_tensor t, int64_t dim, nt_tensor* out);
+NT_API nt_status nt_view_squeeze(nt_tensor t, int64_t dim, nt_tensor* out);
+NT_API nt_status nt_view_flatten(nt_tensor t, int64_t start_dim, int64_t end_dim, nt_tensor* out);
+NT_API nt_status nt_view_expand(nt_tensor t, const int64_t* shape, int ndim, nt_tensor* out);
+NT_API nt_status nt_view_cat(const nt_tensor* ts, int count, int64_t dim, nt_tensor* out);
+NT_API nt_status nt_view_stack(const nt_tensor* ts, int count, int64_t dim, nt_tensor* out);
+
+/* ---- element-wise maths, reductions, matmul (math.cpp). Op codes: see NtUnary/NtBinary in C#. ---- */
+NT_API nt_status nt_math_unary(int op, nt_tensor x, nt_tensor* out);
+NT_API nt_status nt_math_binary(int op, nt_tensor a, nt_tensor b, nt_tensor* out);
+NT_API nt_status nt_math_binary_scalar(int op, nt_tensor a, double b, nt_tensor* out);
+NT_API nt_status nt_math_binary_(int op, nt_tensor a, nt_tensor b);          /* in place on a */
+NT_API nt_status nt_math_binary_scalar_(int op, nt_tensor a, double b);      /* in place on a */
+NT_API nt_status nt_math_clamp(nt_tensor x, double min, double max, nt_tensor* out);
+NT_API nt_status nt_math_where(nt_tensor cond, nt_tensor a, nt_tensor b, nt_tensor* out);
+NT_API nt_status nt_math_reduce(int op, nt_tensor x, const int64_t* dims, int ndims, bool keepdim, nt_tensor* out);
+NT_API nt_status nt_math_var(nt_tensor x, const int64_t* dims, int ndims, int64_t correction, bool keepdim,
+                             nt_tensor* out);
+NT_API nt_status nt_math_argmax(nt_tensor x, int64_t dim, bool keepdim, nt_tensor* out);
+NT_API nt_status nt_math_topk(nt_tensor x, int64_t k, int64_t dim, bool largest, nt_tensor* values,
+                              nt_tensor* indices);
+NT_API nt_status nt_math_matmul(nt_tensor a, nt_tensor b, nt_tensor* out);
+
+/* ---- neural-network functions (nn.cpp). Optional tensors may be NULL. ---- */
+NT_API nt_status nt_nn_conv2d(nt_tensor x, nt_tensor weight, nt_tensor bias /* may be null */, const int64_t* stride,
+                              const int64_t* padding, const int64_t* dilation, int64_t groups, nt_tensor* out);
+NT_API nt_status nt_nn_max_pool2d(nt_tensor x, const int64_t* kernel, const int64_t* stride, const int64_t* padding,
+                                  const int64_t* dilation, bool ceil_mode, nt_tensor* out);
+NT_API nt_status nt_nn_avg_pool2d(nt_tensor x, const int64_t* kernel, const int64_t* stride, const int64_t* padding,
+                                  bool ceil_mode, bool count_include_pad, nt_tensor* out);
+NT_API nt_status nt_nn_adaptive_avg_pool2d(nt_tensor x, const int64_t* output_size, nt_tensor* out);
+NT_API nt_status nt_nn_relu(nt_tensor x, nt_tensor* out);
+NT_API nt_status nt_nn_dropout(nt_tensor x, double p, bool train, nt_tensor* out);
+NT_API nt_status nt_nn_log_softmax(nt_tensor x, int64_t dim, nt_tensor* out);
+NT_API nt_status nt_nn_softmax(nt_tensor x, int64_t dim, nt_tensor* out);
+/* reduction: 0 none, 1 mean, 2 sum (at::Reduction) */
+NT_API nt_status nt_nn_nll_loss(nt_tensor log_probs, nt_tensor target, nt_tensor weight /* may be null */,
+                                int reduction, int64_t ignore_index, nt_tensor* out);
+NT_API nt_status nt_nn_cross_entropy(nt_tensor logits, nt_tensor target, nt_tensor weight /* may be null */,
+                                     int reduction, int64_t ignore_index, double label_smoothing, nt_tensor* out);
+
+/* ---- normalization (norm.cpp). In training, batch/instance norm update running stats in place. ---- */
+NT_API nt_status nt_norm_batch(nt_tensor x, nt_tensor weight, nt_tensor bias, nt_tensor running_mean,
+                               nt_tensor running_var, bool training, double momentum, double eps, nt_tensor* out);
+NT_API nt_status nt_norm_group(nt_tensor x, int64_t groups, nt_tensor weight, nt_tensor bias, double eps,
+                               nt_tensor* out);
+NT_API nt_status nt_norm_layer(nt_tensor x, const int64_t* normalized_shape, int ndim, nt_tensor weight,
+                               nt_tensor bias, double eps, nt_tensor* out);
+NT_API nt_status nt_norm_instance(nt_tensor x, nt_tensor weight, nt_tensor bias, nt_tensor running_mean,
+                                  nt_tensor running_var, bool use_input_stats, double momentum, double eps,
+                                  nt_tensor* out);
+
+/* ---- autograd (autograd.cpp) ---- */
+NT_API nt_status nt_autograd_set_requires_grad(nt_tensor t, bool requires_grad);
+NT_API nt_status nt_autograd_requires_grad(nt_tensor t, bool* out);
+NT_API nt_status nt_autograd_backward(nt_tensor t, nt_tensor gradient /* may be null */, bool retain_graph);
+NT_API nt_status nt_autograd_grad(nt_tensor t, nt_tensor* out /* may be null: no gradient */);
+NT_API nt_status nt_autograd_zero_grad(nt_tensor t, bool set_to_none);
+NT_API nt_status nt_autograd_set_grad_enabled(bool enabled, bool* previous);
+NT_API nt_status nt_autograd_is_grad_enabled(bool* out);
+
+/* ---- randomness and threads (random.cpp) ---- */
+NT_API nt_status nt_random_manual_seed(uint64_t seed);
+NT_API nt_status nt_random_randn(const int64_t* shape, int ndim, int dtype, int device_type, int device_index,
+                                 nt_tensor* out);
+NT_API nt_status nt_random_rand(const int64_t* shape, int ndim, int dtype, int device_type, int device_index,
+                                nt_tensor* out);
+NT_API nt_status nt_random_randint(int64_t low, int64_t high, const int64_t* shape, int ndim, int device_type,
+                                   int device_index, nt_tensor* out);
+NT_API nt_status nt_random_randperm(int64_t n, int device_type, int device_index, nt_tensor* out);
+NT_API nt_status nt_random_get_state(nt_tensor* out);
+NT_API nt_status nt_random_set_state(nt_tensor state);
+NT_API nt_status nt_threads_set(int n);
+NT_API nt_status nt_threads_get(int* out);
+
+/* ---- devices (device.cpp) ---- */
+NT_API nt_status nt_device_cuda_available(bool* out);
+NT_API nt_status nt_device_cuda_count(int* out);
+
+/* ---- fused optimizer steps (optim.cpp), PyTorch 1.13 semantics; parameters without grad are skipped. ---- */
+NT_API nt_status nt_optim_sgd_step(const nt_tensor* params, const nt_tensor* momentum_buffers, uint8_t* initialized,
+                                   int count, double lr, double momentum, double dampening, double weight_decay,
+                                   bool nesterov);
+NT_API nt_status nt_optim_adam_step(const nt_tensor* params, const nt_tensor* exp_avg, const nt_tensor* exp_avg_sq,
+                                    int64_t* steps, int count, double lr, double beta1, double beta2, double eps,
+                                    double weight_decay, bool decoupled_weight_decay);
+
+#ifdef __cplusplus
+}
+#endif
