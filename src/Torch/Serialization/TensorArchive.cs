@@ -125,7 +125,11 @@ public static class TensorArchive
                 {
                     shape[d] = reader.I64("dimension");
                     if (shape[d] is < 0 or > MaxDim) throw new TensorArchiveException($"entry '{name}': dimension {shape[d]} is out of range");
-                    numel = checked(numel * shape[d]);
+                    // Every element takes at least one byte, so a shape larger than what remains is
+                    // impossible; checking before multiplying also rules out overflow.
+                    if (shape[d] != 0 && numel > reader.Remaining / shape[d])
+                        throw new TensorArchiveException($"entry '{name}': shape [{string.Join(",", shape[..(d + 1)])}...] is larger than the archive");
+                    numel *= shape[d];
                 }
                 var length = reader.I64("payload length");
                 if (length != checked(numel * dtype.ElementSize()))
