@@ -227,8 +227,8 @@ public static class ShapeInference
         private S? NormRow(NormSpec norm, string path, string module, int depth, S? x)
         {
             if (x is not null)
-                foreach (var message in NormChecks.Validate(norm, x.C, x.H, x.W))
-                    Error(path, message);
+                foreach (var error in NormValidation.Validate(norm, x.C, x.H, x.W))
+                    Error(path, error.Message);
             var (type, parameters) = norm switch
             {
                 BatchNorm bn => ("BatchNorm2d", bn.Affine ? 2L : 0L),
