@@ -1,0 +1,29 @@
+using System.Runtime.InteropServices;
+using Norms.Torch.Interop;
+
+namespace Norms.Torch;
+
+/// <summary>An engine failure that is not the caller's argument: out of memory, an internal assert.</summary>
+public class TorchException(string message) : Exception(message);
+
+/// <summary>libtorch rejected an argument: a shape, dtype, device or value. The message is libtorch's, without its backtrace.</summary>
+public class TorchArgumentException(string message) : ArgumentException(message);
+
+/// <summary>libtorch rejected an index as out of range.</summary>
+public sealed class TorchIndexException(string message) : ArgumentOutOfRangeException(null, message);
+
+internal static class Status
+{
+    /// <summary>Turns a shim status into the typed .NET exception; 0 is success.</summary>
+    public static void Check(int status)
+    {
+        if (status == 0) return;
+        var message = Marshal.PtrToStringUTF8(NativeMethods.nt_error_message()) ?? "unknown libtorch error";
+        throw status switch
+        {
+            1 => new TorchArgumentException(message),
+            2 => new TorchIndexException(message),
+            _ => new TorchException(message),
+        };
+    }
+}
