@@ -111,6 +111,31 @@ public class CompileTests
                 && model.ParameterCount() == g.ExpectedParams;
         }).Check(Config.QuickThrowOnFailure.WithMaxTest(40));
 
+    [Theory]
+    [InlineData("mnist8k", "bn")]
+    [InlineData("cifar50k", "ln")]
+    public void Gradients_reach_every_parameter_and_no_tensor_leaks(string modelName, string normName)
+    {
+        var spec = Architectures.ByName(modelName, Architectures.NormFor(modelName, normName)!)!;
+        using var model = ModelCompiler.Compile(spec, Device.Cpu, 2);
+        var before = TorchApi.LiveTensors;
+        using (TorchApi.NewDisposeScope())
+        {
+            var x = Tensor.Randn([4, spec.Input.Channels, spec.Input.Height, spec.Input.Width]);
+            var target = Tensor.FromArray(new long[] { 0, 3, 9, 3 }, 4);
+            Functional.NllLoss(model.Forward(x), target).Backward();
+            // The forward pass disposes its intermediates early; autograd must still reach every parameter.
+            foreach (var (name, p) in model.NamedParameters())
+            {
+                using var grad = p.Grad;
+                Assert.True(grad is not null, $"{name} has no gradient");
+                Assert.True(grad!.Abs().Sum().ToDouble() > 0, $"{name} has an all-zero gradient");
+            }
+            model.ZeroGrad();
+        }
+        Assert.Equal(before, TorchApi.LiveTensors);
+    }
+
     [Fact]
     public void The_seed_decides_the_weights_and_invalid_specs_are_refused()
     {
