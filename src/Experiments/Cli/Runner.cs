@@ -13,7 +13,8 @@ public static class Runner
         var parse = root.Parse(args);
         try
         {
-            return parse.Invoke();
+            // System.CommandLine would print its own stack trace for any exception; user errors are ours to word.
+            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (UserError e)
         {

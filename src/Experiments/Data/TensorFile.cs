@@ -1,0 +1,50 @@
+using System.Text.Json;
+using Norms.Reference;
+
+namespace Norms.Experiments.Data;
+
+/// <summary>Reads a small NCHW tensor written as JSON: {"shape": [N, C, H, W], "data": [row-major numbers]}.</summary>
+public static class TensorFile
+{
+    /// <summary>Parses the JSON text; a mistake throws <see cref="FormatException"/> with a one-line message naming the fix.</summary>
+    public static Nchw Parse(string json)
+    {
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(json);
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException($"the file is not valid JSON ({FirstLine(e.Message)}); write {{\"shape\": [N, C, H, W], \"data\": [...]}}");
+        }
+        using (doc)
+        {
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+                throw new FormatException("the file must hold a JSON object {\"shape\": [N, C, H, W], \"data\": [...]}");
+            var shape = Numbers(root, "shape");
+            if (shape.Length != 4 || shape.Any(d => d < 1 || d > int.MaxValue || d != Math.Floor(d)))
+                throw new FormatException($"\"shape\" must be 4 positive integers [N, C, H, W], got [{string.Join(", ", shape)}]");
+            var dims = shape.Select(d => (int)d).ToArray();
+            var data = Numbers(root, "data");
+            var expected = (long)dims[0] * dims[1] * dims[2] * dims[3];
+            if (data.Length != expected)
+                throw new FormatException($"shape [{string.Join(", ", dims)}] needs {expected} values but \"data\" has {data.Length}; fix the shape or the data");
+            if (data.Any(v => !double.IsFinite(v)))
+                throw new FormatException("\"data\" must hold finite numbers");
+            return new Nchw(dims[0], dims[1], dims[2], dims[3], data);
+        }
+    }
+
+    private static double[] Numbers(JsonElement root, string name)
+    {
+        if (!root.TryGetProperty(name, out var array) || array.ValueKind != JsonValueKind.Array)
+            throw new FormatException($"missing \"{name}\" array; write {{\"shape\": [N, C, H, W], \"data\": [...]}}");
+        return [.. array.EnumerateArray().Select(v => v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out var d)
+            ? d
+            : throw new FormatException($"\"{name}\" must hold only numbers, found {v.GetRawText()}"))];
+    }
+
+    private static string FirstLine(string s) => s.Split('\n')[0].Trim();
+}

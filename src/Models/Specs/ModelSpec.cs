@@ -1,0 +1,28 @@
+namespace Norms.Models;
+
+/// <summary>Channels x height x width of one sample (no batch dimension).</summary>
+public sealed record InputShape(int Channels, int Height, int Width)
+{
+    public override string ToString() => $"{Channels}x{Height}x{Width}";
+}
+
+/// <summary>Penalties added to the loss: <paramref name="L1"/> * sum |w| and <paramref name="L2"/>
+/// as weight decay, both over conv weights (the reference's recipe). Zero means off.</summary>
+public sealed record Regularization(double L1 = 0, double L2 = 0)
+{
+    public static Regularization None { get; } = new();
+}
+
+/// <summary>
+/// A whole network: input shape, the layers in order, the number of classes the head must produce,
+/// and the choices shared by every block (norm, dropout) and the regularization. Pure data, compared
+/// by value; check it with <see cref="ModelValidation.Validate"/> and build it with <see cref="ModelCompiler.Compile"/>.
+/// </summary>
+public sealed record ModelSpec(
+    string Name,
+    InputShape Input,
+    int Classes,
+    ValueList<Layer> Layers,
+    NormSpec Norm,
+    double Dropout,
+    Regularization Regularization);

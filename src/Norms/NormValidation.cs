@@ -1,0 +1,108 @@
+using System.Globalization;
+
+namespace Norms;
+
+/// <summary>
+/// Pure checks of a <see cref="NormSpec"/> against the layer it would normalize. Returns every
+/// problem at once (empty when the spec is usable) so a user can fix them in one pass.
+/// </summary>
+public static class NormValidation
+{
+    public static IReadOnlyList<NormError> Validate(NormSpec spec, int channels, int height, int width)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var errors = new List<NormError>();
+        if (channels <= 0)
+            errors.Add(new("channels", $"channels must be positive, got {channels}"));
+        if (height <= 0 || width <= 0)
+            errors.Add(new("size", $"height and width must be positive, got {height}x{width}"));
+
+        switch (spec)
+        {
+            case BatchNorm bn:
+                CheckEps(bn.Eps, errors);
+                if (bn.Momentum is { } m)
+                    CheckMomentum(m, errors);
+                break;
+            case GroupNorm gn:
+                CheckEps(gn.Eps, errors);
+                CheckGroups(gn, channels, errors);
+                break;
+            case GroupLayerNorm gln:
+                CheckEps(gln.Eps, errors);
+                break;
+            case LayerNorm ln:
+                CheckEps(ln.Eps, errors);
+                break;
+            case InstanceNorm inorm:
+                CheckEps(inorm.Eps, errors);
+                CheckMomentum(inorm.Momentum, errors);
+                // PyTorch's F.instance_norm rejects 1x1 maps whenever it uses input statistics.
+                if (height > 0 && width > 0 && (long)height * width == 1)
+                    errors.Add(new("size", "instance norm needs more than 1 spatial element (got a 1x1 map); use batch or group norm at this layer"));
+                break;
+            case NoNorm:
+                break;
+            default:
+                errors.Add(new("kind", $"unknown norm {spec.GetType().Name}; use bn, gn, ln, layernorm, in or none"));
+                break;
+        }
+        return errors;
+    }
+
+    /// <summary>The positive divisors of <paramref name="n"/>, ascending (the legal group counts).</summary>
+    public static IReadOnlyList<long> Divisors(long n)
+    {
+        var result = new List<long>();
+        for (long d = 1; d <= n; d++)
+            if (n % d == 0)
+                result.Add(d);
+        return result;
+    }
+
+    private static string DivisorList(int channels)
+    {
+        var ds = Divisors(channels).Select(d => d.ToString(CultureInfo.InvariantCulture)).ToList();
+        return ds.Count == 1 ? ds[0] : string.Join(", ", ds.Take(ds.Count - 1)) + " or " + ds[^1];
+    }
+
+    private static void CheckEps(double eps, List<NormError> errors)
+    {
+        // eps = 0 is allowed, as in PyTorch (then a constant group divides by zero: the caller's choice).
+        if (!(eps >= 0) || double.IsInfinity(eps))
+            errors.Add(new("eps", $"eps must be a finite number >= 0, got {Format(eps)}; use e.g. 1e-5"));
+    }
+
+    private static void CheckMomentum(double momentum, List<NormError> errors)
+    {
+        if (!(momentum >= 0 && momentum <= 1))
+            errors.Add(new("momentum", $"momentum must be in [0, 1] (the weight of the new batch), got {Format(momentum)}; use e.g. 0.1, or null for a cumulative average"));
+    }
+
+    private static void CheckGroups(GroupNorm gn, int channels, List<NormError> errors)
+    {
+        switch (gn.Groups, gn.ChannelsPerGroup)
+        {
+            case (null, null):
+                errors.Add(new("groups", "group norm needs a number of groups or a number of channels per group; give one of them"));
+                return;
+            case ({ }, { }):
+                errors.Add(new("groups", "group norm takes groups or channels per group, not both; give only one"));
+                return;
+            case ({ } g, null):
+                if (g <= 0)
+                    errors.Add(new("groups", $"groups must be positive, got {g}" + (channels > 0 ? $"; use {DivisorList(channels)}" : "")));
+                else if (channels > 0 && channels % g != 0)
+                    errors.Add(new("groups", $"groups {g} does not divide {channels} channels; use {DivisorList(channels)}"));
+                return;
+            case (null, { } size):
+                if (size <= 0)
+                    errors.Add(new("channelsPerGroup", $"channels per group must be positive, got {size}" + (channels > 0 ? $"; use {DivisorList(channels)}" : "")));
+                else if (channels > 0 && channels % size != 0)
+                    errors.Add(new("channelsPerGroup", $"channels per group {size} does not divide {channels} channels; use {DivisorList(channels)}"));
+                return;
+        }
+    }
+
+    private static string Format(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,139 @@
+using FsCheck;
+using FsCheck.Fluent;
+using Norms.Property.Tests.Generators;
+using Norms.Reference;
+using Xunit;
+
+namespace Norms.Property.Tests.Norms;
+
+/// <summary>Mathematical properties of the reference oracle, in double precision.</summary>
+public sealed class OracleProperties
+{
+    // Double precision: the worst conditioning generated is offset 1e3 over scale 1e-2 (·0.5), so
+    // x − mean carries a relative error of about 1e-16·1e5·(group size) ≈ 1e-10; 1e-8 covers it.
+    private const double Tolerance = 1e-8;
+
+    /// <summary>Shapes where every pooled group of every norm holds at least 2 values, so eps = 0 is defined.</summary>
+    private static Gen<NormCase> EpsFreeCases =>
+        NormGenerators.Cases(NormGenerators.Shapes().Where(s => s.SpatialSize >= 2)).Select(c => c with { Eps = 0 });
+
+    [Fact]
+    public void Invariant_to_positive_affine_maps_of_each_pooled_group() =>
+        Props.ForAll(
+            from c in EpsFreeCases
+            from a in NormGenerators.Uniform(0.1, 10).ArrayOf(c.Data.Length)
+            from b in NormGenerators.Uniform(-100, 100).ArrayOf(c.Data.Length)
+            select (c, a, b),
+            t =>
+            {
+                var (c, a, b) = t;
+                foreach (var form in OracleForm.For(c, includeBatch: true).Where(f => f.Name != "batch-eval"))
+                {
+                    var moved = (double[])c.Data.Clone();
+                    var groups = form.Groups(c.Shape);
+                    for (var k = 0; k < groups.Length; k++)
+                        foreach (var i in groups[k])
+                            moved[i] = a[k] * c.Data[i] + b[k]; // one (a, b) per pooled group
+                    var expected = form.Forward(c.X, form.Gamma(c), form.Beta(c)).Data;
+                    var actual = form.Forward(c.X.With(moved), form.Gamma(c), form.Beta(c)).Data;
+                    Approx.AllClose(expected, actual, Tolerance, Tolerance, $"{form} after a·x+b ({c})");
+                }
+            });
+
+    [Fact]
+    public void With_eps_zero_each_pooled_group_has_mean_0_and_biased_variance_1() =>
+        Props.ForAll(EpsFreeCases, c =>
+        {
+            foreach (var form in OracleForm.For(c, includeBatch: true).Where(f => f.Name != "batch-eval"))
+            {
+                var y = form.Forward(c.X, null, null).Data;
+                foreach (var group in form.Groups(c.Shape))
+                {
+                    var values = group.Select(i => y[i]).ToArray();
+                    var mean = values.Average();
+                    var variance = values.Select(v => (v - mean) * (v - mean)).Average();
+                    Approx.AllClose([0.0], [mean], Tolerance, 0, $"{form} group mean ({c})");
+                    Approx.AllClose([1.0], [variance], Tolerance, Tolerance, $"{form} group variance ({c})");
+                }
+            }
+        });
+
+    [Fact]
+    public void GroupNorm_1_is_LayerNorm_with_its_per_channel_affine_spread_over_each_channel() =>
+        Props.ForAll(NormGenerators.Cases(), c =>
+        {
+            var hw = c.Shape.SpatialSize;
+            var spreadGamma = Enumerable.Range(0, c.Shape.C * hw).Select(i => c.Gamma[i / hw]).ToArray();
+            var spreadBeta = Enumerable.Range(0, c.Shape.C * hw).Select(i => c.Beta[i / hw]).ToArray();
+            var group = ReferenceNorms.GroupLayerNorm(c.X, c.Gamma, c.Beta, c.Eps);
+            var layer = ReferenceNorms.LayerNorm(c.X, spreadGamma, spreadBeta, c.Eps);
+            Approx.AllClose(layer.Output.Data, group.Output.Data, Tolerance, Tolerance, $"GroupNorm(1) vs LayerNorm ({c})");
+            Approx.AllClose(layer.Var, group.Var, Tolerance, Tolerance, $"variances ({c})");
+        });
+
+    [Fact]
+    public void GroupNorm_C_is_InstanceNorm_is_BatchNorm_of_each_sample_alone() =>
+        Props.ForAll(NormGenerators.Cases(NormGenerators.Shapes().Where(s => s.SpatialSize >= 2)), c =>
+        {
+            var group = ReferenceNorms.GroupNorm(c.X, c.Shape.C, c.Gamma, c.Beta, c.Eps).Output.Data;
+            var instance = ReferenceNorms.InstanceNorm(c.X, c.Gamma, c.Beta, c.Eps).Output.Data;
+            var perSample = c.Shape.C * c.Shape.SpatialSize;
+            var batchOfOne = Enumerable.Range(0, c.Shape.N).SelectMany(n =>
+                ReferenceNorms.BatchNormTrain(new Nchw(1, c.Shape.C, c.Shape.H, c.Shape.W, c.Data.AsSpan(n * perSample, perSample).ToArray()),
+                    c.Gamma, c.Beta, c.Eps).Output.Data).ToArray();
+            Approx.AllClose(batchOfOne, group, Tolerance, Tolerance, $"GroupNorm(C) vs per-sample BatchNorm ({c})");
+            Approx.AllClose(group, instance, 0, 0, $"GroupNorm(C) vs InstanceNorm ({c})");
+        });
+
+    [Fact]
+    public void Running_statistics_follow_the_closed_form_of_k_updates() =>
+        Props.ForAll(
+            from c in NormGenerators.Cases(NormGenerators.BatchTrainableShapes)
+            from momentum in NormGenerators.Momenta
+            from k in Gen.Choose(1, 4)
+            from batches in NormGenerators.Values(c.Data.Length, c.Scale, c.Offset).ArrayOf(k)
+            select (c, momentum, batches),
+            t =>
+            {
+                var (c, momentum, batches) = t;
+                var state = RunningStats.Initial(c.Shape.C);
+                var stats = batches.Select(b => ReferenceNorms.BatchNormTrain(c.X.With(b), null, null, c.Eps)).ToArray();
+                foreach (var s in stats)
+                    state = ReferenceNorms.UpdateRunningStats(state, s, momentum);
+                for (var ch = 0; ch < c.Shape.C; ch++)
+                {
+                    // Closed form: momentum m weighs batch j by m·(1−m)^(k−1−j) and the initial value by (1−m)^k;
+                    // momentum null is the plain average of the k batches.
+                    var k = stats.Length;
+                    double Expected(double initial, Func<NormForward, double> stat) => momentum is { } m
+                        ? Math.Pow(1 - m, k) * initial + stats.Select((s, j) => m * Math.Pow(1 - m, k - 1 - j) * stat(s)).Sum()
+                        : stats.Average(stat);
+                    Approx.AllClose([Expected(0, s => s.Mean[ch])], [state.Mean[ch]], 1e-9 * (1 + Math.Abs(c.Offset)), 1e-9, $"running_mean ({c})");
+                    Approx.AllClose([Expected(1, s => s.UnbiasedVar[ch])], [state.Var[ch]], 1e-12, 1e-9, $"running_var ({c})");
+                }
+                Assert.Equal(batches.Length, state.NumBatchesTracked);
+            });
+
+    [Fact]
+    public void BatchNorm_training_on_a_single_value_per_channel_is_a_typed_error() =>
+        Props.ForAll(NormGenerators.Cases(NormGenerators.Shapes().Select(s => s with { N = 1, H = 1, W = 1 })), c =>
+        {
+            var e = Assert.Throws<NormConfigurationException>(() => ReferenceNorms.BatchNormTrain(c.X, c.Gamma, c.Beta, c.Eps));
+            Assert.Equal(NormConfigurationProblem.SingleValuePerChannel, e.Problem);
+            // Eval with running statistics is fine on one value.
+            ReferenceNorms.BatchNormEval(c.X, new double[c.Shape.C], Enumerable.Repeat(1.0, c.Shape.C).ToArray(), c.Gamma, c.Beta, c.Eps);
+        }, maxTest: 20);
+
+    [Fact]
+    public void GroupNorm_with_groups_not_dividing_channels_is_a_typed_error() =>
+        Props.ForAll(
+            from c in NormGenerators.Cases()
+            from g in Gen.Choose(-2, 2 * c.Shape.C + 1).Where(g => g <= 0 || c.Shape.C % g != 0)
+            select (c, g),
+            t =>
+            {
+                var (c, g) = t;
+                var e = Assert.Throws<NormConfigurationException>(() => ReferenceNorms.GroupNorm(c.X, g, c.Gamma, c.Beta, c.Eps));
+                Assert.Equal(NormConfigurationProblem.GroupsDoNotDivideChannels, e.Problem);
+            }, maxTest: 30);
+}
