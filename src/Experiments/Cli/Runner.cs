@@ -13,7 +13,8 @@ public static class Runner
         var parse = root.Parse(args);
         try
         {
-            return parse.Invoke();
+            // System.CommandLine would print UserError with its stack trace; let it reach the catch below.
+            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (UserError e)
         {
