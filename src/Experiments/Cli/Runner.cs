@@ -13,7 +13,7 @@ public static class Runner
         var parse = root.Parse(args);
         try
         {
-            // System.CommandLine would print its own stack trace for any exception; user errors are ours to word.
+            // System.CommandLine would print UserError with its stack trace; let it reach the catch below.
             return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (UserError e)

@@ -14,8 +14,12 @@ public static class NormLayers
         ScalarType dtype = ScalarType.Float32, Device? device = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        if (spec is GroupNorm gn && gn.GroupsFor(channels) is { } g && g > 0 && channels % g != 0)
+        // The two impossible groupings throw the oracle's typed error; other mistakes are ArgumentExceptions.
+        if (spec is GroupNorm { Groups: { } g, ChannelsPerGroup: null })
             NormConfigurationException.ThrowIfGroupsDoNotDivide(g, channels);
+        if (spec is GroupNorm { Groups: null, ChannelsPerGroup: { } size } && (size <= 0 || channels % size != 0))
+            throw new NormConfigurationException(NormConfigurationProblem.GroupsDoNotDivideChannels,
+                $"channels per group {size} does not divide {channels} channels; use one of {string.Join(", ", NormValidation.Divisors(channels))}");
         var errors = NormValidation.Validate(spec, channels, height, width)
             .Where(e => !(spec is InstanceNorm && e.Field == "size")) // a runtime check, as in PyTorch
             .ToList();
