@@ -28,6 +28,20 @@ internal static class BoundedRead
         return gzipped ? new GZipStream(file, CompressionMode.Decompress, leaveOpen: false) : file;
     }
 
+    /// <summary>
+    /// Checks the gzip trailer's ISIZE field (decompressed length mod 2^32, the file's last 4 bytes) against what was
+    /// read. The runtime's GZipStream accepts a file whose trailer was cut off, so truncation there is caught here.
+    /// </summary>
+    public static bool GzipTrailerMatches(string path, long decompressedLength)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        if (file.Length < 18) return false; // 10-byte header + 8-byte trailer at least
+        file.Seek(-4, SeekOrigin.End);
+        Span<byte> isize = stackalloc byte[4];
+        if (ReadUpTo(file, isize) != 4) return false;
+        return System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(isize) == (uint)decompressedLength;
+    }
+
     /// <summary>Reads exactly <paramref name="count"/> bytes or returns how many were available before the end.</summary>
     public static int ReadUpTo(Stream stream, Span<byte> buffer) => stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
 

@@ -27,7 +27,7 @@ public abstract record DatasetSource
         };
     }
 
-    public override string ToString() => this switch
+    public sealed override string ToString() => this switch
     {
         Mnist => "mnist",
         Cifar10 => "cifar10",

@@ -128,6 +128,8 @@ public static class IdxReader
             throw new DataFormatException(
                 $"{path}: content {problem} the {headerLength + expected} bytes its header ({string.Join('x', dims)}) declares; the file is damaged, download it again.");
         }
+        if (gzipped && !BoundedRead.GzipTrailerMatches(path, headerLength + expected))
+            throw new DataFormatException($"{path}: gzip trailer is missing or does not match the content; the file is truncated, download it again.");
         return payload;
     }
 

@@ -188,7 +188,7 @@ public sealed class SafeTarReader(Stream stream, string archiveName, long maxEnt
         if (path.Length == 0) throw Unsafe(path, "has an empty name");
         if (path.Contains('\0')) throw Unsafe(path, "has a NUL in its name");
         if (path.StartsWith('/') || path.Contains('\\') || (path.Length >= 2 && path[1] == ':'))
-            throw Unsafe(path, "has an absolute path");
+            throw Unsafe(path, "has an absolute or non-portable path (leading /, drive letter or backslash)");
         while (path.StartsWith("./", StringComparison.Ordinal)) path = path[2..];
         if (path.Split('/').Any(segment => segment == ".."))
             throw Unsafe(path, "climbs out of the archive folder with '..'");
