@@ -67,7 +67,7 @@ public static class PngEncoder
                         };
                         var residual = (byte)(row[x] - predictor);
                         line[x + 1] = residual;
-                        cost += Math.Abs((sbyte)residual);
+                        cost += residual < 128 ? residual : 256 - residual; // |signed residual| without Math.Abs(-128) overflow
                     }
                     if (cost < bestCost) (best, bestCost) = (f, cost);
                 }
