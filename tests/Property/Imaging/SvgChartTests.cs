@@ -37,6 +37,21 @@ public sealed class SvgChartTests
     }
 
     [Fact]
+    public void Legend_avoids_the_curves()
+    {
+        static (double X, double Y) LegendCorner(double[] ys)
+        {
+            var svg = LineChart.Render(new LineChartSpec("t", "epoch", "accuracy", [new ChartSeries("a", [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], ys)]));
+            var rect = XDocument.Parse(svg).Descendants(SvgNs + "g").Single(g => (string?)g.Attribute("id") == "legend").Element(SvgNs + "rect")!;
+            return ((double)rect.Attribute("x")!, (double)rect.Attribute("y")!);
+        }
+        var falling = LegendCorner([0.9, 0.5, 0.3, 0.2, 0.15, 0.12, 0.1, 0.09, 0.08, 0.07]);
+        var rising = LegendCorner([0.1, 0.5, 0.7, 0.8, 0.85, 0.88, 0.9, 0.91, 0.92, 0.93]);
+        Assert.True(falling.X > 360 && falling.Y < 100, $"falling curves: legend at {falling}");
+        Assert.True(rising.X > 360 && rising.Y > 200, $"rising curves: legend at {rising}");
+    }
+
+    [Fact]
     public void Heat_maps_are_well_formed_and_show_every_nonzero_count()
     {
         var matrices = from k in Gen.Choose(1, 12) from cells in Gen.ArrayOf(Gen.Choose(0, 50), k * k) select (k, cells);

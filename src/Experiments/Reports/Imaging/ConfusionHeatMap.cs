@@ -48,7 +48,7 @@ public static class ConfusionHeatMap
                 Svg.Rect(sb, x, y, cell, cell, Colour(share), "#ffffff");
                 if (counts[t][p] != 0 || t == p)
                     Svg.Text(sb, x + cell / 2, y + cell / 2 + fontSize * 0.35, counts[t][p].ToString(CultureInfo.InvariantCulture), "middle", fontSize,
-                        share > 0.5 ? "#ffffff" : Svg.TextColour);
+                        share > 0.3 ? "#ffffff" : Svg.TextColour);
             }
         }
         sb.Append("  </g>\n  <g id=\"labels\">\n");
@@ -66,23 +66,29 @@ public static class ConfusionHeatMap
         return sb.ToString();
     }
 
-    /// <summary>Linear blend from near-white to dark blue by share of the row.</summary>
+    /// <summary>
+    /// Blend from near-white to dark blue by the square root of the row share: a linear scale would leave the 1-5%
+    /// confusions a reader is looking for almost white.
+    /// </summary>
     public static string Colour(double share)
     {
-        share = Math.Clamp(share, 0, 1);
+        share = Math.Sqrt(Math.Clamp(share, 0, 1));
         static int Mix(double a, double b, double t) => (int)Math.Round(a + (b - a) * t);
         return $"#{Mix(Low.R, High.R, share):x2}{Mix(Low.G, High.G, share):x2}{Mix(Low.B, High.B, share):x2}";
     }
+
+    private static double Square(double v) => v * v;
 
     private static void AppendScale(System.Text.StringBuilder sb, double x, double top, double height)
     {
         const int steps = 20;
         sb.Append("  <g id=\"scale\">\n");
         for (var i = 0; i < steps; i++)
-            Svg.Rect(sb, x, top + height * i / steps, 14, height / steps + 0.5, Colour(1 - (i + 0.5) / steps));
+            Svg.Rect(sb, x, top + height * i / steps, 14, height / steps + 0.5, Colour(Square(1 - (i + 0.5) / steps)));
         Svg.Rect(sb, x, top, 14, height, "none", Svg.AxisColour);
-        foreach (var (share, label) in new[] { (1.0, "100%"), (0.5, "50%"), (0.0, "0%") })
-            Svg.Text(sb, x + 20, top + height * (1 - share) + 4, label, "start", 11);
+        // Positions follow the square-root scale of the colours.
+        foreach (var (share, label) in new[] { (1.0, "100%"), (0.5, "50%"), (0.1, "10%"), (0.01, "1%"), (0.0, "0%") })
+            Svg.Text(sb, x + 20, top + height * (1 - Math.Sqrt(share)) + 4, label, "start", 11);
         Svg.Text(sb, x + 7, top + height + 16, "of row", "middle", 10, "#555555");
         sb.Append("  </g>\n");
     }

@@ -83,20 +83,47 @@ public static class LineChart
                         sb.Append("    <circle cx=\"").Append(Svg.N(Px(s.X[k]))).Append("\" cy=\"").Append(Svg.N(Py(s.Y[k]))).Append("\" r=\"3\" fill=\"").Append(colour).Append("\"/>\n");
         }
         sb.Append("  </g>\n");
-        AppendLegend(sb, spec, Left + plotW, Top);
+        // Points along every drawn segment (not just its ends), so a line crossing a corner counts against it.
+        var drawnPoints = new List<(double X, double Y)>();
+        foreach (var s in spec.Series)
+            for (var k = 0; k < s.X.Count; k++)
+            {
+                if (!double.IsFinite(s.X[k]) || !double.IsFinite(s.Y[k])) continue;
+                drawnPoints.Add((Px(s.X[k]), Py(s.Y[k])));
+                if (k + 1 < s.X.Count && double.IsFinite(s.X[k + 1]) && double.IsFinite(s.Y[k + 1]))
+                    for (var step = 1; step < 16; step++)
+                    {
+                        var f = step / 16.0;
+                        drawnPoints.Add((Px(s.X[k] + (s.X[k + 1] - s.X[k]) * f), Py(s.Y[k] + (s.Y[k + 1] - s.Y[k]) * f)));
+                    }
+            }
+        AppendLegend(sb, spec, Left, Top, plotW, plotH, drawnPoints);
         sb.Append("</svg>\n");
         return sb.ToString();
     }
 
-    private static void AppendLegend(StringBuilder sb, LineChartSpec spec, double right, double top)
+    /// <summary>
+    /// Puts the legend in the plot corner that covers the fewest data points (top-right first on ties), so that
+    /// falling loss curves and rising accuracy curves both stay visible.
+    /// </summary>
+    private static void AppendLegend(StringBuilder sb, LineChartSpec spec, double plotLeft, double plotTop, double plotW, double plotH,
+        IReadOnlyList<(double X, double Y)> points)
     {
-        const double row = 18, swatch = 18, pad = 8;
+        const double row = 18, swatch = 18, pad = 8, inset = 8;
         var width = pad * 2 + swatch + 6 + spec.Series.Max(s => Svg.TextWidth(s.Name));
-        var left = right - width - 8;
-        var y = top + 8;
+        var height = pad * 2 + row * spec.Series.Count - 4;
+        var corners = new[]
+        {
+            (plotLeft + plotW - width - inset, plotTop + inset),
+            (plotLeft + plotW - width - inset, plotTop + plotH - height - inset),
+            (plotLeft + inset, plotTop + inset),
+            (plotLeft + inset, plotTop + plotH - height - inset),
+        };
+        int Covered((double X, double Y) c) => points.Count(p => p.X >= c.X - 4 && p.X <= c.X + width + 4 && p.Y >= c.Y - 4 && p.Y <= c.Y + height + 4);
+        var (left, y) = corners.MinBy(Covered);
         sb.Append("  <g id=\"legend\">\n");
         sb.Append("  <rect x=\"").Append(Svg.N(left)).Append("\" y=\"").Append(Svg.N(y)).Append("\" width=\"").Append(Svg.N(width))
-          .Append("\" height=\"").Append(Svg.N(pad * 2 + row * spec.Series.Count - 4)).Append("\" fill=\"#ffffff\" fill-opacity=\"0.85\" stroke=\"").Append(Svg.GridColour).Append("\"/>\n");
+          .Append("\" height=\"").Append(Svg.N(height)).Append("\" fill=\"#ffffff\" fill-opacity=\"0.85\" stroke=\"").Append(Svg.GridColour).Append("\"/>\n");
         for (var i = 0; i < spec.Series.Count; i++)
         {
             var cy = y + pad + 7 + i * row;
