@@ -5,7 +5,7 @@ namespace Norms.Experiments.Data;
 /// temp file unique to this process in the target folder, is verified, then renamed into place (atomic on one
 /// file system). A file already in place is used as is, so a process that loses the race simply reuses the winner's.
 /// </summary>
-public sealed class Downloader(HttpMessageHandler? handler = null)
+public sealed class Downloader(HttpMessageHandler? handler = null) : IDisposable
 {
     private readonly HttpClient client = new(handler ?? new SocketsHttpHandler(), disposeHandler: handler is null)
     {
@@ -100,6 +100,8 @@ public sealed class Downloader(HttpMessageHandler? handler = null)
     }
 
     private const string OfflineMarker = "unreachable";
+
+    public void Dispose() => client.Dispose();
 
     /// <summary>Streams the response body into <paramref name="temp"/>; returns a problem description or null.</summary>
     private async Task<string?> FetchToAsync(Uri source, string temp, RemoteFile file, Action<DownloadProgress>? progress, CancellationToken cancel)

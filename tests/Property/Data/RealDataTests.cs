@@ -43,6 +43,21 @@ public sealed class RealDataTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Known_mnist_checksums_match_the_real_files_and_the_shared_cifar_archive_is_recognised_as_unofficial()
+    {
+        if (Root() is not { } root) return;
+        foreach (var file in KnownFiles.Mnist)
+        {
+            var path = Path.Combine(DataRoot.MnistFolder(root), file.FileName);
+            if (!File.Exists(path)) { output.WriteLine($"SKIPPED: {path} is absent."); continue; }
+            Assert.Null(file.Check.Verify(path));
+        }
+        // The shared archive was rebuilt from JPEGs, so the official archive's size/MD5 must not match it.
+        var archive = DataRoot.CifarArchive(root);
+        if (File.Exists(archive)) Assert.NotNull(KnownFiles.Cifar10Archive.Check.Verify(archive));
+    }
+
+    [Fact]
     public void Cifar10_has_the_published_counts_and_classes()
     {
         if (Root() is not { } root) return;
