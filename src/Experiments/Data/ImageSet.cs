@@ -44,6 +44,15 @@ public sealed class ImageSet
     public int ClassCount => ClassNames.Count;
     public int PixelsPerImage => Channels * Height * Width;
     public ReadOnlySpan<byte> Image(int index) => Pixels.AsSpan(checked(index * PixelsPerImage), PixelsPerImage);
+
+    /// <summary>A copy of images start..start+count-1 (for quick runs on part of a set).</summary>
+    public ImageSet Slice(int start, int count)
+    {
+        if (start < 0 || count < 0 || start + count > Count)
+            throw new ArgumentOutOfRangeException(nameof(count), $"images {start}..{start + count - 1} are outside 0..{Count - 1}");
+        return new ImageSet(Pixels.AsSpan(start * PixelsPerImage, count * PixelsPerImage).ToArray(), Labels.AsSpan(start, count).ToArray(),
+            count, Channels, Height, Width, ClassNames);
+    }
 }
 
 /// <summary>A dataset as the training loop sees it: a train split, a test split and the channel statistics used to normalise both.</summary>

@@ -201,6 +201,26 @@ public sealed class AugmentationProperties
     }
 
     [Fact]
+    public void Slices_hold_the_same_images_and_labels()
+    {
+        var gen = from s in ImageSets from a in Gen.Choose(0, 100) from b in Gen.Choose(0, 100) select (s, a % (s.Count + 1), b);
+        Run(gen, t =>
+        {
+            var (s, start, n) = t;
+            var count = n % (s.Count - start + 1);
+            var set = s.ToSet();
+            var slice = set.Slice(start, count);
+            Assert.Equal(count, slice.Count);
+            for (var i = 0; i < count; i++)
+            {
+                Assert.Equal(set.Image(start + i).ToArray(), slice.Image(i).ToArray());
+                Assert.Equal(set.Labels[start + i], slice.Labels[i]);
+            }
+            Assert.Throws<ArgumentOutOfRangeException>(() => set.Slice(start, s.Count - start + 1));
+        });
+    }
+
+    [Fact]
     public void Rng_draws_are_in_range_and_roughly_uniform()
     {
         var rng = new CounterRng(1, 2, 3);
