@@ -1,0 +1,179 @@
+using System.Globalization;
+using System.Text;
+using Norms.Experiments.Data;
+using Norms.Experiments.Training;
+using Norms.Models;
+using Norms.Torch.Serialization;
+using Spectre.Console;
+
+namespace Norms.Experiments.Cli;
+
+/// <summary>The edge between the CLI and <see cref="Trainer"/>: loads data, claims the run folder, shows progress,
+/// turns Ctrl+C into an interrupted run and data/resume problems into <see cref="UserError"/>s.</summary>
+public static class ExperimentRunner
+{
+    /// <summary>Exit code of a run that diverged (the message says why) and of one interrupted by Ctrl+C.</summary>
+    public const int DivergedExit = 3;
+    public const int InterruptedExit = 130;
+
+    /// <summary>Runs the experiments in order; returns their results and the exit code (0 when all completed).</summary>
+    public static (IReadOnlyList<RunResult> Results, int ExitCode) RunAll(IReadOnlyList<ExperimentSpec> specs, TrainingRequest request,
+        TextWriter output, CancellationToken cancellation = default)
+    {
+        using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true; // stop after the current step and write an "interrupted" result instead of dying mid-write
+            interrupt.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            var results = new List<RunResult>();
+            var datasets = new Dictionary<string, Dataset>();
+            foreach (var original in specs)
+            {
+                var spec = request.Apply(original);
+                var errors = ExperimentSpecJson.Validate(spec);
+                if (errors.Count > 0)
+                    throw new UserError($"{spec.Name}: " + string.Join("; ", errors.Select(e => $"{e.Path}: {e.Message}")));
+                if (spec is { Optimizer: AdamW, L2: > 0 })
+                    throw new UserError($"{spec.Name}: l2 with adamw is not supported; use adamw's weight_decay, or sgd/adam with l2");
+                if (!datasets.TryGetValue(spec.Dataset, out var data))
+                    datasets[spec.Dataset] = data = Load(spec.Dataset, request);
+                var result = RunOne(spec, Limit(data, request), request, output, interrupt.Token);
+                results.Add(result);
+                if (result.Status == RunStatus.Interrupted) return (results, InterruptedExit);
+            }
+            return (results, results.Any(r => r.Status == RunStatus.Diverged) ? DivergedExit : 0);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    private static RunResult RunOne(ExperimentSpec spec, Dataset data, TrainingRequest request, TextWriter output, CancellationToken cancellation)
+    {
+        var folder = new RunFolder(Path.Combine(request.OutDir, spec.Name));
+        using var claim = folder.TryLock(out var other)
+            ?? throw new UserError($"{folder.Path} is in use by process {other}; wait for it to finish or use another --out");
+        var settings = new TrainingSettings(request.Device, request.Threads, request.Resume);
+        var interactive = request.Progress && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive && ReferenceEquals(output, Console.Out);
+        RunResult result;
+        try
+        {
+            if (interactive)
+            {
+                result = AnsiConsole.Progress().AutoClear(false).HideCompleted(false)
+                    .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
+                        new ElapsedTimeColumn(), new RemainingTimeColumn())
+                    .Start(ctx => Trainer.Run(spec, data, folder, settings, new BarObserver(ctx), cancellation));
+            }
+            else
+            {
+                output.WriteLine($"{spec.Name}: {spec.Model} {spec.Norm.ShortName} on {data.Name}, {data.Train.Count} train / {data.Test.Count} test images, " +
+                    $"{spec.Epochs} epoch(s), threads {request.Threads}, device {request.Device}");
+                result = Trainer.Run(spec, data, folder, settings, new LineObserver(output), cancellation);
+            }
+        }
+        catch (ResumeMismatchException e)
+        {
+            throw new UserError(e.Message);
+        }
+        catch (Exception e) when (e is TensorArchiveException or System.Text.Json.JsonException)
+        {
+            throw new UserError($"{folder.CheckpointFile} is unreadable ({e.Message}); delete it or leave out --resume to start over");
+        }
+        if (result.Message is { } message)
+            Console.Error.WriteLine($"{spec.Name}: {result.Status.ToString().ToLowerInvariant()}: {message}");
+        output.WriteLine($"{spec.Name}: {result.Status.ToString().ToLowerInvariant()}, best test accuracy " +
+            (result.BestTestAcc is { } best ? $"{best.ToString("F2", CultureInfo.InvariantCulture)}% (epoch {result.BestEpoch})" : "-") +
+            $"; results in {folder.Path}");
+        return result;
+    }
+
+    private static Dataset Load(string name, TrainingRequest request)
+    {
+        var source = DatasetSource.TryParse(name) ?? throw new UserError($"unknown dataset '{name}'; use {DatasetSource.Syntax}");
+        try
+        {
+            using var downloader = new Downloader();
+            return DatasetLoader.Load(source, request.DataRoot, downloader);
+        }
+        catch (DataException e)
+        {
+            throw new UserError(e.Message);
+        }
+    }
+
+    private static Dataset Limit(Dataset data, TrainingRequest request) => data with
+    {
+        Train = request.LimitTrain is { } lt && lt < data.Train.Count ? data.Train.Slice(0, lt) : data.Train,
+        Test = request.LimitTest is { } ls && ls < data.Test.Count ? data.Test.Slice(0, ls) : data.Test,
+    };
+
+    /// <summary>A plain-text table of results (for `all` and `run` of several experiments).</summary>
+    public static string ResultsTable(IEnumerable<RunResult> results)
+    {
+        var rows = results.Select(r => new[]
+        {
+            r.Name, r.Norm, F(r.L1, "G3"), F(r.L2, "G3"), r.Params.ToString(CultureInfo.InvariantCulture), r.Epochs.Count.ToString(CultureInfo.InvariantCulture),
+            r.BestTestAcc is { } a ? F(a, "F2") : "-", r.BestEpoch?.ToString(CultureInfo.InvariantCulture) ?? "-",
+            r.Epochs.Count > 0 ? F(r.Epochs[^1].TestAcc, "F2") : "-", r.Status.ToString().ToLowerInvariant(),
+        }).ToList();
+        return Table(["experiment", "norm", "l1", "l2", "params", "epochs", "best test %", "best epoch", "final test %", "status"], rows);
+    }
+
+    internal static string Table(string[] header, IReadOnlyList<string[]> rows)
+    {
+        var widths = header.Select((h, i) => rows.Select(r => r[i].Length).Append(h.Length).Max()).ToArray();
+        var text = new StringBuilder();
+        void Line(string[] cells) => text.Append(string.Join("  ", cells.Select((c, i) => c.PadRight(widths[i]))).TrimEnd()).Append('\n');
+        Line(header);
+        Line(widths.Select(w => new string('-', w)).ToArray());
+        foreach (var r in rows) Line(r);
+        return text.ToString();
+    }
+
+    private static string F(double v, string format) => v.ToString(format, CultureInfo.InvariantCulture);
+
+    private sealed class LineObserver(TextWriter output) : ITrainingObserver
+    {
+        public void EpochStarted(ExperimentSpec spec, int epoch, int steps) { }
+        public void StepCompleted(int step, double meanLoss, double accuracy) { }
+        public void Note(string message) => output.WriteLine(message);
+
+        public void EpochCompleted(ExperimentSpec spec, EpochRecord r) => output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{spec.Name} epoch {r.Epoch}/{spec.Epochs}: train loss {r.TrainLoss:F4} acc {r.TrainAcc:F2}% | test loss {r.TestLoss:F4} acc {r.TestAcc:F2}% | lr {r.Lr:G4} | {r.Seconds:F1} s"));
+    }
+
+    private sealed class BarObserver(ProgressContext context) : ITrainingObserver
+    {
+        private ProgressTask? task;
+        private string label = "";
+
+        public void EpochStarted(ExperimentSpec spec, int epoch, int steps)
+        {
+            label = $"{spec.Name} {epoch}/{spec.Epochs}";
+            task = context.AddTask(Markup.Escape(label), maxValue: steps);
+        }
+
+        public void StepCompleted(int step, double meanLoss, double accuracy)
+        {
+            if (task is null) return;
+            task.Value = step;
+            if (step % 10 == 1) task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{label} loss {meanLoss:F4} acc {accuracy:F2}%"));
+        }
+
+        public void EpochCompleted(ExperimentSpec spec, EpochRecord r)
+        {
+            if (task is null) return;
+            task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                $"{label} train {r.TrainLoss:F4} {r.TrainAcc:F2}% test {r.TestLoss:F4} {r.TestAcc:F2}% {r.Seconds:F1}s"));
+            task.StopTask();
+        }
+
+        public void Note(string message) => context.AddTask(Markup.Escape(message), maxValue: 1).Value = 1;
+    }
+}

@@ -1,0 +1,35 @@
+using System.CommandLine;
+using System.Globalization;
+using Norms.Experiments.Training;
+using Norms.Models;
+
+namespace Norms.Experiments.Cli;
+
+/// <summary>`list`: the built-in experiments and their settings, as a table.</summary>
+internal static class ListVerb
+{
+    public static Command Create()
+    {
+        var command = new Command("list", "List the built-in experiments and their settings.");
+        command.SetAction(_ =>
+        {
+            Console.Out.Write(Render());
+            return 0;
+        });
+        return command;
+    }
+
+    public static string Render()
+    {
+        static string F(double v) => v.ToString("G3", CultureInfo.InvariantCulture);
+        var rows = BuiltInExperiments.All.Select(e => new[]
+        {
+            e.Name, e.Dataset, e.Model, e.Norm.ShortName, F(e.L1), F(e.L2),
+            e.Optimizer switch { Sgd s => $"sgd momentum {F(s.Momentum)}", var o => o.GetType().Name.ToLowerInvariant() },
+            e.Schedule switch { OneCycle o => $"onecycle max_lr {F(o.MaxLr)}", var s => s.GetType().Name.ToLowerInvariant() },
+            e.BatchSize.ToString(CultureInfo.InvariantCulture), e.Epochs.ToString(CultureInfo.InvariantCulture),
+            e.Augmentation ? (e.Dataset == "mnist" ? "rotate 15" : "crop 4 + flip") : "none",
+        }).ToList();
+        return ExperimentRunner.Table(["name", "dataset", "model", "norm", "l1", "l2", "optimizer", "schedule", "batch", "epochs", "augmentation"], rows);
+    }
+}

@@ -1,0 +1,60 @@
+using System.CommandLine;
+using Norms.Experiments.Training;
+using Norms.Models;
+
+namespace Norms.Experiments.Cli;
+
+/// <summary>`run NAME...` or `run --spec FILE`: trains built-in experiments or one from a JSON file.</summary>
+internal static class RunVerb
+{
+    public static Command Create()
+    {
+        var names = new Argument<string[]>("names") { Description = $"Built-in experiments: {string.Join(", ", BuiltInExperiments.Names)}.", Arity = ArgumentArity.ZeroOrMore };
+        var specFile = new Option<string?>("--spec") { Description = "An experiment JSON file (snake_case fields; see ExperimentSpec)." };
+        var options = new TrainingOptions();
+        var command = new Command("run", "Train one or more experiments and write OUT/NAME/result.json, metrics.csv and a checkpoint.");
+        command.Arguments.Add(names);
+        command.Options.Add(specFile);
+        options.AddTo(command);
+        command.SetAction(parse =>
+        {
+            var specs = Resolve(parse.GetValue(names) ?? [], parse.GetValue(specFile));
+            var (results, exit) = ExperimentRunner.RunAll(specs, options.Read(parse), Console.Out);
+            if (results.Count > 1) Console.Out.Write(ExperimentRunner.ResultsTable(results));
+            return exit;
+        });
+        return command;
+    }
+
+    /// <summary>The experiments a `run` names; every mistake is a <see cref="UserError"/>.</summary>
+    public static IReadOnlyList<ExperimentSpec> Resolve(IReadOnlyList<string> names, string? specFile)
+    {
+        if (specFile is not null)
+        {
+            if (names.Count > 0)
+                throw new UserError("give either experiment names or --spec FILE, not both");
+            return [ReadSpec(specFile)];
+        }
+        if (names.Count == 0)
+            throw new UserError($"name an experiment ({string.Join(", ", BuiltInExperiments.Names)}) or pass --spec FILE");
+        return names.Select(n => BuiltInExperiments.Find(n)
+            ?? throw new UserError($"unknown experiment '{n}'; use one of {string.Join(", ", BuiltInExperiments.Names)} (see `list`)")).ToArray();
+    }
+
+    private static ExperimentSpec ReadSpec(string file)
+    {
+        string json;
+        try
+        {
+            json = File.ReadAllText(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UserError($"cannot read the spec file {file}: {e.Message}; check the path");
+        }
+        var parsed = ExperimentSpecJson.Parse(json);
+        if (!parsed.IsValid)
+            throw new UserError($"{file} is not a valid experiment:\n" + string.Join("\n", parsed.Errors.Select(e => $"  {e.Path}: {e.Message}")));
+        return parsed.Value!;
+    }
+}

@@ -1,0 +1,123 @@
+using System.CommandLine;
+using System.Globalization;
+using Norms.Experiments.Data;
+using Norms.Experiments.Training;
+using Norms.Models;
+using Norms.Torch;
+using TorchApi = Norms.Torch.Torch;
+
+namespace Norms.Experiments.Cli;
+
+/// <summary>What run/all were asked to do, after checking every flag.</summary>
+public sealed record TrainingRequest(
+    string DataRoot,
+    string OutDir,
+    int? Epochs,
+    int? BatchSize,
+    ulong? Seed,
+    int Threads,
+    Device Device,
+    int? LimitTrain,
+    int? LimitTest,
+    string? Dataset,
+    bool Resume,
+    bool Progress)
+{
+    /// <summary>The experiment with the command line's overrides applied.</summary>
+    public ExperimentSpec Apply(ExperimentSpec spec) => spec with
+    {
+        Epochs = Epochs ?? spec.Epochs,
+        BatchSize = BatchSize ?? spec.BatchSize,
+        Seed = Seed ?? spec.Seed,
+        Dataset = Dataset ?? spec.Dataset,
+    };
+}
+
+/// <summary>The options run and all share, and their checking (every bad value is a <see cref="UserError"/>).</summary>
+internal sealed class TrainingOptions
+{
+    public const int QuickTrain = 5_000;
+    public const int QuickTest = 1_000;
+
+    private readonly Option<string?> dataDir = new("--data-dir") { Description = "Folder holding mnist/ and cifar-10/ (default: $NORMS_DATA, else ~/.cache/norms; downloaded when missing)." };
+    private readonly Option<string> outDir = new("--out") { Description = "Where results go: OUT/NAME/result.json, metrics.csv, checkpoint.nta.", DefaultValueFactory = _ => "artifacts" };
+    private readonly Option<int?> epochs = new("--epochs") { Description = "Epochs (default: the experiment's, 20 for the built-ins)." };
+    private readonly Option<int?> batchSize = new("--batch-size") { Description = "Training batch size (default: the experiment's, 64)." };
+    private readonly Option<ulong?> seed = new("--seed") { Description = "Seed for weights, data order, augmentation and dropout (default: the experiment's, 1)." };
+    private readonly Option<int> threads = new("--threads") { Description = "libtorch threads (default: the processor count).", DefaultValueFactory = _ => Environment.ProcessorCount };
+    private readonly Option<string> device = new("--device") { Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
+    private readonly Option<int?> limitTrain = new("--limit-train") { Description = "Train on the first N training images only." };
+    private readonly Option<int?> limitTest = new("--limit-test") { Description = "Test on the first N test images only." };
+    private readonly Option<string?> dataset = new("--dataset") { Description = $"Override the experiment's dataset: {DatasetSource.Syntax}." };
+    private readonly Option<bool> resume = new("--resume") { Description = "Continue from OUT/NAME/checkpoint.nta after its last completed epoch." };
+    private readonly Option<bool> noProgress = new("--no-progress") { Description = "Plain log lines instead of progress bars (always so when output is not a terminal)." };
+    private readonly Option<bool> quick = new("--quick") { Description = $"A smoke run: 1 epoch on {QuickTrain:N0} train / {QuickTest:N0} test images (explicit flags win)." };
+
+    public void AddTo(Command command)
+    {
+        foreach (var o in new Option[] { dataDir, outDir, epochs, batchSize, seed, threads, device, limitTrain, limitTest, dataset, resume, noProgress, quick })
+            command.Options.Add(o);
+    }
+
+    public TrainingRequest Read(ParseResult parse)
+    {
+        var isQuick = parse.GetValue(quick);
+        var request = new TrainingRequest(
+            ResolveDataRoot(parse.GetValue(dataDir)),
+            Path.GetFullPath(NonEmpty(parse.GetValue(outDir), "--out")),
+            Positive(parse.GetValue(epochs) ?? (isQuick ? 1 : null), "--epochs", "e.g. --epochs 20"),
+            Positive(parse.GetValue(batchSize), "--batch-size", "e.g. --batch-size 64"),
+            parse.GetValue(seed),
+            Positive(parse.GetValue(threads), "--threads", $"e.g. --threads {Environment.ProcessorCount}")!.Value,
+            ParseDevice(parse.GetValue(device)!),
+            Positive(parse.GetValue(limitTrain) ?? (isQuick ? QuickTrain : null), "--limit-train", "e.g. --limit-train 5000"),
+            Positive(parse.GetValue(limitTest) ?? (isQuick ? QuickTest : null), "--limit-test", "e.g. --limit-test 1000"),
+            CheckDataset(parse.GetValue(dataset)),
+            parse.GetValue(resume),
+            !parse.GetValue(noProgress));
+        return request;
+    }
+
+    private static string ResolveDataRoot(string? option)
+    {
+        try
+        {
+            return DataRoot.Resolve(option, Environment.GetEnvironmentVariable);
+        }
+        catch (DataException e)
+        {
+            throw new UserError(e.Message);
+        }
+    }
+
+    private static string NonEmpty(string? value, string flag) =>
+        string.IsNullOrWhiteSpace(value) ? throw new UserError($"{flag} needs a folder; e.g. {flag} artifacts") : value;
+
+    private static int? Positive(int? value, string flag, string example) =>
+        value is < 1 ? throw new UserError($"{flag} must be >= 1, got {value.Value.ToString(CultureInfo.InvariantCulture)}; use {example}") : value;
+
+    private static string? CheckDataset(string? text) =>
+        text is null || DatasetSource.TryParse(text) is not null ? text?.Trim()
+            : throw new UserError($"unknown dataset '{text}'; use {DatasetSource.Syntax}");
+
+    private static Device ParseDevice(string text)
+    {
+        Device parsed;
+        try
+        {
+            parsed = Device.Parse(text);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UserError(e.Message);
+        }
+        if (parsed.Type == DeviceType.Cuda)
+        {
+            if (!TorchApi.CudaIsAvailable)
+                throw new UserError($"--device {text}: this machine's libtorch has no CUDA device; use --device cpu");
+            if (parsed.Index >= TorchApi.CudaDeviceCount)
+                throw new UserError($"--device {text}: only {TorchApi.CudaDeviceCount} CUDA device(s) (cuda:0..cuda:{TorchApi.CudaDeviceCount - 1}); pick one of them");
+        }
+        return parsed;
+    }
+}

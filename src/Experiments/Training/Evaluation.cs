@@ -1,0 +1,73 @@
+using Norms.Experiments.Data;
+using Norms.Torch;
+using Norms.Torch.Nn;
+using TorchApi = Norms.Torch.Torch;
+
+namespace Norms.Experiments.Training;
+
+/// <summary>A test pass: mean NLL per sample, accuracy in percent, confusion (rows = true label) and wrong predictions.</summary>
+public sealed record EvaluationResult(double Loss, double Accuracy, int[][] Confusion, IReadOnlyList<Misclassified> Misclassified);
+
+/// <summary>Runs a model over a whole image set in evaluation mode without gradients.</summary>
+public static class Evaluation
+{
+    /// <summary>Large batches: no gradients are kept, so memory is small and per-call overhead is amortized.</summary>
+    public const int BatchSize = 1000;
+
+    /// <summary>How many misclassified images are kept (the first by test index, so the list is deterministic).</summary>
+    public const int MisclassifiedKept = 100;
+
+    public static EvaluationResult Run(Module model, ImageSet set, ChannelStats stats, Device device)
+    {
+        var classes = set.ClassCount;
+        var confusion = new int[classes][];
+        for (var i = 0; i < classes; i++) confusion[i] = new int[classes];
+        var wrong = new List<Misclassified>();
+        double lossSum = 0;
+        var correct = 0;
+        var size = set.PixelsPerImage;
+        var capacity = Math.Min(BatchSize, Math.Max(1, set.Count));
+        var pixels = new float[capacity * size];
+        var labels = new long[capacity];
+        var indices = new int[capacity];
+        var wasTraining = model.Training;
+        model.Eval();
+        try
+        {
+            using var noGrad = TorchApi.NoGrad();
+            for (var start = 0; start < set.Count; start += BatchSize)
+            {
+                var n = Math.Min(BatchSize, set.Count - start);
+                for (var k = 0; k < n; k++) indices[k] = start + k;
+                BatchBuilder.Fill(set, indices.AsSpan(0, n), pixels.AsSpan(0, n * size), labels.AsSpan(0, n), stats,
+                    new Augmentation.None(), augment: false, seed: 0, epoch: 0, batch: 0);
+                float[] logProbs;
+                using (TorchApi.NewDisposeScope())
+                {
+                    var x = Tensor.FromSpan<float>(pixels.AsSpan(0, n * size), [n, set.Channels, set.Height, set.Width], device);
+                    var output = model.Forward(x);
+                    logProbs = (output.Device == Device.Cpu ? output : output.To(Device.Cpu)).Contiguous().ToArray<float>();
+                }
+                var width = logProbs.Length / n;
+                for (var k = 0; k < n; k++)
+                {
+                    var row = logProbs.AsSpan(k * width, width);
+                    var label = (int)labels[k];
+                    var pred = 0;
+                    for (var c = 1; c < row.Length; c++)
+                        if (row[c] > row[pred]) pred = c;
+                    lossSum -= row[label];
+                    confusion[label][pred]++;
+                    if (pred == label) correct++;
+                    else if (wrong.Count < MisclassifiedKept) wrong.Add(new Misclassified(start + k, label, pred, Math.Exp(row[pred])));
+                }
+            }
+        }
+        finally
+        {
+            model.Train(wasTraining);
+        }
+        var count = Math.Max(1, set.Count);
+        return new EvaluationResult(lossSum / count, 100.0 * correct / count, confusion, wrong);
+    }
+}

@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Norms.Torch;
+using Norms.Torch.Nn;
+using Norms.Torch.Optim;
+using Norms.Torch.Serialization;
+using TorchApi = Norms.Torch.Torch;
+
+namespace Norms.Experiments.Training;
+
+/// <summary>What a checkpoint's metadata says besides the tensors: the epochs done, the scheduler's step and the result so far.</summary>
+public sealed record CheckpointInfo(int Epoch, long SchedulerStep, RunResult Result);
+
+/// <summary>
+/// One experiment's folder, &lt;out&gt;/&lt;name&gt;/: result.json and metrics.csv (rewritten atomically after every epoch),
+/// checkpoint.nta (model state, optimizer state and the engine's RNG state; metadata = <see cref="CheckpointInfo"/>) and
+/// run.lock (the PID of the process training into it).
+/// </summary>
+public sealed class RunFolder(string path)
+{
+    public string Path { get; } = System.IO.Path.GetFullPath(path);
+    public string ResultFile => System.IO.Path.Combine(Path, "result.json");
+    public string MetricsFile => System.IO.Path.Combine(Path, "metrics.csv");
+    public string CheckpointFile => System.IO.Path.Combine(Path, "checkpoint.nta");
+    public string LockFile => System.IO.Path.Combine(Path, "run.lock");
+
+    public void WriteResult(RunResult result)
+    {
+        Directory.CreateDirectory(Path);
+        WriteAtomically(ResultFile, RunResultJson.Serialize(result));
+        WriteAtomically(MetricsFile, MetricsCsv(result.Epochs));
+    }
+
+    /// <summary>One row per epoch, invariant culture, fixed precision.</summary>
+    public static string MetricsCsv(IEnumerable<EpochRecord> epochs)
+    {
+        var text = new StringBuilder("epoch,train_loss,train_acc,test_loss,test_acc,lr,seconds\n");
+        foreach (var e in epochs)
+            text.Append(CultureInfo.InvariantCulture,
+                $"{e.Epoch},{e.TrainLoss:F6},{e.TrainAcc:F3},{e.TestLoss:F6},{e.TestAcc:F3},{e.Lr:0.000000E+00},{e.Seconds:F2}\n");
+        return text.ToString();
+    }
+
+    public void SaveCheckpoint(Module model, Optimizer optimizer, CheckpointInfo info)
+    {
+        Directory.CreateDirectory(Path);
+        using var rng = TorchApi.GetRngState();
+        var entries = model.StateDict().Select(e => ("model." + e.Name, e.Tensor))
+            .Concat(optimizer.StateTensors().Select(e => ("optimizer." + e.Name, e.Tensor)))
+            .Append(("rng", rng));
+        TensorArchive.Save(CheckpointFile, entries, JsonSerializer.Serialize(info, RunResultJson.Options));
+    }
+
+    /// <summary>Reads the checkpoint's metadata only (the tensors are loaded and disposed).</summary>
+    public CheckpointInfo? ReadCheckpointInfo()
+    {
+        if (!File.Exists(CheckpointFile)) return null;
+        var (tensors, metadata) = TensorArchive.Load(CheckpointFile);
+        foreach (var t in tensors.Values) t.Dispose();
+        return JsonSerializer.Deserialize<CheckpointInfo>(metadata, RunResultJson.Options);
+    }
+
+    /// <summary>Restores model, optimizer and RNG state from the checkpoint; returns its metadata.</summary>
+    public CheckpointInfo LoadCheckpoint(Module model, Optimizer optimizer)
+    {
+        var (tensors, metadata) = TensorArchive.Load(CheckpointFile);
+        try
+        {
+            model.LoadStateDict(Part(tensors, "model."));
+            optimizer.LoadState(Part(tensors, "optimizer."));
+            if (!tensors.TryGetValue("rng", out var rng))
+                throw new TensorArchiveException($"{CheckpointFile} holds no RNG state");
+            TorchApi.SetRngState(rng);
+            return JsonSerializer.Deserialize<CheckpointInfo>(metadata, RunResultJson.Options)
+                ?? throw new TensorArchiveException($"{CheckpointFile} has no metadata");
+        }
+        finally
+        {
+            foreach (var t in tensors.Values) t.Dispose();
+        }
+    }
+
+    private static Dictionary<string, Tensor> Part(Dictionary<string, Tensor> all, string prefix) =>
+        all.Where(e => e.Key.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(e => e.Key[prefix.Length..], e => e.Value);
+
+    /// <summary>
+    /// Claims the folder for this process: fails (returns the other PID) when run.lock names a live process other than
+    /// this one; a lock left by a dead process is stale and taken over. Dispose the returned handle to release it.
+    /// </summary>
+    public IDisposable? TryLock(out int otherPid)
+    {
+        Directory.CreateDirectory(Path);
+        otherPid = 0;
+        if (File.Exists(LockFile) && int.TryParse(File.ReadAllText(LockFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+            && pid != Environment.ProcessId && IsAlive(pid))
+        {
+            otherPid = pid;
+            return null;
+        }
+        WriteAtomically(LockFile, Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "\n");
+        return new Release(LockFile);
+    }
+
+    private static bool IsAlive(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private sealed class Release(string file) : IDisposable
+    {
+        public void Dispose()
+        {
+            try { File.Delete(file); } catch (IOException) { /* the lock is stale once this process is gone */ }
+        }
+    }
+
+    /// <summary>A temporary file in the same folder, flushed to disk, then renamed over the target: readers see the old or the new file, never half of one.</summary>
+    public static void WriteAtomically(string file, string text)
+    {
+        var temp = $"{file}.{Environment.ProcessId}.tmp";
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+            {
+                var bytes = new UTF8Encoding(false).GetBytes(text);
+                stream.Write(bytes);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temp, file, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using Norms.Models;
+
+namespace Norms.Experiments.Training;
+
+/// <summary>How a run ended (or that it is still going).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<RunStatus>))]
+public enum RunStatus
+{
+    [JsonStringEnumMemberName("running")] Running,
+    [JsonStringEnumMemberName("completed")] Completed,
+    [JsonStringEnumMemberName("diverged")] Diverged,
+    [JsonStringEnumMemberName("interrupted")] Interrupted,
+}
+
+/// <summary>One epoch's numbers. Losses are mean NLL per sample (train without the L1 term, as the reference);
+/// accuracies are percent; <see cref="Lr"/> is the learning rate after the epoch's last step;
+/// <see cref="Seconds"/> (training plus evaluation) is the only field that differs between identical runs.</summary>
+public sealed record EpochRecord(int Epoch, double TrainLoss, double TrainAcc, double TestLoss, double TestAcc, double Lr, double Seconds);
+
+/// <summary>A test image the model got wrong: its index in the test set, true label, prediction and exp(max log-prob).</summary>
+public sealed record Misclassified(int Index, int Label, int Pred, double Confidence);
+
+/// <summary>
+/// What result.json holds. <see cref="Confusion"/> (rows = true label, columns = prediction) and
+/// <see cref="Misclassified"/> (the first <see cref="Evaluation.MisclassifiedKept"/> by test index) describe the model
+/// after the last completed epoch. Best values are over epochs: <see cref="BestTestAcc"/> and <see cref="BestEpoch"/> the
+/// highest test accuracy (earliest on ties), <see cref="BestTestLoss"/> the lowest test loss, <see cref="BestTrainAcc"/>
+/// the highest train accuracy. Timing fields end in "seconds" so a comparison can drop them.
+/// </summary>
+public sealed record RunResult(
+    string Name,
+    string Dataset,
+    string Model,
+    string Norm,
+    double L1,
+    double L2,
+    long Params,
+    ulong Seed,
+    string Device,
+    int Threads,
+    int TrainSamples,
+    int TestSamples,
+    bool Augmentation,
+    RunStatus Status,
+    string? Message,
+    IReadOnlyList<EpochRecord> Epochs,
+    double? BestTestAcc,
+    double? BestTestLoss,
+    double? BestTrainAcc,
+    int? BestEpoch,
+    int[][] Confusion,
+    IReadOnlyList<Misclassified> Misclassified,
+    double TotalSeconds,
+    JsonNode Spec)
+{
+    /// <summary>The best-of fields recomputed from <see cref="Epochs"/>.</summary>
+    public RunResult WithBests()
+    {
+        if (Epochs.Count == 0) return this with { BestTestAcc = null, BestTestLoss = null, BestTrainAcc = null, BestEpoch = null };
+        var best = Epochs[0];
+        foreach (var e in Epochs)
+            if (e.TestAcc > best.TestAcc) best = e;
+        return this with
+        {
+            BestTestAcc = best.TestAcc,
+            BestEpoch = best.Epoch,
+            BestTestLoss = Epochs.Min(e => e.TestLoss),
+            BestTrainAcc = Epochs.Max(e => e.TrainAcc),
+        };
+    }
+
+    public static JsonNode SpecNode(ExperimentSpec spec) => JsonNode.Parse(ExperimentSpecJson.Serialize(spec))!;
+}
+
+/// <summary>result.json's (and the checkpoint metadata's) JSON form: snake_case, indented, doubles round-trip exactly.</summary>
+public static class RunResultJson
+{
+    public static JsonSerializerOptions Options { get; } = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        // NaN/∞ can appear in a diverged epoch's losses; JSON has no literal for them, so they are written as strings.
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public static string Serialize(RunResult result) => JsonSerializer.Serialize(result, Options) + "\n";
+
+    public static RunResult Deserialize(string json) =>
+        JsonSerializer.Deserialize<RunResult>(json, Options) ?? throw new JsonException("result JSON holds null");
+}

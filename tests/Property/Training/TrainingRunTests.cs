@@ -1,0 +1,152 @@
+using System.Text.Json.Nodes;
+using Norms.Experiments.Data;
+using Norms.Experiments.Training;
+using Norms.Models;
+using Norms.Torch;
+using Xunit.Abstractions;
+using TorchApi = Norms.Torch.Torch;
+
+namespace Norms.Property.Tests.Training;
+
+/// <summary>
+/// Short runs on real MNIST (NORMS_DATA): 512 train / 256 test images, threads 1, so each run takes about a second.
+/// Without NORMS_DATA the tests pass after saying why they checked nothing, except under CI=true, where they fail.
+/// </summary>
+[Collection(TrainingCollection.Name)]
+public sealed class TrainingRunTests(ITestOutputHelper output) : IDisposable
+{
+    private static readonly Lazy<Dataset?> Mnist = new(() =>
+    {
+        var root = Environment.GetEnvironmentVariable(DataRoot.EnvironmentVariable);
+        if (string.IsNullOrWhiteSpace(root) || IdxFolder.Missing(DataRoot.MnistFolder(root)).Count > 0) return null;
+        var full = DatasetLoader.Load(new DatasetSource.Mnist(), root, downloader: null);
+        return full with { Train = full.Train.Slice(0, 512), Test = full.Test.Slice(0, 256) };
+    });
+
+    private readonly string outDir = Directory.CreateTempSubdirectory("norms-training-").FullName;
+
+    public void Dispose() => Directory.Delete(outDir, recursive: true);
+
+    private Dataset? Data()
+    {
+        if (Mnist.Value is { } data) return data;
+        var why = $"{DataRoot.EnvironmentVariable} does not point at a folder with mnist/ (e.g. /work/shared/data)";
+        if (Environment.GetEnvironmentVariable("CI") == "true") Assert.Fail($"{why}; CI must provide the real data");
+        output.WriteLine($"SKIPPED: {why}.");
+        return null;
+    }
+
+    private static ExperimentSpec Spec(int epochs = 1) => BuiltInExperiments.Find("mnist-bn-l1-l2")! with { Epochs = epochs };
+
+    private RunResult Train(ExperimentSpec spec, Dataset data, string folder, bool resume = false, ITrainingObserver? observer = null,
+        CancellationToken cancel = default) =>
+        Trainer.Run(spec, data, new RunFolder(Path.Combine(outDir, folder)), new TrainingSettings(Device.Cpu, 1, resume), observer, cancel);
+
+    /// <summary>result.json without the fields that hold wall-clock seconds.</summary>
+    private string Comparable(string folder)
+    {
+        var node = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, folder, "result.json")))!;
+        Strip(node);
+        return node.ToJsonString();
+
+        static void Strip(JsonNode? n)
+        {
+            if (n is JsonObject o)
+            {
+                foreach (var key in o.Select(p => p.Key).Where(k => k.EndsWith("seconds", StringComparison.Ordinal)).ToList()) o.Remove(key);
+                foreach (var p in o) Strip(p.Value);
+            }
+            else if (n is JsonArray a)
+                foreach (var item in a) Strip(item);
+        }
+    }
+
+    [Fact]
+    public void A_short_run_writes_a_complete_result_beats_chance_and_frees_every_tensor()
+    {
+        if (Data() is not { } data) return;
+        var baseline = TorchApi.LiveTensors;
+        var result = Train(Spec() with { BatchSize = 8 }, data, "e2e"); // 64 steps: enough to leave chance behind
+        Assert.Equal(baseline, TorchApi.LiveTensors);
+
+        Assert.Equal(RunStatus.Completed, result.Status);
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "e2e", "result.json")))!.AsObject();
+        foreach (var key in new[] { "name", "dataset", "model", "norm", "l1", "l2", "params", "seed", "epochs", "best_test_acc", "best_test_loss",
+                     "best_train_acc", "best_epoch", "confusion", "misclassified", "status", "spec" })
+            Assert.True(json.ContainsKey(key), $"result.json lacks {key}");
+        Assert.Equal("completed", (string?)json["status"]);
+        Assert.Equal(7946, (long)json["params"]!);
+        var epoch = json["epochs"]!.AsArray().Single()!.AsObject();
+        foreach (var key in new[] { "epoch", "train_loss", "train_acc", "test_loss", "test_acc", "lr", "seconds" })
+            Assert.True(epoch.ContainsKey(key), $"an epoch lacks {key}");
+        Assert.True((double)epoch["test_acc"]! > 30, $"test accuracy {epoch["test_acc"]} is no better than chance (10%)");
+        var confusion = json["confusion"]!.AsArray();
+        Assert.Equal(10, confusion.Count);
+        Assert.Equal(256, confusion.Sum(row => row!.AsArray().Sum(v => (int)v!)));
+        var wrong = json["misclassified"]!.AsArray();
+        var expectedWrong = Math.Min(Evaluation.MisclassifiedKept, 256 - Enumerable.Range(0, 10).Sum(i => (int)confusion[i]![i]!));
+        Assert.Equal(expectedWrong, wrong.Count);
+        Assert.All(wrong, w => Assert.NotEqual((int)w!["label"]!, (int)w["pred"]!));
+        Assert.All(wrong, w => Assert.InRange((double)w!["confidence"]!, 0.1, 1.0)); // the max of 10 probabilities is ≥ 1/10
+        var csv = File.ReadAllLines(Path.Combine(outDir, "e2e", "metrics.csv"));
+        Assert.Equal(2, csv.Length);
+        Assert.True(File.Exists(Path.Combine(outDir, "e2e", "checkpoint.nta")));
+        Assert.False(File.Exists(Path.Combine(outDir, "e2e", "run.lock")));
+    }
+
+    [Fact]
+    public void Same_seed_and_one_thread_give_the_same_result_json_apart_from_timings()
+    {
+        if (Data() is not { } data) return;
+        Train(Spec(), data, "a");
+        Train(Spec(), data, "b");
+        Assert.Equal(Comparable("a"), Comparable("b"));
+        Train(Spec() with { Seed = 2 }, data, "c");
+        Assert.NotEqual(Comparable("a").Replace("\"seed\":1", ""), Comparable("c").Replace("\"seed\":2", ""));
+    }
+
+    [Fact]
+    public void Resuming_an_interrupted_run_gives_the_same_result_as_running_straight_through()
+    {
+        if (Data() is not { } data) return;
+        var baseline = TorchApi.LiveTensors;
+        Train(Spec(2), data, "straight");
+
+        using var cancel = new CancellationTokenSource();
+        var interrupted = Train(Spec(2), data, "resumed", observer: new CancelAfterFirstEpoch(cancel), cancel: cancel.Token);
+        Assert.Equal(RunStatus.Interrupted, interrupted.Status);
+        Assert.Single(interrupted.Epochs);
+        var resumed = Train(Spec(2), data, "resumed", resume: true);
+        Assert.Equal(RunStatus.Completed, resumed.Status);
+        Assert.Equal([1, 2], resumed.Epochs.Select(e => e.Epoch));
+        Assert.Equal(Comparable("straight"), Comparable("resumed"));
+        Assert.Equal(baseline, TorchApi.LiveTensors);
+
+        // A checkpoint made with other settings is refused, not silently mixed.
+        Assert.Throws<ResumeMismatchException>(() => Train(Spec(3), data, "resumed", resume: true));
+    }
+
+    [Fact]
+    public void An_absurd_learning_rate_diverges_keeps_the_history_and_says_why()
+    {
+        if (Data() is not { } data) return;
+        var spec = Spec(2) with { L1 = 0, L2 = 0, Schedule = new ConstantSchedule(), Optimizer = new global::Norms.Models.Sgd(Lr: 1e30, Momentum: 0.9) };
+        var result = Train(spec, data, "nan");
+        Assert.Equal(RunStatus.Diverged, result.Status);
+        Assert.Contains("learning rate", result.Message);
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "nan", "result.json")))!;
+        Assert.Equal("diverged", (string?)json["status"]);
+        Assert.Equal(result.Epochs.Count, json["epochs"]!.AsArray().Count);
+    }
+
+    private sealed class CancelAfterFirstEpoch(CancellationTokenSource cancel) : ITrainingObserver
+    {
+        public void EpochStarted(ExperimentSpec spec, int epoch, int steps) { }
+        public void StepCompleted(int step, double meanLoss, double accuracy) { }
+        public void Note(string message) { }
+        public void EpochCompleted(ExperimentSpec spec, EpochRecord record)
+        {
+            if (record.Epoch == 1) cancel.Cancel();
+        }
+    }
+}
