@@ -87,20 +87,51 @@ public sealed class RunFolder(string path)
 
     /// <summary>
     /// Claims the folder for this process: fails (returns the other PID) when run.lock names a live process other than
-    /// this one; a lock left by a dead process is stale and taken over. Dispose the returned handle to release it.
+    /// this one; a lock left by a dead process is stale and taken over. The lock file is created with CreateNew, so of
+    /// two processes starting at once exactly one wins. Dispose the returned handle to release it.
     /// </summary>
     public IDisposable? TryLock(out int otherPid)
     {
         Directory.CreateDirectory(Path);
         otherPid = 0;
-        if (File.Exists(LockFile) && int.TryParse(File.ReadAllText(LockFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
-            && pid != Environment.ProcessId && IsAlive(pid))
+        for (var attempt = 0; attempt < 3; attempt++)
         {
-            otherPid = pid;
+            try
+            {
+                using (var stream = new FileStream(LockFile, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+                {
+                    stream.Write(Encoding.ASCII.GetBytes(Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "\n"));
+                    stream.Flush(flushToDisk: true);
+                }
+                return new Release(LockFile);
+            }
+            catch (IOException) when (File.Exists(LockFile))
+            {
+                var owner = ReadLockOwner();
+                if (owner == Environment.ProcessId) return new Release(LockFile);
+                if (owner is { } pid && IsAlive(pid))
+                {
+                    otherPid = pid;
+                    return null;
+                }
+                // Stale (its process is gone) or half-written by a process that died: remove it and try again.
+                try { File.Delete(LockFile); } catch (IOException) { }
+            }
+        }
+        otherPid = ReadLockOwner() ?? 0;
+        return null;
+    }
+
+    private int? ReadLockOwner()
+    {
+        try
+        {
+            return int.TryParse(File.ReadAllText(LockFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : null;
+        }
+        catch (IOException)
+        {
             return null;
         }
-        WriteAtomically(LockFile, Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "\n");
-        return new Release(LockFile);
     }
 
     private static bool IsAlive(int pid)

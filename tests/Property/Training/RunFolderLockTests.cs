@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using Norms.Experiments.Training;
+
+namespace Norms.Property.Tests.Training;
+
+public sealed class RunFolderLockTests
+{
+    private static RunFolder NewFolder() => new(Directory.CreateTempSubdirectory("norms-lock-").FullName);
+
+    private static int PidOfExitedProcess()
+    {
+        using var p = Process.Start(new ProcessStartInfo("true") { UseShellExecute = false })!;
+        p.WaitForExit();
+        return p.Id;
+    }
+
+    [Fact]
+    public void ALiveOwnerMakesASecondClaimFail()
+    {
+        var folder = NewFolder();
+        using var sleeper = Process.Start(new ProcessStartInfo("sleep", "30") { UseShellExecute = false })!;
+        try
+        {
+            File.WriteAllText(folder.LockFile, $"{sleeper.Id}\n");
+            Assert.Null(folder.TryLock(out var other));
+            Assert.Equal(sleeper.Id, other);
+            Assert.Equal($"{sleeper.Id}\n", File.ReadAllText(folder.LockFile)); // untouched
+        }
+        finally
+        {
+            sleeper.Kill();
+            Directory.Delete(folder.Path, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void AStaleLockIsTakenOverAndReleasedOnDispose()
+    {
+        var folder = NewFolder();
+        try
+        {
+            File.WriteAllText(folder.LockFile, $"{PidOfExitedProcess()}\n");
+            using (var claim = folder.TryLock(out _))
+            {
+                Assert.NotNull(claim);
+                Assert.Equal($"{Environment.ProcessId}\n", File.ReadAllText(folder.LockFile));
+            }
+            Assert.False(File.Exists(folder.LockFile));
+        }
+        finally
+        {
+            Directory.Delete(folder.Path, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void AGarbledLockIsTreatedAsStale()
+    {
+        var folder = NewFolder();
+        try
+        {
+            File.WriteAllText(folder.LockFile, "not a pid");
+            using var claim = folder.TryLock(out _);
+            Assert.NotNull(claim);
+        }
+        finally
+        {
+            Directory.Delete(folder.Path, recursive: true);
+        }
+    }
+}
