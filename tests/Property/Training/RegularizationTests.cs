@@ -15,7 +15,7 @@ public sealed class RegularizationTests
     [Fact]
     public void L1_adds_lambda_times_the_sum_of_absolute_weights_and_its_gradient_is_lambda_times_the_sign()
     {
-        var gen = Gen.Zip(Weights(6), Weights(4), Gen.Elements(1e-5, 1e-3, 0.5));
+        var gen = from a in Weights(6) from b in Weights(4) from l in Gen.Elements(1e-5, 1e-3, 0.5) select (a, b, l);
         Prop.ForAll(gen.ToArbitrary(), t =>
         {
             var (a, b, lambda) = t;
@@ -49,7 +49,7 @@ public sealed class RegularizationTests
     public void L2_is_sgd_weight_decay_on_every_parameter_including_biases_and_norm_affines()
     {
         // One plain SGD step (momentum 0) on loss = Σ p: p' = p - lr (1 + l2 p), for a 1-D "bias" as well as a kernel.
-        var spec = BuiltInExperiments.Find("mnist-ln-l2")! with { Optimizer = new Models.Sgd(Lr: 0.1, Momentum: 0) };
+        var spec = BuiltInExperiments.Find("mnist-ln-l2")! with { Optimizer = new global::Norms.Models.Sgd(Lr: 0.1, Momentum: 0) };
         Assert.True(spec.L2 > 0);
         using var scope = TorchApi.NewDisposeScope();
         var kernel = Tensor.FromArray(new[] { 1f, -2f, 3f, 0.5f }, 2, 2).WithRequiresGrad();
