@@ -55,7 +55,11 @@ public static class ReportCharts
     public static byte[]? Misclassified(ExperimentReport e)
     {
         if (e.Gallery is not { } g) return null;
-        var scale = g.Height <= 32 ? 3 : 1;
-        return PngEncoder.Encode(ImageGrid.Build(g.Tiles, g.Channels, g.Height, g.Width, scale, columns: 8));
+        var scale = g.Height <= 32 ? 4 : 1;
+        // Captions at double size when they are not much wider than the image (MNIST digits), single size otherwise
+        // (CIFAR-10 names such as "automobile (true truck)" would make the grid too wide to read on a laptop).
+        var widest = g.Tiles.Max(t => BitmapFont.MeasureWidth(t.Caption, 2));
+        var captionScale = widest <= g.Width * scale * 3 / 2 ? 2 : 1;
+        return PngEncoder.Encode(ImageGrid.Build(g.Tiles, g.Channels, g.Height, g.Width, scale, columns: 8, captionScale));
     }
 }

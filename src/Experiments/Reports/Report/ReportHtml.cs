@@ -25,6 +25,8 @@ public static class ReportHtml
         figure { margin: 8px 0; }
         figure svg, figure img { max-width: 100%; height: auto; display: block; }
         .figures figure { flex: 1 1 520px; }
+        .figures figure.wide { flex-basis: 100%; }
+        pre.wrap { white-space: pre-wrap; overflow-wrap: anywhere; }
         pre { background: #f6f8fa; border: 1px solid #ddd; padding: 8px; overflow-x: auto; font-size: 12px; line-height: 1.25; }
         ul.analysis li { margin: 4px 0; }
         .meta { color: #555; }
@@ -100,7 +102,7 @@ public static class ReportHtml
             if (svgs.TryGetValue($"{e.Folder}/confusion.svg", out var confusion)) Figure(s, confusion);
             else s.Append("<p>No confusion matrix was saved.</p>\n");
             if (pngs.TryGetValue($"{e.Folder}/misclassified.png", out var png) && e.Gallery is { } g)
-                s.Append("<figure><img alt=\"").Append(E($"{e.Run.Name}: misclassified test images")).Append("\" src=\"data:image/png;base64,")
+                s.Append("<figure class=\"wide\"><img alt=\"").Append(E($"{e.Run.Name}: misclassified test images")).Append("\" src=\"data:image/png;base64,")
                  .Append(Convert.ToBase64String(png)).Append("\"><figcaption>")
                  .Append(E($"Misclassified test images (first {g.Tiles.Count} by test index); caption: predicted (true class).")).Append("</figcaption></figure>\n");
             else s.Append("<p>No misclassified images are shown (no test images loaded, or none misclassified).</p>\n");
@@ -113,7 +115,7 @@ public static class ReportHtml
              .Append("</p>\n<pre>").Append(E(a.Text.TrimEnd('\n'))).Append("</pre>\n");
 
         s.Append("<h2 id=\"explain\">Worked example: what each norm pools</h2>\n<p>The <code>explain</code> verb on a fixed tensor (")
-         .Append(E(m.ExplainInput)).Append("):</p>\n<pre>").Append(E(m.ExplainText.TrimEnd('\n'))).Append("</pre>\n");
+         .Append(E(m.ExplainInput)).Append("):</p>\n<pre class=\"wrap\">").Append(E(m.ExplainText.TrimEnd('\n'))).Append("</pre>\n");
 
         if (m.Notes.Count > 0)
         {
@@ -125,7 +127,8 @@ public static class ReportHtml
         return s.ToString();
     }
 
-    private static void Figure(StringBuilder s, string svg) => s.Append("<figure>\n").Append(svg).Append("</figure>\n");
+    /// <summary>Inlines an SVG; its element ids (grid, axes, legend...) repeat in every chart, so they become classes to keep ids unique in the page.</summary>
+    private static void Figure(StringBuilder s, string svg) => s.Append("<figure>\n").Append(svg.Replace(" id=\"", " class=\"")).Append("</figure>\n");
 
     private static string E(string text) => WebUtility.HtmlEncode(text);
 }
