@@ -66,6 +66,16 @@ public sealed class ReportSnapshotTests
     }
 
     [Fact]
+    public void Equal_printed_accuracies_share_a_rank_and_are_named_together()
+    {
+        var bn = ReportFixtures.Runs[0];
+        var tie = bn with { Name = "mnist-bn-copy", BestTestAcc = bn.BestTestAcc + 0.001 }; // 99.021 prints as 99.02
+        var analysis = ReportBuilder.Build([bn, tie, ReportFixtures.Runs[3]], TestSets).Analysis;
+        analysis.ShouldContain("On mnist, the ranking by best test accuracy is: 1. mnist-bn 99.02%, 1. mnist-bn-copy 99.02%, 3. mnist-bn-l1 98.97%.");
+        analysis.ShouldContain("On mnist, the top best test accuracy (99.02%: mnist-bn, mnist-bn-copy) is 0.05 percentage points above the bottom (98.97%: mnist-bn-l1).");
+    }
+
+    [Fact]
     public void Every_file_is_written_and_the_html_is_self_contained()
     {
         var dir = Directory.CreateTempSubdirectory("norms-report-").FullName;

@@ -44,12 +44,10 @@ public static class ReportAnalysis
                 s.Add($"On {dataset.Key}, only {Label(ranked[0])} has a test accuracy: best {n.Acc(ranked[0].Run.BestTestAcc)}.");
                 continue;
             }
-            var list = string.Join(", ", ranked.Select((e, i) => $"{i + 1}. {Label(e)} {n.Acc(e.Run.BestTestAcc)}"));
+            // Competition ranking: equal (printed) accuracies share a rank.
+            var list = string.Join(", ", ranked.Select(e => $"{1 + ranked.Count(o => Acc(o, n) > Acc(e, n))}. {Label(e)} {n.Acc(e.Run.BestTestAcc)}"));
             s.Add($"On {dataset.Key}, the ranking by best test accuracy is: {list}.");
-            var spread = Acc(ranked[0], n) - Acc(ranked[^1], n);
-            s.Add(spread == 0
-                ? $"All {ranked.Length} {dataset.Key} runs tie at {n.Acc(ranked[0].Run.BestTestAcc)}."
-                : $"{ranked[0].Run.Name} leads {ranked[^1].Run.Name} by {ReportNumbers.Fixed(spread, n.AccuracyDecimals)} percentage points.");
+            s.Add(Spread(ranked, n, dataset.Key, e => e.Run.Name));
             var lossLeader = dataset.Where(e => e.Run.BestTestLoss is { } l && double.IsFinite(l))
                 .OrderBy(e => n.RoundLoss(e.Run.BestTestLoss!.Value)).ThenBy(e => e.Run.Name, StringComparer.Ordinal).FirstOrDefault();
             if (lossLeader is not null)
@@ -75,17 +73,18 @@ public static class ReportAnalysis
                 if (b.Run.L1 == 0 && reg.Run.L1 > 0) added.Add($"L1 {ReportNumbers.Factor(reg.Run.L1)}");
                 if (b.Run.L2 == 0 && reg.Run.L2 > 0) added.Add($"L2 {ReportNumbers.Factor(reg.Run.L2)}");
                 var accDiff = Acc(reg, n) - Acc(b, n);
-                var sentence = $"Adding {string.Join(" and ", added)} ({Label(b)} to {Label(reg)}) {Change(accDiff, n.AccuracyDecimals, "best test accuracy", " points")} " +
-                               $"({n.Acc(b.Run.BestTestAcc)} to {n.Acc(reg.Run.BestTestAcc)})";
+                var sentence = $"Adding {string.Join(" and ", added)} ({Label(b)} to {Label(reg)}) " +
+                               Change(accDiff, n.AccuracyDecimals, "best test accuracy", " points", n.Acc(b.Run.BestTestAcc), n.Acc(reg.Run.BestTestAcc));
                 if (b.Run.BestTestLoss is { } bl && reg.Run.BestTestLoss is { } rl && double.IsFinite(bl) && double.IsFinite(rl))
-                    sentence += $" and {Change(n.RoundLoss(rl) - n.RoundLoss(bl), n.LossDecimals, "best test loss", "")} ({n.Loss(bl)} to {n.Loss(rl)})";
+                    sentence += " and " + Change(n.RoundLoss(rl) - n.RoundLoss(bl), n.LossDecimals, "best test loss", "", n.Loss(bl), n.Loss(rl));
                 s.Add(sentence + ".");
             }
         }
     }
 
-    private static string Change(double diff, int decimals, string what, string unit) =>
-        diff == 0 ? $"left the {what} unchanged" : $"{(diff > 0 ? "raised" : "lowered")} the {what} by {ReportNumbers.Fixed(Math.Abs(diff), decimals)}{unit}";
+    private static string Change(double diff, int decimals, string what, string unit, string before, string after) =>
+        diff == 0 ? $"left the {what} unchanged at {after}"
+            : $"{(diff > 0 ? "raised" : "lowered")} the {what} by {ReportNumbers.Fixed(Math.Abs(diff), decimals)}{unit} ({before} to {after})";
 
     private static void Gap(IReadOnlyList<ExperimentReport> experiments, ReportNumbers n, List<string> s)
     {
@@ -132,10 +131,18 @@ public static class ReportAnalysis
                 text.Append($"{ordered[i].Run.Norm} {n.Acc(ordered[i].Run.BestTestAcc)} ({Label(ordered[i])})");
             }
             s.Add($"Norms on {group.Key.Dataset} ({group.Key.Model}, no L1/L2), by best test accuracy: {text}.");
-            var spread = Acc(ordered[0], n) - Acc(ordered[^1], n);
-            if (spread > 0)
-                s.Add($"On {group.Key.Dataset}, {ordered[0].Run.Norm} beats {ordered[^1].Run.Norm} by {ReportNumbers.Fixed(spread, n.AccuracyDecimals)} percentage points of best test accuracy.");
+            s.Add(Spread(ordered, n, $"{group.Key.Dataset} without L1/L2", e => e.Run.Norm));
         }
+    }
+
+    /// <summary>How far the top of a ranking is above its bottom, naming every run (or norm) tied at either end.</summary>
+    private static string Spread(ExperimentReport[] ranked, ReportNumbers n, string where, Func<ExperimentReport, string> name)
+    {
+        var top = Acc(ranked[0], n);
+        var bottom = Acc(ranked[^1], n);
+        if (top == bottom) return $"On {where}, all {ranked.Length} tie at {n.Acc(top)} best test accuracy.";
+        string Names(double value) => string.Join(", ", ranked.Where(e => Acc(e, n) == value).Select(name));
+        return $"On {where}, the top best test accuracy ({n.Acc(top)}: {Names(top)}) is {ReportNumbers.Fixed(top - bottom, n.AccuracyDecimals)} percentage points above the bottom ({n.Acc(bottom)}: {Names(bottom)}).";
     }
 
     /// <summary>The sentences of one norm's section: how many runs used it and how the best and worst did.</summary>
