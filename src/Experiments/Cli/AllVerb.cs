@@ -9,13 +9,18 @@ internal static class AllVerb
     public static Command Create()
     {
         var options = new TrainingOptions();
-        var command = new Command("all", $"Train every built-in experiment in order ({string.Join(", ", BuiltInExperiments.Names)}) and print a results table.");
+        var command = new Command("all", $"Train every built-in experiment in order ({string.Join(", ", BuiltInExperiments.Names)}) and print a results table; then write the report into --out (as `report`).");
         options.AddTo(command);
         command.SetAction(parse =>
         {
-            var (results, exit) = ExperimentRunner.RunAll(BuiltInExperiments.All, options.Read(parse), Console.Out);
+            var request = options.Read(parse);
+            var (results, exit) = ExperimentRunner.RunAll(BuiltInExperiments.All, request, Console.Out);
             Console.Out.WriteLine();
             Console.Out.Write(ExperimentRunner.ResultsTable(results));
+            // The report covers every result in --out (this run's and any earlier ones), rendered from the saved files.
+            var report = ReportVerb.Run(request.OutDir, request.DataRoot);
+            foreach (var note in report.Notes) Console.Error.WriteLine($"note: {note}");
+            Console.Out.WriteLine($"report: {report.MarkdownPath}, {report.HtmlPath}");
             return exit;
         });
         return command;

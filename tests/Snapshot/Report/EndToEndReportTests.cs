@@ -1,0 +1,53 @@
+using Norms.Experiments.Data;
+using Norms.Experiments.Reports.Report;
+using Norms.Experiments.Training;
+using Norms.Torch;
+using Shouldly;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Norms.Snapshot.Tests.Report;
+
+/// <summary>
+/// A tiny real run, then its report: mnist-bn for 1 epoch on the first 384 training and 256 test images of real MNIST
+/// (NORMS_DATA), seed 1, 1 libtorch thread, so it takes a few seconds and is deterministic on one machine.
+/// What is rounded so float noise cannot break the snapshot: accuracies to 1 decimal and losses to 2
+/// (<see cref="ReportNumbers.Coarse"/>); wall-clock seconds are zeroed before rendering (they differ on every run).
+/// Without NORMS_DATA the test passes after saying so, except under CI=true, where it fails.
+/// </summary>
+public sealed class EndToEndReportTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void Report_of_a_tiny_real_run()
+    {
+        var root = Environment.GetEnvironmentVariable(DataRoot.EnvironmentVariable);
+        if (string.IsNullOrWhiteSpace(root) || IdxFolder.Missing(DataRoot.MnistFolder(root)).Count > 0)
+        {
+            var why = $"{DataRoot.EnvironmentVariable} does not point at a folder with mnist/ (e.g. /work/shared/data)";
+            if (Environment.GetEnvironmentVariable("CI") == "true") Assert.Fail($"{why}; CI must provide the real data");
+            output.WriteLine($"SKIPPED: {why}.");
+            return;
+        }
+        var full = DatasetLoader.Load(new DatasetSource.Mnist(), root, downloader: null);
+        var data = full with { Train = full.Train.Slice(0, 384), Test = full.Test.Slice(0, 256) };
+        var dir = Directory.CreateTempSubdirectory("norms-report-e2e-").FullName;
+        try
+        {
+            var spec = BuiltInExperiments.Find("mnist-bn")! with { Epochs = 1 };
+            Trainer.Run(spec, data, new RunFolder(Path.Combine(dir, spec.Name)), new TrainingSettings(Device.Cpu, 1)).Status.ShouldBe(RunStatus.Completed);
+
+            // The real files, through the same entry point `all` and `report` use.
+            var outcome = ReportWriter.Write(dir, root);
+            File.Exists(Path.Combine(dir, "mnist-bn", "misclassified.png")).ShouldBeTrue();
+            outcome.Notes.ShouldBeEmpty();
+
+            var runs = ReportWriter.LoadResults(dir).Select(r => r with { TotalSeconds = 0, Epochs = [.. r.Epochs.Select(e => e with { Seconds = 0 })] }).ToArray();
+            var model = ReportBuilder.Build(runs, new Dictionary<string, ImageSet> { ["mnist"] = full.Test }, numbers: ReportNumbers.Coarse);
+            ReportMarkdown.Render(model).ShouldMatchApproved(c => c.SubFolder("approved").WithDiscriminator("mnist-bn-1-epoch").WithFileExtension("md"));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}

@@ -1,0 +1,163 @@
+using Norms.Experiments.Cli;
+using Norms.Experiments.Data;
+using Norms.Experiments.Reports.Imaging;
+using Norms.Experiments.Reports.Report;
+using Norms.Experiments.Training;
+using Shouldly;
+using Xunit;
+
+namespace Norms.Snapshot.Tests.Report;
+
+/// <summary>What a person reads in a report, from the fixed results of <see cref="ReportFixtures"/>.</summary>
+public sealed class ReportSnapshotTests
+{
+    private static readonly Dictionary<string, ImageSet> TestSets = new() { ["mnist"] = ReportFixtures.MnistTest };
+
+    private static ReportModel Model() => ReportBuilder.Build(ReportFixtures.Runs, TestSets, ["cifar10 test images are not loaded in this test."]);
+
+    [Fact]
+    public void Report_markdown_of_fixed_results() =>
+        ReportMarkdown.Render(Model()).ShouldMatchApproved(c => c.SubFolder("approved").WithDiscriminator("fixtures").WithFileExtension("md"));
+
+    [Theory]
+    [InlineData("train-loss")]
+    [InlineData("test-accuracy")]
+    public void Combined_curves(string metric) =>
+        ReportCharts.Combined(Model(), CurveMetric.All.Single(m => m.Key == metric))
+            .ShouldMatchApproved(c => c.SubFolder("approved").WithDiscriminator(metric).WithFileExtension("svg").NoDiff());
+
+    [Theory]
+    [InlineData("mnist-bn")]
+    [InlineData("mnist-gn")]
+    public void Experiment_curves(string name) =>
+        ReportCharts.Experiment(Model().Experiments.Single(e => e.Run.Name == name))
+            .ShouldMatchApproved(c => c.SubFolder("approved").WithDiscriminator(name).WithFileExtension("svg").NoDiff());
+
+    [Fact]
+    public void Confusion_of_cifar10_bn_uses_class_names() =>
+        ReportCharts.Confusion(Model().Experiments.Single(e => e.Run.Name == "cifar10-bn"))!
+            .ShouldMatchApproved(c => c.SubFolder("approved").WithDiscriminator("cifar10-bn").WithFileExtension("svg").NoDiff());
+
+    [Fact]
+    public void Incomplete_runs_are_warned_about_at_the_top()
+    {
+        var model = Model();
+        model.Warnings.ShouldBe(
+        [
+            "mnist-gn DIVERGED after 2 of 3 planned epochs: loss became NaN at epoch 2, step 311; lower the learning rate",
+            "mnist-ln was INTERRUPTED after 2 of 3 planned epochs: stopped by Ctrl+C",
+            "cifar10-gn is CUT SHORT: completed 2 of 3 planned epochs",
+        ]);
+        var md = ReportMarkdown.Render(model);
+        md.IndexOf("WARNING: mnist-gn DIVERGED", StringComparison.Ordinal).ShouldBeLessThan(md.IndexOf("## Results", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Regularization_is_compared_only_with_runs_that_exist()
+    {
+        var analysis = Model().Analysis;
+        analysis.ShouldContain(s => s.StartsWith("Adding L1 1e-05 (mnist-bn to mnist-bn-l1) lowered the best test accuracy by 0.05 points", StringComparison.Ordinal));
+        analysis.ShouldContain(s => s.StartsWith("Adding L2 1e-04 (mnist-bn-l1 to mnist-bn-l1-l2) raised the best test accuracy by 0.08 points", StringComparison.Ordinal));
+        analysis.ShouldContain(s => s.StartsWith("Adding L2 1e-04 (mnist-ln (interrupted) to mnist-ln-l2)", StringComparison.Ordinal));
+        // There is no mnist-gn-l1 among the fixtures, so no sentence about it.
+        analysis.ShouldNotContain(s => s.Contains("mnist-gn-l1", StringComparison.Ordinal));
+        var without = ReportBuilder.Build([.. ReportFixtures.Runs.Where(r => r.Name != "mnist-bn")], TestSets).Analysis;
+        without.ShouldNotContain(s => s.StartsWith("Adding L1 1e-05 (mnist-bn ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Equal_printed_accuracies_share_a_rank_and_are_named_together()
+    {
+        var bn = ReportFixtures.Runs[0];
+        var tie = bn with { Name = "mnist-bn-copy", BestTestAcc = bn.BestTestAcc + 0.001 }; // 99.021 prints as 99.02
+        var analysis = ReportBuilder.Build([bn, tie, ReportFixtures.Runs[3]], TestSets).Analysis;
+        analysis.ShouldContain("On mnist, the ranking by best test accuracy is: 1. mnist-bn 99.02%, 1. mnist-bn-copy 99.02%, 3. mnist-bn-l1 98.97%.");
+        analysis.ShouldContain("On mnist, the top best test accuracy (99.02%: mnist-bn, mnist-bn-copy) is 0.05 percentage points above the bottom (98.97%: mnist-bn-l1).");
+    }
+
+    [Fact]
+    public void Every_file_is_written_and_the_html_is_self_contained()
+    {
+        var dir = Directory.CreateTempSubdirectory("norms-report-").FullName;
+        try
+        {
+            foreach (var r in ReportFixtures.Runs) new RunFolder(Path.Combine(dir, r.Name)).WriteResult(r);
+            var outcome = ReportWriter.Write(dir, dataRoot: null);
+            foreach (var f in new[] { "report.md", "report.html", "curves-train-loss.svg", "curves-test-loss.svg", "curves-train-accuracy.svg", "curves-test-accuracy.svg" })
+                File.Exists(Path.Combine(dir, f)).ShouldBeTrue(f);
+            foreach (var r in ReportFixtures.Runs)
+            {
+                File.Exists(Path.Combine(dir, r.Name, "curves.svg")).ShouldBeTrue();
+                File.Exists(Path.Combine(dir, r.Name, "confusion.svg")).ShouldBeTrue();
+            }
+            Directory.EnumerateFiles(dir, "*.tmp", SearchOption.AllDirectories).ShouldBeEmpty();
+            outcome.Notes.ShouldContain(n => n.Contains("no data folder was given", StringComparison.Ordinal));
+            var html = File.ReadAllText(outcome.HtmlPath);
+            // Nothing to fetch: the only URLs are SVG namespace names.
+            html.Replace("http://www.w3.org/2000/svg", "").ShouldNotContain("http");
+            html.ShouldNotContain("<script");
+            html.ShouldContain("@media print");
+            (html.Split("<svg ").Length - 1).ShouldBe(4 + 2 * ReportFixtures.Runs.Count + 2 * ReportFixtures.Runs.Count); // curves nest two charts
+            // Writing again over the previous report works (renames replace files).
+            ReportWriter.Write(dir, dataRoot: null).Files.Count.ShouldBe(outcome.Files.Count);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Misclassified_grid_is_a_png_of_at_least_20_captioned_images()
+    {
+        var e = Model().Experiments.Single(x => x.Run.Name == "mnist-bn");
+        e.Gallery!.Tiles.Count.ShouldBe(ReportBuilder.GalleryImages);
+        e.Gallery.Tiles.Count.ShouldBeGreaterThanOrEqualTo(20);
+        e.Gallery.Tiles[0].Caption.ShouldBe($"{(ReportFixtures.Label(2) + 1) % 10} (true {ReportFixtures.Label(2)})");
+        var png = ReportCharts.Misclassified(e)!;
+        png.AsSpan(0, 8).SequenceEqual(PngEncoder.Signature).ShouldBeTrue();
+        // Images without labels that match the result are left out, and a note says so.
+        var wrongLabels = new ImageSet(ReportFixtures.MnistTest.Pixels, new byte[ReportFixtures.MnistTest.Count], ReportFixtures.MnistTest.Count, 1, 28, 28, ReportFixtures.MnistTest.ClassNames);
+        var model = ReportBuilder.Build([ReportFixtures.Runs[0]], new Dictionary<string, ImageSet> { ["mnist"] = wrongLabels });
+        model.Experiments[0].Gallery!.Tiles.Count.ShouldBeLessThan(ReportBuilder.GalleryImages);
+        model.Notes.ShouldContain(n => n.Contains("do not match the loaded mnist test set", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_folder_without_results_is_a_one_line_user_error()
+    {
+        var dir = Directory.CreateTempSubdirectory("norms-report-").FullName;
+        try
+        {
+            var e = Should.Throw<UserError>(() => ReportVerb.Run(dir, null));
+            e.Message.ShouldStartWith($"no results in {dir}");
+            e.Message.ShouldNotContain("\n");
+            Should.Throw<UserError>(() => ReportVerb.Run(Path.Combine(dir, "missing"), null)).Message.ShouldContain("does not exist");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("{\"name\": \"x\", ")]
+    [InlineData("{\"name\": \"x\", \"status\": \"exploded\"}")]
+    [InlineData("null")]
+    public void A_corrupt_result_json_is_a_one_line_user_error(string json)
+    {
+        var dir = Directory.CreateTempSubdirectory("norms-report-").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(dir, "broken"));
+            File.WriteAllText(Path.Combine(dir, "broken", "result.json"), json);
+            var e = Should.Throw<UserError>(() => ReportVerb.Run(dir, null));
+            e.Message.ShouldStartWith($"{Path.Combine(dir, "broken", "result.json")} is not a valid result");
+            e.Message.ShouldNotContain("\n");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}
