@@ -67,7 +67,8 @@ public sealed record RunResult(
         {
             BestTestAcc = best.TestAcc,
             BestEpoch = best.Epoch,
-            BestTestLoss = Epochs.Min(e => e.TestLoss),
+            // A diverged epoch can carry a NaN loss; Min would return NaN, so only finite losses compete.
+            BestTestLoss = Epochs.Select(e => e.TestLoss).Where(double.IsFinite).Select(l => (double?)l).Min(),
             BestTrainAcc = Epochs.Max(e => e.TrainAcc),
         };
     }
