@@ -113,12 +113,10 @@ public static class Cifar10Reader
     private sealed class Batches(string source)
     {
         private const int TestSlot = TrainBatches;
-        private readonly byte[] trainPixels = new byte[TrainBatches * RecordsPerBatch * ImageBytes];
-        private readonly byte[] trainLabels = new byte[TrainBatches * RecordsPerBatch];
-        private readonly byte[] testPixels = new byte[RecordsPerBatch * ImageBytes];
-        private readonly byte[] testLabels = new byte[RecordsPerBatch];
+        // The 180 MB of buffers are allocated when the first batch arrives, not up front: an archive without a
+        // well-sized batch entry (a hostile or damaged one) is refused without costing that memory.
+        private byte[] trainPixels = [], trainLabels = [], testPixels = [], testLabels = [], record = [];
         private readonly bool[] seen = new bool[TrainBatches + 1];
-        private readonly byte[] record = new byte[BatchBytes];
         private IReadOnlyList<string> classNames = DefaultClassNames;
 
         public static int? Slot(string fileName) => fileName switch
@@ -133,6 +131,14 @@ public static class Cifar10Reader
         public void Fill(int slot, string name, SpanFiller fill)
         {
             if (seen[slot]) throw new DataFormatException($"{source}: {name} appears twice; download the archive again.");
+            if (record.Length == 0)
+            {
+                record = new byte[BatchBytes];
+                trainPixels = new byte[TrainBatches * RecordsPerBatch * ImageBytes];
+                trainLabels = new byte[TrainBatches * RecordsPerBatch];
+                testPixels = new byte[RecordsPerBatch * ImageBytes];
+                testLabels = new byte[RecordsPerBatch];
+            }
             fill(record);
             var (pixels, labels, first) = slot == TestSlot ? (testPixels, testLabels, 0) : (trainPixels, trainLabels, slot * RecordsPerBatch);
             for (var r = 0; r < RecordsPerBatch; r++)
