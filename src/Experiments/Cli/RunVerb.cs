@@ -41,6 +41,8 @@ internal static class RunVerb
             ?? throw new UserError($"unknown experiment '{n}'; use one of {string.Join(", ", BuiltInExperiments.Names)} (see `list`)")).ToArray();
     }
 
+    private static string OneLine(string s) => string.Join(' ', s.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
     private static ExperimentSpec ReadSpec(string file)
     {
         string json;
@@ -54,7 +56,8 @@ internal static class RunVerb
         }
         var parsed = ExperimentSpecJson.Parse(json);
         if (!parsed.IsValid)
-            throw new UserError($"{file} is not a valid experiment:\n" + string.Join("\n", parsed.Errors.Select(e => $"  {e.Path}: {e.Message}")));
+            // One line, like every user error: the errors follow each other, separated by "; ".
+            throw new UserError($"{file} is not a valid experiment: " + string.Join("; ", parsed.Errors.Select(e => $"{e.Path}: {OneLine(e.Message)}")));
         return parsed.Value!;
     }
 }
