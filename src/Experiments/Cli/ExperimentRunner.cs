@@ -24,7 +24,9 @@ public static class ExperimentRunner
         using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
-            e.Cancel = true; // stop after the current step and write an "interrupted" result instead of dying mid-write
+            // The first Ctrl+C stops after the current step and writes an "interrupted" result instead of dying mid-write;
+            // a second one ends the process at once (every file is written atomically, so that is safe too).
+            e.Cancel = !interrupt.IsCancellationRequested;
             interrupt.Cancel();
         };
         Console.CancelKeyPress += onCancel;
@@ -33,7 +35,7 @@ public static class ExperimentRunner
         using var onHup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Stop);
         void Stop(PosixSignalContext context)
         {
-            context.Cancel = true;
+            context.Cancel = !interrupt.IsCancellationRequested;
             interrupt.Cancel();
         }
         try

@@ -124,6 +124,27 @@ public sealed class ResourceTests(ITestOutputHelper log) : IDisposable
         }
     }
 
+    /// <summary>A diverging run through the CLI: exit 3, a line on stderr saying why, and result.json with status
+    /// "diverged", the message and every completed epoch (what the report reads).</summary>
+    [Fact]
+    public void A_diverging_run_stops_with_exit_3_and_result_json_says_diverged()
+    {
+        var data = SyntheticData.WriteIdxFolder(Path.Combine(temp.Path, "data"), 32, 16);
+        var spec = BuiltInExperiments.Find(Name)! with
+        {
+            Name = "diverges", Epochs = 3, BatchSize = 16, L1 = 0, L2 = 0, Schedule = new ConstantSchedule(), Optimizer = new Sgd(Lr: 1e30, Momentum: 0.9),
+        };
+        var file = temp.File("diverges.json", Encoding.UTF8.GetBytes(ExperimentSpecJson.Serialize(spec)));
+        var outDir = Path.Combine(temp.Path, "out");
+        var r = InProcessCli.Run("run", "--spec", file, "--dataset", "idx:" + data, "--out", outDir, "--threads", "1", "--no-progress");
+        Assert.Equal(3, r.Exit);
+        Assert.Contains("diverges: diverged: the training loss became", r.Err);
+        var result = RunResultJson.Deserialize(File.ReadAllText(Path.Combine(outDir, "diverges", "result.json")));
+        Assert.Equal(RunStatus.Diverged, result.Status);
+        Assert.Contains("lower the learning rate", result.Message);
+        Assert.Equal(File.ReadAllLines(Path.Combine(outDir, "diverges", "metrics.csv")).Length - 1, result.Epochs.Count);
+    }
+
     /// <summary>Every verb, on success and on a user error, leaves the engine's live tensor count where it was, at once
     /// (deterministic disposal) and after a full garbage collection; no tensor is ever released by a finalizer.</summary>
     [Fact]
