@@ -37,11 +37,9 @@ public static class ExplainVerb
             throw new UserError($"input file {file.FullName} does not exist; pass --input with a JSON tensor file");
         if (!(eps >= 0) || double.IsInfinity(eps))
             throw new UserError($"--eps must be a finite number >= 0, got {eps.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}; use e.g. 1e-5");
-        if (file.Length > TensorFile.MaxFileBytes)
-            throw new UserError($"{file.Name} is {file.Length} bytes, more than the {TensorFile.MaxFileBytes} bytes explain reads; use a small tensor");
         try
         {
-            var x = TensorFile.Parse(File.ReadAllText(file.FullName));
+            var x = TensorFile.Parse(TensorFile.ReadText(file.FullName));
             return NormExplainer.Explain(x, groups, eps);
         }
         catch (FormatException e)

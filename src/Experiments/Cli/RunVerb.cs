@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Norms.Experiments.Data;
 using Norms.Experiments.Training;
 using Norms.Models;
 
@@ -43,12 +44,19 @@ internal static class RunVerb
 
     private static string OneLine(string s) => string.Join(' ', s.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
+    /// <summary>Largest experiment file read (a real one is under 1 KB); a device or pipe that never ends cannot hang the CLI.</summary>
+    private const long MaxSpecBytes = 1 << 20;
+
     private static ExperimentSpec ReadSpec(string file)
     {
         string json;
         try
         {
-            json = File.ReadAllText(file);
+            json = TensorFile.ReadText(file, MaxSpecBytes);
+        }
+        catch (FormatException e)
+        {
+            throw new UserError($"{file}: {e.Message}; an experiment file is a few hundred bytes of JSON");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

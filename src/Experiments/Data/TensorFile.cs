@@ -12,6 +12,25 @@ public static class TensorFile
     /// <summary>Largest file read (JSON of <see cref="MaxValues"/> numbers fits easily).</summary>
     public const long MaxFileBytes = 64L << 20;
 
+    /// <summary>Reads at most <see cref="MaxFileBytes"/> of a file (a device or pipe that never ends cannot hang or exhaust
+    /// memory); longer content is a <see cref="FormatException"/>.</summary>
+    public static string ReadText(string path, long maxBytes = MaxFileBytes)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        var buffer = new MemoryStream();
+        var chunk = new byte[1 << 16];
+        int n;
+        while ((n = stream.Read(chunk, 0, chunk.Length)) > 0)
+        {
+            buffer.Write(chunk, 0, n);
+            if (buffer.Length > maxBytes) throw new FormatException($"the file holds more than {maxBytes} bytes; use a smaller file");
+        }
+        buffer.Position = 0;
+        // Like File.ReadAllText: UTF-8, a byte order mark honoured and dropped.
+        using var reader = new StreamReader(buffer, new System.Text.UTF8Encoding(false), detectEncodingFromByteOrderMarks: true);
+        return reader.ReadToEnd();
+    }
+
     /// <summary>Parses the JSON text; a mistake throws <see cref="FormatException"/> with a one-line message naming the fix.</summary>
     public static Nchw Parse(string json)
     {
@@ -51,6 +70,8 @@ public static class TensorFile
     {
         if (!root.TryGetProperty(name, out var array) || array.ValueKind != JsonValueKind.Array)
             throw new FormatException($"missing \"{name}\" array; write {{\"shape\": [N, C, H, W], \"data\": [...]}}");
+        if (array.GetArrayLength() > MaxValues)
+            throw new FormatException($"\"{name}\" holds {array.GetArrayLength()} values, more than the {MaxValues} explain accepts; use a smaller tensor");
         return [.. array.EnumerateArray().Select(v => v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out var d)
             ? d
             : throw new FormatException($"\"{name}\" must hold only numbers, found {Excerpt(v.GetRawText())}"))];

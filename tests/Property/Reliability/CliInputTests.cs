@@ -59,6 +59,39 @@ public sealed class CliInputTests : IDisposable
         }
     }
 
+    /// <summary>Inputs that never end (a device) cannot hang or exhaust the CLI: reads are capped.</summary>
+    [Fact]
+    public void Endless_inputs_are_refused_with_one_line()
+    {
+        if (!File.Exists("/dev/zero")) return;
+        Assert.Contains("more than", InProcessCli.AssertOneLineUserError(InProcessCli.Run("run", "--spec", "/dev/zero")));
+        Assert.Contains("more than", InProcessCli.AssertOneLineUserError(InProcessCli.Run("explain", "--input", "/dev/zero")));
+    }
+
+    /// <summary>A gzip bomb: a small archive that decompresses to more than a real CIFAR-10 tar (skipped entries of zeros)
+    /// is cut off at <see cref="Cifar10Reader.MaxArchiveBytes"/> with one line, in seconds and without memory growth.</summary>
+    [Fact]
+    public void A_cifar_gzip_bomb_is_cut_off()
+    {
+        var path = Path.Combine(temp.Path, Cifar10Reader.ArchiveName);
+        using (var file = File.Create(path))
+        using (var gzip = new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionLevel.Fastest))
+        {
+            var zeros = new byte[1 << 20];
+            for (var i = 0; i < 10; i++)
+            {
+                gzip.Write(DataFixtures.TarHeader($"cifar-10-batches-bin/filler{i}", 29L << 20, '0'));
+                for (var m = 0; m < 29; m++) gzip.Write(zeros);
+            }
+        }
+        var length = new FileInfo(path).Length;
+        Assert.True(length < 16 << 20, $"the bomb is {length} bytes"); // vs 290 MB decompressed
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var error = Fuzz.ExpectOnly<DataFormatException>(() => Cifar10Reader.ReadArchive(path), 8 << 20, "bomb");
+        Assert.Contains("decompresses to more than", Assert.IsType<DataFormatException>(error).Message);
+        Assert.True(clock.Elapsed.TotalSeconds < 5, $"took {clock.Elapsed.TotalSeconds:F1} s");
+    }
+
     /// <summary>Random corruptions of a dataset's files: the run either trains (the damage was in pixel values) or stops
     /// with exit 2 and one line.</summary>
     [Fact]
