@@ -125,6 +125,20 @@ public sealed class ParserFuzzTests : IDisposable
         Assert.Contains(expected, error.Message);
     }
 
+    /// <summary>Names from hostile files end up in messages: a newline in them must not break the one-line rule.</summary>
+    [Fact]
+    public void Names_with_control_characters_give_one_line_errors()
+    {
+        var tar = DataFixtures.Tar([new DataFixtures.TarEntrySpec("a\nerror: fake\r/../x", [])]);
+        var path = temp.File(Cifar10Reader.ArchiveName, DataFixtures.Gzip(tar));
+        Assert.NotNull(Fuzz.ExpectOnly<DataFormatException>(() => Cifar10Reader.ReadArchive(path), 1 << 22, "tar name"));
+
+        using var t = Tensor.FromArray(new float[] { 1 }, 1);
+        using var ms = new MemoryStream();
+        TensorArchive.Write(ms, [("bad\nname", t)]);
+        Assert.NotNull(Fuzz.ExpectOnly<TensorArchiveException>(() => TensorArchive.Read(ms.ToArray()), 1 << 22, "archive name"));
+    }
+
     [Fact]
     public void A_cifar_batch_declaring_an_absurd_size_is_refused_before_reading()
     {
