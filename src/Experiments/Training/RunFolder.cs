@@ -197,6 +197,7 @@ public sealed class RunFolder(string path)
 
     private static bool IsAlive(int pid)
     {
+        if (IsZombie(pid)) return false;
         try
         {
             using var process = Process.GetProcessById(pid);
@@ -207,6 +208,22 @@ public sealed class RunFolder(string path)
             return false;
         }
         catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>A killed process whose parent has not reaped it yet still has a PID (state Z in /proc): it trains nothing,
+    /// so its lock is stale. Where /proc does not exist this says false and the PID check alone decides.</summary>
+    private static bool IsZombie(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
+            var close = stat.LastIndexOf(')');
+            return close >= 0 && close + 2 < stat.Length && stat[close + 2] is 'Z' or 'X';
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return false;
         }
