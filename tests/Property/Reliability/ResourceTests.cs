@@ -213,6 +213,8 @@ public sealed class ResourceTests(ITestOutputHelper log) : IDisposable
 
         public void EpochCompleted(ExperimentSpec spec, EpochRecord record)
         {
+            GC.Collect(); // managed garbage is not a leak: measure what survives
+            GC.WaitForPendingFinalizers();
             using var self = Process.GetCurrentProcess();
             Samples.Add((TorchApi.LiveTensors, self.WorkingSet64));
         }
