@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using Norms.Experiments.Data;
 using Norms.Experiments.Training;
@@ -23,10 +24,20 @@ public static class ExperimentRunner
         using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
-            e.Cancel = true; // stop after the current step and write an "interrupted" result instead of dying mid-write
+            // The first Ctrl+C stops after the current step and writes an "interrupted" result instead of dying mid-write;
+            // a second one ends the process at once (every file is written atomically, so that is safe too).
+            e.Cancel = !interrupt.IsCancellationRequested;
             interrupt.Cancel();
         };
         Console.CancelKeyPress += onCancel;
+        // SIGTERM (kill, systemd, docker stop) and SIGHUP (a closed terminal) stop the run the same way as Ctrl+C.
+        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        using var onHup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Stop);
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = !interrupt.IsCancellationRequested;
+            interrupt.Cancel();
+        }
         try
         {
             var results = new List<RunResult>();
@@ -56,8 +67,31 @@ public static class ExperimentRunner
     private static RunResult RunOne(ExperimentSpec spec, Dataset data, TrainingRequest request, TextWriter output, CancellationToken cancellation)
     {
         var folder = new RunFolder(Path.Combine(request.OutDir, spec.Name));
+        try
+        {
+            return RunLocked(spec, data, request, output, cancellation, folder);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException && e is not TensorArchiveException)
+        {
+            // Every file is written to a temporary name and renamed, so the previous result.json, metrics.csv and checkpoint stand.
+            throw new UserError(IsDiskFull(e)
+                ? $"{folder.Path}: no space left on the device; free some space or use another --out, then run again with --resume (the files of the last completed epoch are intact)"
+                : $"cannot write to {folder.Path} ({FirstLine(e.Message)}); check the folder's permissions and free space, or use another --out");
+        }
+    }
+
+    /// <summary>ENOSPC (28) on Linux and macOS, ERROR_HANDLE_DISK_FULL/ERROR_DISK_FULL on Windows.</summary>
+    internal static bool IsDiskFull(Exception e) =>
+        (e.HResult & 0xFFFF) is 28 or 0x27 or 0x70 || e.Message.Contains("No space left", StringComparison.OrdinalIgnoreCase);
+
+    private static string FirstLine(string s) => s.Split('\n')[0].Trim();
+
+    private static RunResult RunLocked(ExperimentSpec spec, Dataset data, TrainingRequest request, TextWriter output, CancellationToken cancellation,
+        RunFolder folder)
+    {
         using var claim = folder.TryLock(out var other)
-            ?? throw new UserError($"{folder.Path} is in use by process {other}; wait for it to finish or use another --out");
+            ?? throw new UserError($"{folder.Path} is in use by process {other} (another run of {spec.Name} into the same --out); wait for it to finish or use another --out");
+        folder.RemoveLeftovers();
         var settings = new TrainingSettings(request.Device, request.Threads, request.Resume);
         var interactive = request.Progress && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive && ReferenceEquals(output, Console.Out);
         RunResult result;

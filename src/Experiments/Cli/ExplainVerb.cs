@@ -39,7 +39,7 @@ public static class ExplainVerb
             throw new UserError($"--eps must be a finite number >= 0, got {eps.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}; use e.g. 1e-5");
         try
         {
-            var x = TensorFile.Parse(File.ReadAllText(file.FullName));
+            var x = TensorFile.Parse(TensorFile.ReadText(file.FullName));
             return NormExplainer.Explain(x, groups, eps);
         }
         catch (FormatException e)

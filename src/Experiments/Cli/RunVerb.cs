@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Norms.Experiments.Data;
 using Norms.Experiments.Training;
 using Norms.Models;
 
@@ -41,12 +42,21 @@ internal static class RunVerb
             ?? throw new UserError($"unknown experiment '{n}'; use one of {string.Join(", ", BuiltInExperiments.Names)} (see `list`)")).ToArray();
     }
 
+    private static string OneLine(string s) => string.Join(' ', s.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
+    /// <summary>Largest experiment file read (a real one is under 1 KB); a device or pipe that never ends cannot hang the CLI.</summary>
+    private const long MaxSpecBytes = 1 << 20;
+
     private static ExperimentSpec ReadSpec(string file)
     {
         string json;
         try
         {
-            json = File.ReadAllText(file);
+            json = TensorFile.ReadText(file, MaxSpecBytes);
+        }
+        catch (FormatException e)
+        {
+            throw new UserError($"{file}: {e.Message}; an experiment file is a few hundred bytes of JSON");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -54,7 +64,8 @@ internal static class RunVerb
         }
         var parsed = ExperimentSpecJson.Parse(json);
         if (!parsed.IsValid)
-            throw new UserError($"{file} is not a valid experiment:\n" + string.Join("\n", parsed.Errors.Select(e => $"  {e.Path}: {e.Message}")));
+            // One line, like every user error: the errors follow each other, separated by "; ".
+            throw new UserError($"{file} is not a valid experiment: " + string.Join("; ", parsed.Errors.Select(e => $"{e.Path}: {OneLine(e.Message)}")));
         return parsed.Value!;
     }
 }

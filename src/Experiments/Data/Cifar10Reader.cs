@@ -19,6 +19,10 @@ public static class Cifar10Reader
     public const long BatchBytes = (long)RecordsPerBatch * RecordBytes;
     public const int TrainBatches = 5;
 
+    /// <summary>Most bytes the decompressed tar may hold: the official one is about 185 MB, so a gzip bomb of
+    /// skipped entries is cut off instead of being read for minutes.</summary>
+    public const long MaxArchiveBytes = 256L << 20;
+
     /// <summary>Largest entry the archive may declare: a data batch is exactly 30,730,000 bytes.</summary>
     public const long MaxEntryBytes = BatchBytes;
 
@@ -41,7 +45,8 @@ public static class Cifar10Reader
     {
         using var file = new FileStream(archivePath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         using var gzip = new GZipStream(file, CompressionMode.Decompress);
-        return ReadArchive(gzip, archivePath);
+        using var capped = new CappedStream(gzip, MaxArchiveBytes, archivePath);
+        return ReadArchive(capped, archivePath);
     }
 
     /// <summary>Reads a decompressed tar stream; <paramref name="archiveName"/> names it in error messages.</summary>
@@ -113,12 +118,10 @@ public static class Cifar10Reader
     private sealed class Batches(string source)
     {
         private const int TestSlot = TrainBatches;
-        private readonly byte[] trainPixels = new byte[TrainBatches * RecordsPerBatch * ImageBytes];
-        private readonly byte[] trainLabels = new byte[TrainBatches * RecordsPerBatch];
-        private readonly byte[] testPixels = new byte[RecordsPerBatch * ImageBytes];
-        private readonly byte[] testLabels = new byte[RecordsPerBatch];
+        // The 180 MB of buffers are allocated when the first batch arrives, not up front: an archive without a
+        // well-sized batch entry (a hostile or damaged one) is refused without costing that memory.
+        private byte[] trainPixels = [], trainLabels = [], testPixels = [], testLabels = [], record = [];
         private readonly bool[] seen = new bool[TrainBatches + 1];
-        private readonly byte[] record = new byte[BatchBytes];
         private IReadOnlyList<string> classNames = DefaultClassNames;
 
         public static int? Slot(string fileName) => fileName switch
@@ -133,6 +136,14 @@ public static class Cifar10Reader
         public void Fill(int slot, string name, SpanFiller fill)
         {
             if (seen[slot]) throw new DataFormatException($"{source}: {name} appears twice; download the archive again.");
+            if (record.Length == 0)
+            {
+                record = new byte[BatchBytes];
+                trainPixels = new byte[TrainBatches * RecordsPerBatch * ImageBytes];
+                trainLabels = new byte[TrainBatches * RecordsPerBatch];
+                testPixels = new byte[RecordsPerBatch * ImageBytes];
+                testLabels = new byte[RecordsPerBatch];
+            }
             fill(record);
             var (pixels, labels, first) = slot == TestSlot ? (testPixels, testLabels, 0) : (trainPixels, trainLabels, slot * RecordsPerBatch);
             for (var r = 0; r < RecordsPerBatch; r++)
@@ -164,4 +175,31 @@ public static class Cifar10Reader
                     new ImageSet(testPixels, testLabels, RecordsPerBatch, 3, Side, Side, classNames));
         }
     }
+}
+
+/// <summary>A read-only view of a stream that fails with <see cref="DataFormatException"/> past <paramref name="limit"/> bytes.</summary>
+internal sealed class CappedStream(Stream inner, long limit, string name) : Stream
+{
+    private long read;
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        var n = inner.Read(buffer[..(int)Math.Min(buffer.Length, limit + 1 - read)]);
+        read += n;
+        if (read > limit)
+            throw new DataFormatException($"{name}: decompresses to more than {limit} bytes, far beyond the real archive; download the official one again.");
+        return n;
+    }
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => read; set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -186,7 +186,7 @@ public sealed class SafeTarReader(Stream stream, string archiveName, long maxEnt
     private string CheckPath(string path)
     {
         if (path.Length == 0) throw Unsafe(path, "has an empty name");
-        if (path.Contains('\0')) throw Unsafe(path, "has a NUL in its name");
+        if (path.Any(char.IsControl)) throw Unsafe(path, "has a control character in its name");
         if (path.StartsWith('/') || path.Contains('\\') || (path.Length >= 2 && path[1] == ':'))
             throw Unsafe(path, "has an absolute or non-portable path (leading /, drive letter or backslash)");
         while (path.StartsWith("./", StringComparison.Ordinal)) path = path[2..];
@@ -196,7 +196,14 @@ public sealed class SafeTarReader(Stream stream, string archiveName, long maxEnt
     }
 
     private DataFormatException Unsafe(string path, string problem) =>
-        new($"{archiveName}: entry '{path}' {problem}; refusing the archive, download the official one again.");
+        new($"{archiveName}: entry '{Printable(path)}' {problem}; refusing the archive, download the official one again.");
+
+    /// <summary>A name from the archive as it may appear in a one-line message: control characters shown as '?', at most 200 characters.</summary>
+    private static string Printable(string name)
+    {
+        var clean = new string(name.Select(c => char.IsControl(c) ? '?' : c).ToArray());
+        return clean.Length <= 200 ? clean : clean[..200] + "...";
+    }
 
     private DataFormatException Damaged(string problem) =>
         new($"{archiveName}: tar archive is damaged ({problem}); download it again.");

@@ -53,33 +53,77 @@ public sealed class RunFolder(string path)
         TensorArchive.Save(CheckpointFile, entries, JsonSerializer.Serialize(info, RunResultJson.Options));
     }
 
-    /// <summary>Reads the checkpoint's metadata only (the tensors are loaded and disposed).</summary>
+    /// <summary>Reads the checkpoint's metadata only (the tensors are loaded and disposed); null when there is no checkpoint.
+    /// Anything malformed, including metadata that parses but lacks what a resume needs, is a <see cref="TensorArchiveException"/>.</summary>
     public CheckpointInfo? ReadCheckpointInfo()
     {
         if (!File.Exists(CheckpointFile)) return null;
         var (tensors, metadata) = TensorArchive.Load(CheckpointFile);
         foreach (var t in tensors.Values) t.Dispose();
-        return JsonSerializer.Deserialize<CheckpointInfo>(metadata, RunResultJson.Options);
+        return ParseInfo(metadata);
     }
 
-    /// <summary>Restores model, optimizer and RNG state from the checkpoint; returns its metadata.</summary>
+    /// <summary>Restores model, optimizer and RNG state from the checkpoint; returns its metadata. A checkpoint that does not
+    /// fit the model (missing, extra or reshaped tensors, a bad RNG state) is a <see cref="TensorArchiveException"/>.</summary>
     public CheckpointInfo LoadCheckpoint(Module model, Optimizer optimizer)
     {
         var (tensors, metadata) = TensorArchive.Load(CheckpointFile);
         try
         {
+            var info = ParseInfo(metadata);
             model.LoadStateDict(Part(tensors, "model."));
             optimizer.LoadState(Part(tensors, "optimizer."));
             if (!tensors.TryGetValue("rng", out var rng))
                 throw new TensorArchiveException($"{CheckpointFile} holds no RNG state");
             TorchApi.SetRngState(rng);
-            return JsonSerializer.Deserialize<CheckpointInfo>(metadata, RunResultJson.Options)
-                ?? throw new TensorArchiveException($"{CheckpointFile} has no metadata");
+            return info;
+        }
+        catch (Exception e) when (e is ArgumentException or KeyNotFoundException or InvalidOperationException or TorchException)
+        {
+            throw new TensorArchiveException($"{CheckpointFile} does not fit this experiment's model ({FirstLine(e.Message)})");
         }
         finally
         {
             foreach (var t in tensors.Values) t.Dispose();
         }
+    }
+
+    /// <summary>The metadata, checked for what a resume relies on (System.Text.Json leaves missing fields null).</summary>
+    private CheckpointInfo ParseInfo(string metadata)
+    {
+        CheckpointInfo? info;
+        try
+        {
+            info = JsonSerializer.Deserialize<CheckpointInfo>(metadata, RunResultJson.Options);
+        }
+        catch (Exception e) when (e is JsonException or NotSupportedException or ArgumentException or InvalidOperationException)
+        {
+            throw new TensorArchiveException($"{CheckpointFile} has unreadable metadata ({FirstLine(e.Message)})");
+        }
+        var problem = info switch
+        {
+            null => "no metadata",
+            { Result: null } => "no result in its metadata",
+            { Result.Epochs: null } or { Result.Spec: null } or { Result.Confusion: null } or { Result.Misclassified: null } =>
+                "an incomplete result in its metadata",
+            { Epoch: < 0 } or { SchedulerStep: < 0 } => "a negative epoch or scheduler step",
+            _ when info.Result.Epochs.Count != info.Epoch || info.Result.Epochs.Any(e => e is null) =>
+                $"metadata for epoch {info.Epoch} but {info.Result.Epochs.Count} epoch records",
+            _ => null,
+        };
+        return problem is null ? info! : throw new TensorArchiveException($"{CheckpointFile} has {problem}");
+    }
+
+    private static string FirstLine(string s) => s.Split('\n')[0].Trim();
+
+    /// <summary>Temporary files left by a process killed mid-write (result.json.PID.tmp and the like): never read, removed
+    /// once this process holds the lock.</summary>
+    public void RemoveLeftovers()
+    {
+        if (!Directory.Exists(Path)) return;
+        foreach (var name in new[] { "result.json", "metrics.csv", "checkpoint.nta" })
+            foreach (var file in Directory.EnumerateFiles(Path, name + ".*.tmp"))
+                try { File.Delete(file); } catch (IOException) { }
     }
 
     private static Dictionary<string, Tensor> Part(Dictionary<string, Tensor> all, string prefix) =>
@@ -100,10 +144,24 @@ public sealed class RunFolder(string path)
             {
                 using (var stream = new FileStream(LockFile, FileMode.CreateNew, FileAccess.Write, FileShare.None))
                 {
-                    stream.Write(Encoding.ASCII.GetBytes(Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "\n"));
-                    stream.Flush(flushToDisk: true);
+                    try
+                    {
+                        stream.Write(Encoding.ASCII.GetBytes(Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "\n"));
+                        stream.Flush(flushToDisk: true);
+                    }
+                    catch (IOException e)
+                    {
+                        // Created but not written (a full disk): leave no empty lock behind, and report the real cause.
+                        try { stream.Dispose(); } catch (IOException) { }
+                        try { File.Delete(LockFile); } catch (IOException) { }
+                        throw new LockWriteException(e);
+                    }
                 }
                 return new Release(LockFile);
+            }
+            catch (LockWriteException e)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerException!);
             }
             catch (IOException) when (File.Exists(LockFile))
             {
@@ -122,6 +180,9 @@ public sealed class RunFolder(string path)
         return null;
     }
 
+    /// <summary>The lock file could be created but not written: a disk problem, not another process.</summary>
+    private sealed class LockWriteException(IOException inner) : Exception(inner.Message, inner);
+
     private int? ReadLockOwner()
     {
         try
@@ -136,6 +197,7 @@ public sealed class RunFolder(string path)
 
     private static bool IsAlive(int pid)
     {
+        if (IsZombie(pid)) return false;
         try
         {
             using var process = Process.GetProcessById(pid);
@@ -146,6 +208,22 @@ public sealed class RunFolder(string path)
             return false;
         }
         catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>A killed process whose parent has not reaped it yet still has a PID (state Z in /proc): it trains nothing,
+    /// so its lock is stale. Where /proc does not exist this says false and the PID check alone decides.</summary>
+    private static bool IsZombie(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
+            var close = stat.LastIndexOf(')');
+            return close >= 0 && close + 2 < stat.Length && stat[close + 2] is 'Z' or 'X';
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return false;
         }

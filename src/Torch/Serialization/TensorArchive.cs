@@ -115,6 +115,8 @@ public static class TensorArchive
                 var nameLength = reader.U16("name length");
                 if (nameLength is 0 or > MaxName) throw new TensorArchiveException($"entry {i}: name length {nameLength} is out of range");
                 var name = Encoding.UTF8.GetString(reader.Take(nameLength, "name"));
+                // Names go into one-line error messages; Norms never writes control characters in them.
+                if (name.Any(char.IsControl)) throw new TensorArchiveException($"entry {i}: its name holds control characters");
                 var dtype = (ScalarType)reader.U8("dtype");
                 if (!Enum.IsDefined(dtype)) throw new TensorArchiveException($"entry '{name}': unknown dtype code {(int)dtype}");
                 var ndim = reader.U8("ndim");

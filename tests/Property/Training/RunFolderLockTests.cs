@@ -53,6 +53,30 @@ public sealed class RunFolderLockTests
         }
     }
 
+    /// <summary>A run killed with SIGKILL whose parent has not yet reaped it is a zombie: its PID exists but it is dead.</summary>
+    [Fact]
+    public void AZombieOwnerIsTreatedAsStale()
+    {
+        if (!Directory.Exists("/proc")) return;
+        var folder = NewFolder();
+        // sh starts a short child, prints its PID, then becomes `sleep`, which never reaps it: a zombie for 5 s.
+        using var parent = Process.Start(new ProcessStartInfo("sh", ["-c", "sleep 0 & echo $!; exec sleep 5"]) { UseShellExecute = false, RedirectStandardOutput = true })!;
+        try
+        {
+            var zombie = int.Parse(parent.StandardOutput.ReadLine()!);
+            var deadline = DateTime.UtcNow.AddSeconds(3);
+            while (!File.ReadAllText($"/proc/{zombie}/stat").Contains(") Z") && DateTime.UtcNow < deadline) Thread.Sleep(10);
+            File.WriteAllText(folder.LockFile, $"{zombie}\n");
+            using var claim = folder.TryLock(out var other);
+            Assert.True(claim is not null, $"the zombie {zombie} was taken for a live owner");
+        }
+        finally
+        {
+            parent.Kill();
+            Directory.Delete(folder.Path, recursive: true);
+        }
+    }
+
     [Fact]
     public void AGarbledLockIsTreatedAsStale()
     {

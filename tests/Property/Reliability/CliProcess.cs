@@ -1,0 +1,99 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+
+namespace Norms.Property.Tests.Reliability;
+
+/// <summary>The real `Norms.Experiments` executable (copied beside the tests by the project reference) as a child process,
+/// with its output lines collected as they arrive so a test can act at a given moment.</summary>
+internal sealed class CliProcess : IDisposable
+{
+    public static string Exe => Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "Norms.Experiments.exe" : "Norms.Experiments");
+
+    private readonly Process process;
+    private readonly ConcurrentQueue<string> stdout = new(), stderr = new();
+
+    private CliProcess(IEnumerable<string> args)
+    {
+        var info = new ProcessStartInfo(Exe) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) info.ArgumentList.Add(a);
+        process = new Process { StartInfo = info };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) stdout.Enqueue(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) stderr.Enqueue(e.Data); };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public static CliProcess Start(params string[] args) => new(args);
+
+    /// <summary>Runs to the end; fails the test when it takes more than a minute.</summary>
+    public static CliProcess Run(params string[] args)
+    {
+        var p = new CliProcess(args);
+        p.WaitForExit();
+        return p;
+    }
+
+    public int Id => process.Id;
+    public IReadOnlyList<string> Out => [.. stdout];
+    public IReadOnlyList<string> Err => [.. stderr];
+
+    public int WaitForExit(int seconds = 60)
+    {
+        if (!process.WaitForExit(TimeSpan.FromSeconds(seconds)))
+        {
+            process.Kill();
+            throw new Xunit.Sdk.XunitException($"the CLI did not exit within {seconds} s; output:\n{string.Join('\n', Out)}\n{string.Join('\n', Err)}");
+        }
+        process.WaitForExit(); // drains the output readers
+        return process.ExitCode;
+    }
+
+    public int ExitCode => process.ExitCode;
+
+    /// <summary>Waits until a line of standard output satisfies <paramref name="match"/>; false when the process ends first.</summary>
+    public bool WaitForLine(Func<string, bool> match, int seconds = 60)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed.TotalSeconds < seconds)
+        {
+            if (stdout.Any(match)) return true;
+            if (process.HasExited) return stdout.Any(match);
+            Thread.Sleep(10);
+        }
+        return false;
+    }
+
+    /// <summary>Sends a POSIX signal (INT, KILL, TERM) as a user or a supervisor would.</summary>
+    public void Signal(string name)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", $"-{name} {process.Id}") { UseShellExecute = false })!;
+        kill.WaitForExit();
+    }
+
+    public void Dispose()
+    {
+        if (!process.HasExited) process.Kill();
+        process.Dispose();
+    }
+
+    /// <summary>result.json without the fields that hold wall-clock seconds: equal for equal runs under determinism.</summary>
+    public static string Comparable(string resultFile)
+    {
+        var node = JsonNode.Parse(File.ReadAllText(resultFile))!;
+        Strip(node);
+        return node.ToJsonString();
+
+        static void Strip(JsonNode? n)
+        {
+            if (n is JsonObject o)
+            {
+                foreach (var key in o.Select(p => p.Key).Where(k => k.EndsWith("seconds", StringComparison.Ordinal)).ToList()) o.Remove(key);
+                foreach (var p in o) Strip(p.Value);
+            }
+            else if (n is JsonArray a)
+                foreach (var item in a) Strip(item);
+        }
+    }
+}

@@ -1,0 +1,141 @@
+using Norms.Experiments.Training;
+using Norms.Property.Tests.Data;
+using Xunit.Abstractions;
+
+namespace Norms.Property.Tests.Reliability;
+
+/// <summary>
+/// The CLI as users meet it: a real child process on a small generated idx dataset (192 train / 64 test, 6 epochs of
+/// 12 steps, one thread, so each run takes a few seconds), interrupted by SIGINT, SIGTERM and SIGKILL at chosen and
+/// random moments, and started twice into one folder.
+/// </summary>
+[Collection(Training.TrainingCollection.Name)]
+public sealed class ProcessTests(ProcessTests.Fixture shared, ITestOutputHelper log) : IClassFixture<ProcessTests.Fixture>, IDisposable
+{
+    private const int Epochs = 6;
+    private const string Name = "mnist-bn-l1-l2";
+    private readonly DataFixtures.TempFolder temp = new();
+
+    public void Dispose() => temp.Dispose();
+
+    /// <summary>The data and the uninterrupted run every interrupted-then-resumed run must equal, made once for all tests.</summary>
+    public sealed class Fixture : IDisposable
+    {
+        private readonly DataFixtures.TempFolder folder = new();
+        public string Data { get; }
+        public Lazy<string> Reference { get; }
+
+        public Fixture()
+        {
+            Data = SyntheticData.WriteIdxFolder(Path.Combine(folder.Path, "data"), 192, 64);
+            Reference = new(() =>
+            {
+                var outDir = Path.Combine(folder.Path, "reference");
+                using var run = CliProcess.Run(Args(Data, outDir));
+                Assert.True(run.ExitCode == 0, string.Join('\n', run.Err));
+                return CliProcess.Comparable(Result(outDir));
+            });
+        }
+
+        public void Dispose() => folder.Dispose();
+    }
+
+    private static string[] Args(string data, string outDir, bool resume = false) =>
+    [
+        "run", Name, "--dataset", "idx:" + data, "--out", outDir, "--epochs", Epochs.ToString(), "--batch-size", "16",
+        "--threads", "1", "--seed", "3", "--no-progress", .. resume ? new[] { "--resume" } : [],
+    ];
+
+    private string[] Args(string outDir, bool resume = false) => Args(shared.Data, outDir, resume);
+
+    private static string Result(string outDir) => Path.Combine(outDir, Name, "result.json");
+
+    private string Reference() => shared.Reference.Value;
+
+    private static int PrintedEpochs(CliProcess p) => p.Out.Count(l => l.StartsWith($"{Name} epoch ", StringComparison.Ordinal));
+
+    [Theory]
+    [InlineData("INT")]
+    [InlineData("TERM")]
+    public void A_signal_stops_cleanly_after_a_checkpoint_and_resume_ends_like_an_uninterrupted_run(string signal)
+    {
+        var reference = Reference();
+        var outDir = Path.Combine(temp.Path, "interrupted");
+        int saved;
+        using (var run = CliProcess.Start(Args(outDir)))
+        {
+            Assert.True(run.WaitForLine(l => l.Contains($"epoch 2/{Epochs}")), "the run never finished epoch 2");
+            run.Signal(signal);
+            Assert.Equal(130, run.WaitForExit());
+            var result = RunResultJson.Deserialize(File.ReadAllText(Result(outDir)));
+            Assert.Equal(RunStatus.Interrupted, result.Status);
+            Assert.Contains("--resume", result.Message);
+            var folder = new RunFolder(Path.Combine(outDir, Name));
+            saved = folder.ReadCheckpointInfo()!.Epoch;
+            Assert.InRange(saved, 2, Epochs - 1);
+            Assert.Equal(saved, result.Epochs.Count); // the history kept is exactly the checkpointed epochs
+            Assert.False(File.Exists(folder.LockFile), "the lock must be released");
+            Assert.Empty(Directory.GetFiles(folder.Path, "*.tmp"));
+        }
+        using var resumed = CliProcess.Run(Args(outDir, resume: true));
+        Assert.True(resumed.ExitCode == 0, string.Join('\n', resumed.Err));
+        Assert.Contains(resumed.Out, l => l.Contains($"resuming after epoch {saved}"));
+        Assert.Equal(reference, CliProcess.Comparable(Result(outDir)));
+    }
+
+    /// <summary>SIGKILL cannot be caught (kill moments are random, logged for a failing case): what survives is whatever was last renamed into place. Every file must be whole,
+    /// the checkpoint must hold every epoch the run reported complete, and --resume must end where an uninterrupted run ends.</summary>
+    [Fact]
+    public void Sigkill_at_random_moments_loses_at_most_the_epoch_in_progress()
+    {
+        var reference = Reference();
+        var random = new Random(Environment.TickCount);
+        for (var trial = 0; trial < 2; trial++)
+        {
+            var outDir = Path.Combine(temp.Path, $"killed{trial}");
+            var folder = new RunFolder(Path.Combine(outDir, Name));
+            using (var run = CliProcess.Start(Args(outDir)))
+            {
+                // A random moment spread over the whole run: after a random number of completed epochs (the first trial
+                // in the first half, the second in the second half), plus a random part of an epoch (about 0.1 s each once warm).
+                var after = trial == 0 ? random.Next(0, Epochs / 2) : random.Next(Epochs / 2, Epochs);
+                Assert.True(after == 0
+                    ? run.WaitForLine(l => l.StartsWith(Name + ":", StringComparison.Ordinal))
+                    : run.WaitForLine(l => l.Contains($"epoch {after}/{Epochs}")), "the run never got there");
+                var delay = random.Next(0, 150);
+                Thread.Sleep(delay);
+                var reported = PrintedEpochs(run);
+                run.Signal("KILL");
+                run.WaitForExit();
+                log.WriteLine($"trial {trial}: killed {delay} ms after epoch {after}, {reported} epoch(s) reported done, exit {run.ExitCode}");
+                if (File.Exists(folder.ResultFile)) RunResultJson.Deserialize(File.ReadAllText(folder.ResultFile)); // whole JSON
+                if (File.Exists(folder.MetricsFile))
+                    Assert.All(File.ReadAllLines(folder.MetricsFile).Skip(1), l => Assert.Equal(7, l.Split(',').Length));
+                var info = folder.ReadCheckpointInfo(); // throws when half-written
+                Assert.True((info?.Epoch ?? 0) >= reported, $"the checkpoint holds {info?.Epoch ?? 0} epochs but {reported} were reported done");
+            }
+            using var resumed = CliProcess.Run(Args(outDir, resume: true));
+            Assert.True(resumed.ExitCode == 0, string.Join('\n', resumed.Err));
+            Assert.Equal(reference, CliProcess.Comparable(Result(outDir)));
+            Assert.Empty(Directory.GetFiles(folder.Path, "*.tmp")); // leftovers of the killed writer are cleaned up
+        }
+    }
+
+    [Fact]
+    public void A_second_run_into_the_same_folder_refuses_and_leaves_the_first_undisturbed()
+    {
+        var reference = Reference();
+        var outDir = Path.Combine(temp.Path, "shared");
+        using var first = CliProcess.Start(Args(outDir));
+        Assert.True(first.WaitForLine(l => l.Contains($"epoch 1/{Epochs}")), "the first run never finished epoch 1");
+        using (var second = CliProcess.Run(Args(outDir)))
+        {
+            Assert.Equal(2, second.ExitCode);
+            var line = Assert.Single(second.Err);
+            Assert.StartsWith("error: ", line);
+            Assert.Contains($"in use by process {first.Id}", line);
+        }
+        Assert.Equal(0, first.WaitForExit());
+        Assert.Equal(reference, CliProcess.Comparable(Result(outDir)));
+    }
+}
