@@ -5,5 +5,5 @@ namespace Norms.Experiments.Cli;
 /// <summary>Every verb of the command line; each lives in its own file and exposes Create().</summary>
 internal static class Verbs
 {
-    public static IEnumerable<Command> All() => [ExplainVerb.Create(), SummaryVerb.Create()];
+    public static IEnumerable<Command> All() => [ExplainVerb.Create(), SummaryVerb.Create(), BenchVerb.Create()];
 }
