@@ -141,12 +141,16 @@ internal sealed class BlockModule : Module
         var convOut = analysis.Layers.Single(l => l.ModuleName == $"{moduleName}.0").OutputShape!;
         Module? normLayer = norm is NoNorm ? null : RegisterModule("1", NormLayers.Create(norm, convOut[0], convOut[1], convOut[2], ScalarType.Float32, device));
         var relu = RegisterModule("2", new ReluModule());
-        var dropout = RegisterModule("3", new DropoutModule(block.Dropout ?? spec.Dropout));
+        dropout = RegisterModule("3", new DropoutModule(block.Dropout ?? spec.Dropout));
         layers = normLayer is null ? [conv, relu, dropout] : [conv, normLayer, relu, dropout];
     }
 
+    private readonly DropoutModule dropout;
+
     public override Tensor Forward(Tensor input)
     {
+        if (FusedKernels.Enabled)
+            return ForwardFused(input);
         var x = input;
         foreach (var layer in layers)
         {
@@ -157,6 +161,23 @@ internal sealed class BlockModule : Module
         }
         return x;
     }
+
+    // conv -> norm, then ReLU and dropout in one kernel (Functional.ReluDropout): one pass, one saved tensor.
+    private Tensor ForwardFused(Tensor input)
+    {
+        var x = input;
+        for (var i = 0; i < layers.Length - 2; i++)
+        {
+            var y = layers[i].Forward(x);
+            if (!ReferenceEquals(x, input))
+                x.Dispose();
+            x = y;
+        }
+        var result = Functional.ReluDropout(x, dropout.P, Training);
+        if (!ReferenceEquals(x, input))
+            x.Dispose();
+        return result;
+    }
 }
 
 internal sealed class ReluModule : Module
@@ -166,6 +187,8 @@ internal sealed class ReluModule : Module
 
 internal sealed class DropoutModule(double p) : Module
 {
+    public double P => p;
+
     public override Tensor Forward(Tensor input) => Functional.Dropout(input, p, Training);
 }
 
