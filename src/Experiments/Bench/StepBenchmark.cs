@@ -9,7 +9,7 @@ namespace Norms.Experiments.Bench;
 /// <summary>What one bench run measured (one JSON line; names as the PyTorch reference's bench).</summary>
 public sealed record BenchResult(
     string Engine, string Dataset, string Norm, long Params, int BatchSize, int Threads, int Steps, int Warmup,
-    double MsPerStep, bool Fused, long LiveTensorsBefore, long LiveTensorsAfter, long PeakRssKb);
+    double MsPerStep, double CpuMsPerStep, bool Fused, bool ChannelsLast, long LiveTensorsBefore, long LiveTensorsAfter, long PeakRssKb);
 
 /// <summary>
 /// Times training steps exactly as pytorch_reference.py's bench does: synthetic randn inputs and randint
@@ -27,7 +27,7 @@ public static class StepBenchmark
         var spec = Architectures.ByName(modelName, norm)!;
         TorchApi.Threads = threads;
         var liveBefore = TorchApi.LiveTensors;
-        double ms;
+        double ms, cpuMs;
         long parameters;
         using (var model = ModelCompiler.Compile(spec, Device.Cpu, seed))
         using (var optimizer = new Norms.Torch.Optim.Sgd(model.Parameters(), learningRate: 0.01, momentum: 0.9))
@@ -38,13 +38,18 @@ public static class StepBenchmark
             model.Train();
             for (var i = 0; i < warmup; i++)
                 Step(model, optimizer, x, y);
+            // Wall clock, and the process's CPU time (all threads): the latter is steadier on a loaded machine.
+            var process = Process.GetCurrentProcess();
+            var cpu0 = process.TotalProcessorTime;
             var clock = Stopwatch.StartNew();
             for (var i = 0; i < steps; i++)
                 Step(model, optimizer, x, y);
             ms = clock.Elapsed.TotalMilliseconds / steps;
+            process.Refresh();
+            cpuMs = (process.TotalProcessorTime - cpu0).TotalMilliseconds / steps;
         }
         return new BenchResult($"norms libtorch {LibtorchVersion}", dataset, normName, parameters, batchSize, threads, steps, warmup,
-            ms, FusedKernels.Enabled, liveBefore, TorchApi.LiveTensors, PeakRss.Kilobytes());
+            ms, cpuMs, FusedKernels.Enabled, FusedKernels.ChannelsLast, liveBefore, TorchApi.LiveTensors, PeakRss.Kilobytes());
     }
 
     /// <summary>The libtorch Debian ships (the shim is built against it).</summary>

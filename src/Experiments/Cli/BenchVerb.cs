@@ -16,7 +16,7 @@ internal static class BenchVerb
         var batch = new Option<int>("--batch-size") { Description = "Images per step.", DefaultValueFactory = _ => 64 };
         var norm = new Option<string>("--norm") { Description = "bn, gn or ln (GroupNorm(1, C)).", DefaultValueFactory = _ => "bn" };
         var threads = new Option<int>("--threads") { Description = "libtorch intra-op threads.", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var fused = new Option<string?>("--fused") { Description = "on or off: the shim's fused kernels (default: on unless NORMS_FUSED=0)." };
+        var fused = new Option<string?>("--fused") { Description = "on or off: the fused kernels and channels-last layout (default: on unless NORMS_FUSED=0; NORMS_CHANNELS_LAST=0 turns the layout off alone)." };
         var command = new Command("bench", "Time training steps (forward, backward, SGD) on synthetic data; prints one JSON line.");
         command.Arguments.Add(dataset);
         foreach (var o in new Option[] { steps, warmup, batch, norm, threads, fused })
@@ -39,7 +39,7 @@ internal static class BenchVerb
             {
                 case null: break;
                 case "on": Norms.Torch.FusedKernels.Enabled = true; break;
-                case "off": Norms.Torch.FusedKernels.Enabled = false; break;
+                case "off": Norms.Torch.FusedKernels.Enabled = false; Norms.Torch.FusedKernels.ChannelsLast = false; break;
                 case var f: throw new UserError($"unknown --fused '{f}'; use on or off");
             }
             Console.Out.WriteLine(Json(StepBenchmark.Run(d, n, b, s, w, t)));
@@ -51,6 +51,7 @@ internal static class BenchVerb
     public static string Json(BenchResult r) => string.Create(CultureInfo.InvariantCulture,
         $"{{\"engine\": \"{r.Engine}\", \"dataset\": \"{r.Dataset}\", \"norm\": \"{r.Norm}\", \"params\": {r.Params}, " +
         $"\"batch_size\": {r.BatchSize}, \"threads\": {r.Threads}, \"steps\": {r.Steps}, \"warmup\": {r.Warmup}, " +
-        $"\"fused\": {(r.Fused ? "true" : "false")}, \"ms_per_step\": {r.MsPerStep:F3}, " +
+        $"\"fused\": {(r.Fused ? "true" : "false")}, \"channels_last\": {(r.ChannelsLast ? "true" : "false")}, " +
+        $"\"ms_per_step\": {r.MsPerStep:F3}, \"cpu_ms_per_step\": {r.CpuMsPerStep:F3}, " +
         $"\"live_tensors_before\": {r.LiveTensorsBefore}, \"live_tensors_after\": {r.LiveTensorsAfter}, \"peak_rss_kb\": {r.PeakRssKb}}}");
 }

@@ -116,9 +116,16 @@ internal sealed class ConvModule : Module
     }
 
     // Drawn on the CPU generator, as PyTorch's constructor does before any .to(device).
+    // A 4-d kernel is laid out channels-last when FusedKernels.ChannelsLast is on (same values; oneDNN then
+    // convolves without reordering it every call).
     private static Tensor Initialized(long[] shape, double bound, Device device)
     {
         var cpu = Tensor.Zeros(shape, ScalarType.Float32, Device.Cpu).UniformInPlace(-bound, bound);
+        if (device == Device.Cpu && shape.Length == 4 && FusedKernels.ChannelsLast)
+        {
+            using (cpu)
+                return cpu.Contiguous(MemoryFormat.ChannelsLast);
+        }
         if (device == Device.Cpu)
             return cpu;
         using (cpu)

@@ -67,8 +67,9 @@ NT_CLONES void relu_dropout_backward_kernel(const double* gy, const double* y, d
 constexpr int64_t kGrain = 32768;
 
 at::Tensor relu_dropout_forward(const at::Tensor& input, double p, uint64_t seed) {
-  auto x = input.contiguous();
-  auto y = at::empty_like(x, at::MemoryFormat::Contiguous);
+  // Keeps the input's layout (channels-last stays channels-last); the mask runs over storage order.
+  auto x = input.contiguous(input.suggest_memory_format());
+  auto y = at::empty_like(x);
   if (p >= 1) return y.zero_();
   TORCH_CHECK(x.numel() <= static_cast<int64_t>(UINT32_MAX), "fused dropout: at most 2^32 elements per call");
   uint32_t thr = threshold_for(p), k0 = static_cast<uint32_t>(seed), k1 = static_cast<uint32_t>(seed >> 32);
@@ -82,8 +83,9 @@ at::Tensor relu_dropout_forward(const at::Tensor& input, double p, uint64_t seed
 }
 
 at::Tensor relu_dropout_backward(const at::Tensor& grad_output, const at::Tensor& y, double p) {
-  auto gy = grad_output.contiguous();
-  auto gx = at::empty_like(y, at::MemoryFormat::Contiguous);
+  // y is dense in its own layout; the gradient is brought to the same strides so the flat loop pairs them.
+  auto gy = grad_output.contiguous(y.suggest_memory_format());
+  auto gx = at::empty_like(y);
   if (p >= 1) return gx.zero_();
   AT_DISPATCH_FLOATING_TYPES(y.scalar_type(), "nt_relu_dropout_backward", [&] {
     const scalar_t* gp = gy.data_ptr<scalar_t>();

@@ -20,3 +20,13 @@ NT_API nt_status nt_fused_dropout_mask(int64_t numel, double p, uint64_t seed, n
 #ifdef __cplusplus
 }
 #endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+/* Memory layout (layout.cpp). format: 0 = contiguous (NCHW), 1 = channels-last (NHWC strides, 4-d only). */
+NT_API nt_status nt_layout_contiguous(nt_tensor t, int format, nt_tensor* out);
+NT_API nt_status nt_layout_is_contiguous(nt_tensor t, int format, bool* out);
+#ifdef __cplusplus
+}
+#endif
