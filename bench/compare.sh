@@ -7,6 +7,7 @@
 #
 #   bench/compare.sh [--rounds 3] [--steps 40] [--threads 2] [--datasets "mnist cifar10"] [--norms "bn gn ln"] [--stock]
 #
+# NORMS_NO_BUILD=1 skips the Release build (use the one already there).
 # --stock also times our stock path (NORMS_FUSED=0: no fused kernel, no channels-last) in each round.
 # PyTorch side: bench/pytorch_bench.py, which runs pytorch_reference.py's own model and step
 # (identical workload) and adds the CPU-time measurement. Needs /usr/bin/python3 with python3-torch.
@@ -20,7 +21,7 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 root=$(cd "$(dirname "$0")/.." && pwd)
-dotnet build -c Release "$root/src/Experiments" -v quiet -nologo >/dev/null
+[[ ${NORMS_NO_BUILD:-0} == 1 ]] || dotnet build -c Release "$root/src/Experiments" -v quiet -nologo >/dev/null
 ours="$root/src/Experiments/bin/Release/net10.0/Norms.Experiments.dll"
 field() { /usr/bin/python3 -c "import json,sys; d=json.loads(sys.stdin.read().strip().splitlines()[-1]); print(d['ms_per_step'], d['cpu_ms_per_step'])"; }
 div() { /usr/bin/python3 -c "print(f'{$1/$2:.3f}')"; }

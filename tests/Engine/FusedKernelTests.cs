@@ -60,6 +60,7 @@ public sealed class FusedKernelTests
     {
         // Agreement of two independent Bernoulli(1/2) masks is 1/2 ± 6·sqrt(1/4n).
         const long n = 1 << 18;
+        using var scope = TorchApi.NewDisposeScope(); // the intermediates below
         using var a = F.FusedDropoutMask(n, 0.5, 1).To(ScalarType.Float64);
         using var b = F.FusedDropoutMask(n, 0.5, 2).To(ScalarType.Float64);
         using var same = (a * b + (1 - a) * (1 - b)).Mean();
