@@ -11,7 +11,7 @@ public enum Reduction
 }
 
 /// <summary>torch.nn.functional: stateless layers. Every result is a new tensor.</summary>
-public static unsafe class Functional
+public static unsafe partial class Functional
 {
     private static Tensor Result(int status, nint r, Tensor? a = null, Tensor? b = null, Tensor? c = null) => Tensor.Result(status, r, a, b, c);
 

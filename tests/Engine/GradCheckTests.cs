@@ -13,10 +13,14 @@ public sealed class GradCheckTests
 {
     private const double H = 1e-6;
 
-    private static void Check(long[] shape, Func<Tensor, Tensor> f, int seed = 1, double offset = 0, double scale = 1, Action? reseed = null)
+    private static void Check(long[] shape, Func<Tensor, Tensor> f, int seed = 1, double offset = 0, double scale = 1, Action? reseed = null) =>
+        CheckGradient(shape, f, seed, offset, scale, reseed);
+
+    /// <summary>The check above; <paramref name="awayFromZero"/> moves inputs at least that far from 0 (for kinks at 0).</summary>
+    internal static void CheckGradient(long[] shape, Func<Tensor, Tensor> f, int seed = 1, double offset = 0, double scale = 1, Action? reseed = null, double awayFromZero = 0)
     {
         var n = (int)shape.Aggregate(1L, (a, b) => a * b);
-        var x0 = Arrays.Random(n, seed, scale, offset);
+        var x0 = Arrays.Random(n, seed, scale, offset).Select(v => Math.Abs(v) < awayFromZero ? Math.CopySign(awayFromZero, v == 0 ? 1 : v) : v).ToArray();
         double[] analytic;
         double[] weights;
         using (var scope = Torch.Torch.NewDisposeScope())

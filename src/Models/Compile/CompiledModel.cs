@@ -37,7 +37,11 @@ public sealed class CompiledModel : Module
         var shape = input.Shape;
         if (shape.Length != 4 || shape[1] != s.Channels || shape[2] != s.Height || shape[3] != s.Width)
             throw new ArgumentException($"{Spec.Name} takes [N, {s.Channels}, {s.Height}, {s.Width}] input, got [{string.Join(", ", shape)}]");
-        return body.Forward(input);
+        if (!FusedKernels.ChannelsLast || Device.Type != DeviceType.Cpu)
+            return body.Forward(input);
+        // Activations channels-last from the first conv on (see FusedKernels.ChannelsLast).
+        using var nhwc = input.Contiguous(MemoryFormat.ChannelsLast);
+        return body.Forward(nhwc);
     }
 
     // Lets SequenceModule register the top-level children directly on the model, so names have no prefix.

@@ -116,9 +116,16 @@ internal sealed class ConvModule : Module
     }
 
     // Drawn on the CPU generator, as PyTorch's constructor does before any .to(device).
+    // A 4-d kernel is laid out channels-last when FusedKernels.ChannelsLast is on (same values; oneDNN then
+    // convolves without reordering it every call).
     private static Tensor Initialized(long[] shape, double bound, Device device)
     {
         var cpu = Tensor.Zeros(shape, ScalarType.Float32, Device.Cpu).UniformInPlace(-bound, bound);
+        if (device == Device.Cpu && shape.Length == 4 && FusedKernels.ChannelsLast)
+        {
+            using (cpu)
+                return cpu.Contiguous(MemoryFormat.ChannelsLast);
+        }
         if (device == Device.Cpu)
             return cpu;
         using (cpu)
@@ -141,12 +148,16 @@ internal sealed class BlockModule : Module
         var convOut = analysis.Layers.Single(l => l.ModuleName == $"{moduleName}.0").OutputShape!;
         Module? normLayer = norm is NoNorm ? null : RegisterModule("1", NormLayers.Create(norm, convOut[0], convOut[1], convOut[2], ScalarType.Float32, device));
         var relu = RegisterModule("2", new ReluModule());
-        var dropout = RegisterModule("3", new DropoutModule(block.Dropout ?? spec.Dropout));
+        dropout = RegisterModule("3", new DropoutModule(block.Dropout ?? spec.Dropout));
         layers = normLayer is null ? [conv, relu, dropout] : [conv, normLayer, relu, dropout];
     }
 
+    private readonly DropoutModule dropout;
+
     public override Tensor Forward(Tensor input)
     {
+        if (FusedKernels.Enabled)
+            return ForwardFused(input);
         var x = input;
         foreach (var layer in layers)
         {
@@ -157,6 +168,23 @@ internal sealed class BlockModule : Module
         }
         return x;
     }
+
+    // conv -> norm, then ReLU and dropout in one kernel (Functional.ReluDropout): one pass, one saved tensor.
+    private Tensor ForwardFused(Tensor input)
+    {
+        var x = input;
+        for (var i = 0; i < layers.Length - 2; i++)
+        {
+            var y = layers[i].Forward(x);
+            if (!ReferenceEquals(x, input))
+                x.Dispose();
+            x = y;
+        }
+        var result = Functional.ReluDropout(x, dropout.P, Training);
+        if (!ReferenceEquals(x, input))
+            x.Dispose();
+        return result;
+    }
 }
 
 internal sealed class ReluModule : Module
@@ -166,6 +194,8 @@ internal sealed class ReluModule : Module
 
 internal sealed class DropoutModule(double p) : Module
 {
+    public double P => p;
+
     public override Tensor Forward(Tensor input) => Functional.Dropout(input, p, Training);
 }
 

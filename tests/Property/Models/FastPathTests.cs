@@ -1,0 +1,61 @@
+using Norms.Models;
+using Norms.Torch;
+using Xunit;
+using TorchApi = Norms.Torch.Torch;
+
+namespace Norms.Property.Tests.Models;
+
+/// <summary>
+/// The engine's fast path (channels-last layout, fused ReLU + dropout; FusedKernels) computes the same network
+/// as the stock path: with dropout 0 (no randomness) the outputs and every parameter gradient agree.
+/// </summary>
+[Collection("FusedKernelSwitches")]
+public class FastPathTests
+{
+    private static (float[] Output, float[][] Grads) Run(ModelSpec spec, bool fast, Tensor x, Tensor y)
+    {
+        var (fused, channelsLast) = (FusedKernels.Enabled, FusedKernels.ChannelsLast);
+        FusedKernels.Enabled = fast;
+        FusedKernels.ChannelsLast = fast;
+        try
+        {
+            using var model = ModelCompiler.Compile(spec, Device.Cpu, seed: 3);
+            using var scope = TorchApi.NewDisposeScope();
+            var output = model.Forward(x);
+            Functional.NllLoss(output, y).Backward();
+            return (output.ToArray<float>(), model.Parameters().Select(p => p.Grad!.ToArray<float>()).ToArray());
+        }
+        finally
+        {
+            (FusedKernels.Enabled, FusedKernels.ChannelsLast) = (fused, channelsLast);
+        }
+    }
+
+    [Theory]
+    [InlineData("mnist8k", "bn")]
+    [InlineData("mnist8k", "gn")]
+    [InlineData("cifar50k", "bn")]
+    [InlineData("cifar50k", "ln")]
+    public void Fast_and_stock_paths_agree_without_dropout(string modelName, string normName)
+    {
+        var spec = Architectures.ByName(modelName, Architectures.NormFor(modelName, normName)!, dropout: 0)!;
+        TorchApi.ManualSeed(11);
+        using var x = Tensor.Randn([6, spec.Input.Channels, spec.Input.Height, spec.Input.Width]);
+        using var y = Tensor.RandInt(0, 10, [6]);
+        var stock = Run(spec, fast: false, x, y);
+        var fast = Run(spec, fast: true, x, y);
+        // float32 through ~10 layers with other summation orders (oneDNN NHWC kernels): 1e-4 absolute plus
+        // 1e-3 relative is tens of ulps of the values involved, far below any layout or indexing mistake.
+        Close(stock.Output, fast.Output, "output");
+        for (var i = 0; i < stock.Grads.Length; i++)
+            Close(stock.Grads[i], fast.Grads[i], $"gradient {i}");
+    }
+
+    private static void Close(float[] expected, float[] actual, string what)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (var i = 0; i < expected.Length; i++)
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-4 + 1e-3 * Math.Abs(expected[i]),
+                $"{what}[{i}]: stock {expected[i]}, fast {actual[i]}");
+    }
+}
