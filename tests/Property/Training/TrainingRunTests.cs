@@ -43,23 +43,7 @@ public sealed class TrainingRunTests(ITestOutputHelper output) : IDisposable
         Trainer.Run(spec, data, new RunFolder(Path.Combine(outDir, folder)), new TrainingSettings(Device.Cpu, 1, resume), observer, cancel);
 
     /// <summary>result.json without the fields that hold wall-clock seconds.</summary>
-    private string Comparable(string folder)
-    {
-        var node = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, folder, "result.json")))!;
-        Strip(node);
-        return node.ToJsonString();
-
-        static void Strip(JsonNode? n)
-        {
-            if (n is JsonObject o)
-            {
-                foreach (var key in o.Select(p => p.Key).Where(k => k.EndsWith("seconds", StringComparison.Ordinal)).ToList()) o.Remove(key);
-                foreach (var p in o) Strip(p.Value);
-            }
-            else if (n is JsonArray a)
-                foreach (var item in a) Strip(item);
-        }
-    }
+    private string Comparable(string folder) => Reliability.CliProcess.Comparable(Path.Combine(outDir, folder, "result.json"));
 
     [Fact]
     public void A_short_run_writes_a_complete_result_beats_chance_and_frees_every_tensor()
