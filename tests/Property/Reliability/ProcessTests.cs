@@ -128,12 +128,20 @@ public sealed class ProcessTests(ProcessTests.Fixture shared, ITestOutputHelper 
         var outDir = Path.Combine(temp.Path, "shared");
         using var first = CliProcess.Start(Args(outDir));
         Assert.True(first.WaitForLine(l => l.Contains($"epoch 1/{Epochs}")), "the first run never finished epoch 1");
-        using (var second = CliProcess.Run(Args(outDir)))
+        // Freeze the first run while it holds the lock: on a quiet machine its few tiny epochs can
+        // otherwise end before the second process has even started, and the test would race.
+        first.Signal("STOP");
+        try
         {
+            using var second = CliProcess.Run(Args(outDir));
             Assert.Equal(2, second.ExitCode);
             var line = Assert.Single(second.Err);
             Assert.StartsWith("error: ", line);
             Assert.Contains($"in use by process {first.Id}", line);
+        }
+        finally
+        {
+            first.Signal("CONT");
         }
         Assert.Equal(0, first.WaitForExit());
         Assert.Equal(reference, CliProcess.Comparable(Result(outDir)));
