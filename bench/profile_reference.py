@@ -6,7 +6,7 @@ import torch.nn.functional as F
 ap = argparse.ArgumentParser()
 ap.add_argument("--dataset", default="mnist"); ap.add_argument("--norm", default="bn")
 ap.add_argument("--threads", type=int, default=1); ap.add_argument("--steps", type=int, default=10)
-ap.add_argument("--reference", default=os.environ.get("NORMS_REFERENCE", "/work/shared/bench/pytorch_reference.py"))
+ap.add_argument("--reference", default=os.environ.get("NORMS_REFERENCE", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "bench", "pytorch_reference.py")))
 a = ap.parse_args()
 spec = importlib.util.spec_from_file_location("ref", a.reference); ref = importlib.util.module_from_spec(spec); spec.loader.exec_module(ref)
 torch.manual_seed(1); torch.set_num_threads(a.threads)

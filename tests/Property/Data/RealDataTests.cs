@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 namespace Norms.Property.Tests.Data;
 
 /// <summary>
-/// Reads the real datasets under NORMS_DATA (e.g. /work/shared/data). When the folder or a dataset is absent
+/// Reads the real datasets under NORMS_DATA (e.g. ../shared/data). When the folder or a dataset is absent
 /// the test passes after writing why it checked nothing (xunit 2 has no dynamic skip).
 /// </summary>
 public sealed class RealDataTests(ITestOutputHelper output)
@@ -15,7 +15,7 @@ public sealed class RealDataTests(ITestOutputHelper output)
         var root = Environment.GetEnvironmentVariable(DataRoot.EnvironmentVariable);
         if (string.IsNullOrWhiteSpace(root) || !Directory.Exists(root))
         {
-            output.WriteLine($"SKIPPED: set {DataRoot.EnvironmentVariable} to the shared data folder (e.g. /work/shared/data) to read the real datasets.");
+            output.WriteLine($"SKIPPED: set {DataRoot.EnvironmentVariable} to the shared data folder (e.g. ../shared/data) to read the real datasets.");
             return null;
         }
         return root;

@@ -1,10 +1,10 @@
 #!/usr/bin/python3
 """Prints the numbers CompileTests.Weights_and_outputs_match_the_pytorch_reference checks: the reference
-networks of /work/shared/bench/pytorch_reference.py built after torch.manual_seed(7) (dropout 0), the sums of
+networks of ../shared/bench/pytorch_reference.py built after torch.manual_seed(7) (dropout 0), the sums of
 their parameters, the first and last values, and the eval-mode log-probabilities of sample 0 of
 torch.randn(2, C, H, W) drawn after torch.manual_seed(3). Run with Debian's python3-torch (1.13)."""
-import sys, importlib.util, torch
-spec = importlib.util.spec_from_file_location("ref", "/work/shared/bench/pytorch_reference.py")
+import os, sys, importlib.util, torch
+spec = importlib.util.spec_from_file_location("ref", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "..", "shared", "bench", "pytorch_reference.py"))
 ref = importlib.util.module_from_spec(spec); spec.loader.exec_module(ref)
 torch.set_printoptions(precision=10)
 for ds, cls in (("mnist", ref.Mnist8k), ("cifar10", ref.Cifar50k)):

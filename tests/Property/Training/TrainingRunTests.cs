@@ -30,7 +30,7 @@ public sealed class TrainingRunTests(ITestOutputHelper output) : IDisposable
     private Dataset? Data()
     {
         if (Mnist.Value is { } data) return data;
-        var why = $"{DataRoot.EnvironmentVariable} does not point at a folder with mnist/ (e.g. /work/shared/data)";
+        var why = $"{DataRoot.EnvironmentVariable} does not point at a folder with mnist/ (e.g. ../shared/data)";
         if (Environment.GetEnvironmentVariable("CI") == "true") Assert.Fail($"{why}; CI must provide the real data");
         output.WriteLine($"SKIPPED: {why}.");
         return null;

@@ -23,7 +23,7 @@ public sealed class EndToEndReportTests(ITestOutputHelper output)
         var root = Environment.GetEnvironmentVariable(DataRoot.EnvironmentVariable);
         if (string.IsNullOrWhiteSpace(root) || IdxFolder.Missing(DataRoot.MnistFolder(root)).Count > 0)
         {
-            var why = $"{DataRoot.EnvironmentVariable} does not point at a folder with mnist/ (e.g. /work/shared/data)";
+            var why = $"{DataRoot.EnvironmentVariable} does not point at a folder with mnist/ (e.g. ../shared/data)";
             if (Environment.GetEnvironmentVariable("CI") == "true") Assert.Fail($"{why}; CI must provide the real data");
             output.WriteLine($"SKIPPED: {why}.");
             return;
