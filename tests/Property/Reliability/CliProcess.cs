@@ -59,7 +59,12 @@ internal sealed class CliProcess : IDisposable
         while (clock.Elapsed.TotalSeconds < seconds)
         {
             if (stdout.Any(match)) return true;
-            if (process.HasExited) return stdout.Any(match);
+            if (process.HasExited)
+            {
+                // The async reader may still hold the last lines: WaitForExit() without a timeout waits for it to drain.
+                process.WaitForExit();
+                return stdout.Any(match);
+            }
             Thread.Sleep(10);
         }
         return false;
