@@ -91,6 +91,36 @@ public sealed class FusedKernelTests
         });
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(8)]
+    [InlineData(9)]
+    [InlineData(8 * 4096 + 13)]
+    public void VectorPathEqualsScalarPath(int n)
+    {
+        // float32 runs the AVX2 loops (8 lanes, scalar tail); float64 runs the scalar body. Same seed and same values
+        // (small integers and halves, exact in both types) must give the same mask and the same products, forward and
+        // backward, for lengths around the vector width and past the parallel grain.
+        WithFused(true, () =>
+        {
+            using var scope = TorchApi.NewDisposeScope();
+            var values = Enumerable.Range(0, n).Select(i => (i % 9 - 4) * 0.5).ToArray();
+            var x64 = Tensor.FromArray(values, [n]).WithRequiresGrad();
+            var x32 = Tensor.FromArray(values.Select(v => (float)v).ToArray(), [n]).WithRequiresGrad();
+            TorchApi.ManualSeed(21);
+            var y64 = F.ReluDropout(x64, 0.5, training: true); // p = 0.5: the scale 2 is exact in both types
+            TorchApi.ManualSeed(21);
+            var y32 = F.ReluDropout(x32, 0.5, training: true);
+            Assert.Equal(y64.ToArray<double>(), y32.ToArray<float>().Select(v => (double)v).ToArray());
+            var upstream = Enumerable.Range(0, n).Select(i => (i % 5) - 2.0).ToArray();
+            y64.Backward(Tensor.FromArray(upstream, [n]));
+            y32.Backward(Tensor.FromArray(upstream.Select(v => (float)v).ToArray(), [n]));
+            Assert.Equal(x64.Grad!.ToArray<double>(), x32.Grad!.ToArray<float>().Select(v => (double)v).ToArray());
+            return 0;
+        });
+    }
+
     [Fact]
     public void DeterministicUnderTheSeedWhateverTheThreadCount()
     {
