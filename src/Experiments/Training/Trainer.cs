@@ -26,7 +26,8 @@ public sealed class ResumeMismatchException(string message) : Exception(message)
 
 /// <summary>
 /// Trains one experiment: seeded model and optimizer, each epoch's order and augmentation derived from (seed, epoch)
-/// (so a resumed run sees the same data as an uninterrupted one), one dispose scope per step, a test pass after every
+/// (so a resumed run sees the same data as an uninterrupted one), the next batch built on a worker thread while the
+/// engine runs the current step, one dispose scope per step, a test pass after every
 /// epoch, then result.json, metrics.csv and the checkpoint rewritten. A non-finite loss stops the run as diverged;
 /// cancellation stops it as interrupted; both keep the history of the completed epochs.
 /// </summary>
@@ -72,14 +73,20 @@ public static class Trainer
         folder.WriteResult(result with { Status = firstEpoch > spec.Epochs ? RunStatus.Completed : RunStatus.Running });
 
         var size = train.PixelsPerImage;
-        var pixels = new float[spec.BatchSize * size];
-        var labels = new long[spec.BatchSize];
         var history = result.Epochs.ToList();
         for (var epoch = firstEpoch; epoch <= spec.Epochs; epoch++)
         {
             var clock = Stopwatch.StartNew();
             observer?.EpochStarted(spec, epoch, stepsPerEpoch);
             var order = BatchOrder.Permutation(train.Count, spec.Seed, epoch);
+            var epochNumber = epoch;
+            using var batches = new BatchPrefetcher(stepsPerEpoch, spec.BatchSize, size, (step, pixels, labels) =>
+            {
+                var n = Math.Min(spec.BatchSize, train.Count - step * spec.BatchSize);
+                BatchBuilder.Fill(train, order.AsSpan(step * spec.BatchSize, n), pixels.AsSpan(0, n * size), labels.AsSpan(0, n),
+                    data.Stats, augmentation, augment: true, spec.Seed, epochNumber, step);
+                return n;
+            });
             model.Train();
             double lossSum = 0;
             long correct = 0;
@@ -89,9 +96,7 @@ public static class Trainer
                 if (cancellation.IsCancellationRequested)
                     return Finish(folder, result with { Epochs = history }, RunStatus.Interrupted,
                         $"interrupted during epoch {epoch}; run again with --resume to continue after epoch {epoch - 1}");
-                var n = Math.Min(spec.BatchSize, train.Count - step * spec.BatchSize);
-                BatchBuilder.Fill(train, order.AsSpan(step * spec.BatchSize, n), pixels.AsSpan(0, n * size), labels.AsSpan(0, n),
-                    data.Stats, augmentation, augment: true, spec.Seed, epoch, step);
+                var (pixels, labels, n) = batches.Take(step);
                 double loss;
                 long hits;
                 using (TorchApi.NewDisposeScope())
