@@ -29,12 +29,14 @@ public static class StepBenchmark
         var liveBefore = TorchApi.LiveTensors;
         double ms, cpuMs;
         long parameters;
+        bool channelsLast;
         using (var model = ModelCompiler.Compile(spec, Device.Cpu, seed))
         using (var optimizer = new Norms.Torch.Optim.Sgd(model.Parameters(), learningRate: 0.01, momentum: 0.9))
         using (var x = Tensor.Randn([batchSize, spec.Input.Channels, spec.Input.Height, spec.Input.Width]))
         using (var y = Tensor.RandInt(0, spec.Classes, [batchSize]))
         {
             parameters = model.ParameterCount();
+            channelsLast = model.ChannelsLast;
             model.Train();
             for (var i = 0; i < warmup; i++)
                 Step(model, optimizer, x, y);
@@ -49,7 +51,7 @@ public static class StepBenchmark
             cpuMs = (process.TotalProcessorTime - cpu0).TotalMilliseconds / steps;
         }
         return new BenchResult($"norms libtorch {LibtorchVersion}", dataset, normName, parameters, batchSize, threads, steps, warmup,
-            ms, cpuMs, FusedKernels.Enabled, FusedKernels.ChannelsLast, liveBefore, TorchApi.LiveTensors, PeakRss.Kilobytes());
+            ms, cpuMs, FusedKernels.Enabled, channelsLast, liveBefore, TorchApi.LiveTensors, PeakRss.Kilobytes());
     }
 
     /// <summary>The libtorch Debian ships (the shim is built against it).</summary>

@@ -39,7 +39,7 @@ internal static class BenchVerb
             {
                 case null: break;
                 case "on": Norms.Torch.FusedKernels.Enabled = true; break;
-                case "off": Norms.Torch.FusedKernels.Enabled = false; Norms.Torch.FusedKernels.ChannelsLast = false; break;
+                case "off": Norms.Torch.FusedKernels.Enabled = false; Norms.Torch.FusedKernels.Layout = Norms.Torch.LayoutPreference.ChannelsFirst; break;
                 case var f: throw new UserError($"unknown --fused '{f}'; use on or off");
             }
             Console.Out.WriteLine(Json(StepBenchmark.Run(d, n, b, s, w, t)));

@@ -17,7 +17,8 @@ public sealed class CompiledModel : Module
         Spec = spec;
         Analysis = analysis;
         Device = device;
-        body = SequenceModule.Build(this, spec.Layers, spec, analysis, "", device);
+        ChannelsLast = LayoutPolicy.UseChannelsLast(analysis, device);
+        body = SequenceModule.Build(this, spec.Layers, spec, analysis, "", new Placement(device, ChannelsLast));
     }
 
     public ModelSpec Spec { get; }
@@ -26,6 +27,9 @@ public sealed class CompiledModel : Module
     public ModelAnalysis Analysis { get; }
 
     public Device Device { get; }
+
+    /// <summary>Whether conv weights and activations are channels-last (chosen by <see cref="LayoutPolicy"/> when built).</summary>
+    public bool ChannelsLast { get; }
 
     /// <summary>The weights L1 (and the reference's L2) apply to: every parameter with more than one
     /// dimension, i.e. conv kernels, not biases or norm affines (as the reference's l1_penalty).</summary>
@@ -37,9 +41,9 @@ public sealed class CompiledModel : Module
         var shape = input.Shape;
         if (shape.Length != 4 || shape[1] != s.Channels || shape[2] != s.Height || shape[3] != s.Width)
             throw new ArgumentException($"{Spec.Name} takes [N, {s.Channels}, {s.Height}, {s.Width}] input, got [{string.Join(", ", shape)}]");
-        if (!FusedKernels.ChannelsLast || Device.Type != DeviceType.Cpu)
+        if (!ChannelsLast)
             return body.Forward(input);
-        // Activations channels-last from the first conv on (see FusedKernels.ChannelsLast).
+        // Activations channels-last from the first conv on (see LayoutPolicy).
         using var nhwc = input.Contiguous(MemoryFormat.ChannelsLast);
         return body.Forward(nhwc);
     }

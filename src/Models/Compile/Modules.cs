@@ -20,7 +20,7 @@ internal sealed class SequenceModule
     {
     }
 
-    public static SequenceModule Build(Module owner, ValueList<Layer> layers, ModelSpec spec, ModelAnalysis analysis, string prefix, Device device)
+    public static SequenceModule Build(Module owner, ValueList<Layer> layers, ModelSpec spec, ModelAnalysis analysis, string prefix, Placement placement)
     {
         var sequence = new SequenceModule();
         for (var i = 0; i < layers.Count; i++)
@@ -37,11 +37,11 @@ internal sealed class SequenceModule
             var info = analysis.Layers.Single(l => l.ModuleName == moduleName);
             Module module = layer switch
             {
-                Conv conv => new ConvModule(conv, device),
-                Block block => new BlockModule(block, spec, analysis, moduleName, device),
+                Conv conv => new ConvModule(conv, placement),
+                Block block => new BlockModule(block, spec, analysis, moduleName, placement),
                 MaxPool pool => new MaxPoolModule(pool.Kernel, pool.Stride ?? pool.Kernel),
                 GlobalAvgPool => new GlobalAvgPoolModule(),
-                Sequential seq => new SequentialModule(seq, spec, analysis, moduleName, device),
+                Sequential seq => new SequentialModule(seq, spec, analysis, moduleName, placement),
                 LogSoftmaxHead => new LogSoftmaxModule(),
                 _ => throw new ArgumentException($"{info.Path}: unknown layer type {layer.GetType().Name}"),
             };
@@ -86,8 +86,8 @@ internal sealed class SequentialModule : Module
 {
     private readonly SequenceModule body;
 
-    public SequentialModule(Sequential seq, ModelSpec spec, ModelAnalysis analysis, string moduleName, Device device) =>
-        body = SequenceModule.Build(this, seq.Layers, spec, analysis, moduleName, device);
+    public SequentialModule(Sequential seq, ModelSpec spec, ModelAnalysis analysis, string moduleName, Placement placement) =>
+        body = SequenceModule.Build(this, seq.Layers, spec, analysis, moduleName, placement);
 
     internal void Adopt(string name, Module module) => RegisterModule(name, module);
 
@@ -101,7 +101,7 @@ internal sealed class ConvModule : Module
     private readonly Tensor? bias;
     private readonly Conv spec;
 
-    public ConvModule(Conv spec, Device device)
+    public ConvModule(Conv spec, Placement placement)
     {
         this.spec = spec;
         // nn.Conv2d.reset_parameters: kaiming_uniform_(a=sqrt(5)) then uniform(-1/sqrt(fan_in), 1/sqrt(fan_in))
@@ -110,18 +110,19 @@ internal sealed class ConvModule : Module
         var a = Math.Sqrt(5.0);
         var gain = Math.Sqrt(2.0 / (1 + a * a));
         var bound = Math.Sqrt(3.0) * (gain / Math.Sqrt(fanIn));
-        weight = RegisterParameter("weight", Initialized([spec.Out, spec.In, spec.Kernel, spec.Kernel], bound, device));
+        weight = RegisterParameter("weight", Initialized([spec.Out, spec.In, spec.Kernel, spec.Kernel], bound, placement));
         if (spec.Bias)
-            bias = RegisterParameter("bias", Initialized([spec.Out], fanIn > 0 ? 1 / Math.Sqrt(fanIn) : 0, device));
+            bias = RegisterParameter("bias", Initialized([spec.Out], fanIn > 0 ? 1 / Math.Sqrt(fanIn) : 0, placement));
     }
 
     // Drawn on the CPU generator, as PyTorch's constructor does before any .to(device).
-    // A 4-d kernel is laid out channels-last when FusedKernels.ChannelsLast is on (same values; oneDNN then
+    // A 4-d kernel is laid out channels-last when the model is (LayoutPolicy; same values, and oneDNN then
     // convolves without reordering it every call).
-    private static Tensor Initialized(long[] shape, double bound, Device device)
+    private static Tensor Initialized(long[] shape, double bound, Placement placement)
     {
+        var device = placement.Device;
         var cpu = Tensor.Zeros(shape, ScalarType.Float32, Device.Cpu).UniformInPlace(-bound, bound);
-        if (device == Device.Cpu && shape.Length == 4 && FusedKernels.ChannelsLast)
+        if (device == Device.Cpu && shape.Length == 4 && placement.ChannelsLast)
         {
             using (cpu)
                 return cpu.Contiguous(MemoryFormat.ChannelsLast);
@@ -141,12 +142,12 @@ internal sealed class BlockModule : Module
 {
     private readonly Module[] layers;
 
-    public BlockModule(Block block, ModelSpec spec, ModelAnalysis analysis, string moduleName, Device device)
+    public BlockModule(Block block, ModelSpec spec, ModelAnalysis analysis, string moduleName, Placement placement)
     {
-        var conv = RegisterModule("0", new ConvModule(block.Conv, device));
+        var conv = RegisterModule("0", new ConvModule(block.Conv, placement));
         var norm = block.Norm ?? spec.Norm;
         var convOut = analysis.Layers.Single(l => l.ModuleName == $"{moduleName}.0").OutputShape!;
-        Module? normLayer = norm is NoNorm ? null : RegisterModule("1", NormLayers.Create(norm, convOut[0], convOut[1], convOut[2], ScalarType.Float32, device));
+        Module? normLayer = norm is NoNorm ? null : RegisterModule("1", NormLayers.Create(norm, convOut[0], convOut[1], convOut[2], ScalarType.Float32, placement.Device));
         var relu = RegisterModule("2", new ReluModule());
         dropout = RegisterModule("3", new DropoutModule(block.Dropout ?? spec.Dropout));
         layers = normLayer is null ? [conv, relu, dropout] : [conv, normLayer, relu, dropout];

@@ -14,9 +14,9 @@ public class FastPathTests
 {
     private static (float[] Output, float[][] Grads) Run(ModelSpec spec, bool fast, Tensor x, Tensor y)
     {
-        var (fused, channelsLast) = (FusedKernels.Enabled, FusedKernels.ChannelsLast);
+        var (fused, layout) = (FusedKernels.Enabled, FusedKernels.Layout);
         FusedKernels.Enabled = fast;
-        FusedKernels.ChannelsLast = fast;
+        FusedKernels.Layout = fast ? LayoutPreference.ChannelsLast : LayoutPreference.ChannelsFirst;
         try
         {
             using var model = ModelCompiler.Compile(spec, Device.Cpu, seed: 3);
@@ -27,7 +27,7 @@ public class FastPathTests
         }
         finally
         {
-            (FusedKernels.Enabled, FusedKernels.ChannelsLast) = (fused, channelsLast);
+            (FusedKernels.Enabled, FusedKernels.Layout) = (fused, layout);
         }
     }
 
@@ -49,6 +49,30 @@ public class FastPathTests
         Close(stock.Output, fast.Output, "output");
         for (var i = 0; i < stock.Grads.Length; i++)
             Close(stock.Grads[i], fast.Grads[i], $"gradient {i}");
+    }
+
+    [Theory]
+    [InlineData("mnist8k", LayoutPreference.Auto, false)] // 0.92 M mult-adds per image: below the threshold
+    [InlineData("cifar50k", LayoutPreference.Auto, true)] // 9.5 M
+    [InlineData("mnist8k", LayoutPreference.ChannelsLast, true)]
+    [InlineData("cifar50k", LayoutPreference.ChannelsFirst, false)]
+    public void The_layout_follows_the_policy_and_the_weights_follow_the_layout(string modelName, LayoutPreference preference, bool channelsLast)
+    {
+        var layout = FusedKernels.Layout;
+        FusedKernels.Layout = preference;
+        try
+        {
+            var spec = Architectures.ByName(modelName, Architectures.NormFor(modelName, "bn")!)!;
+            using var model = ModelCompiler.Compile(spec, Device.Cpu, seed: 1);
+            Assert.Equal(channelsLast, model.ChannelsLast);
+            // A kernel with more than one input channel: with one, both layouts have the same strides.
+            var kernel = model.Parameters().First(p => p.Dim == 4 && p.Shape[1] > 1);
+            Assert.Equal(channelsLast, kernel.IsContiguous(MemoryFormat.ChannelsLast) && !kernel.IsContiguous(MemoryFormat.Contiguous));
+        }
+        finally
+        {
+            FusedKernels.Layout = layout;
+        }
     }
 
     private static void Close(float[] expected, float[] actual, string what)
