@@ -38,25 +38,41 @@ public sealed class ImageGridTests
         // Three 2x2 grey images, scale 4, two columns.
         var tiles = Enumerable.Range(0, 3).Select(i => new GridTile([(byte)(10 * i), 50, 100, 150], $"{i}", Rgb.Black)).ToList();
         var grid = ImageGrid.Build(tiles, channels: 1, height: 2, width: 2, scale: 4, columns: 2);
-        var cellW = Math.Max(8, BitmapFont.MeasureWidth("0"));
+        var cellW = Math.Max(8, BitmapFont.MeasureWidth("0") + 2 * ImageGrid.CaptionPadding);
+        var inset = (cellW - 8) / 2; // images are centred in their cells
         var cellH = 8 + ImageGrid.CaptionGap + BitmapFont.GlyphHeight;
         Assert.Equal(2 * ImageGrid.Margin + 2 * cellW + ImageGrid.Gap, grid.Width);
         Assert.Equal(2 * ImageGrid.Margin + 2 * cellH + ImageGrid.Gap, grid.Height);
         Assert.Equal(3, grid.Channels);
         byte At(int x, int y) => grid.Pixels[(y * grid.Width + x) * 3];
         // Tile 1 (second column, first row): its top-left 4x4 block is pixel 0 of image 1 (value 10).
-        var left = ImageGrid.Margin + cellW + ImageGrid.Gap;
+        var left = ImageGrid.Margin + cellW + ImageGrid.Gap + inset;
         for (var dy = 0; dy < 4; dy++)
             for (var dx = 0; dx < 4; dx++)
                 Assert.Equal(10, At(left + dx, ImageGrid.Margin + dy));
         Assert.Equal(150, At(left + 7, ImageGrid.Margin + 7));
         // Tile 2 starts the second row.
-        Assert.Equal(20, At(ImageGrid.Margin, ImageGrid.Margin + cellH + ImageGrid.Gap));
+        Assert.Equal(20, At(ImageGrid.Margin + inset, ImageGrid.Margin + cellH + ImageGrid.Gap));
         // Captions are ink under the image.
         var captionTop = ImageGrid.Margin + 8 + ImageGrid.CaptionGap;
         Assert.Contains(Enumerable.Range(ImageGrid.Margin, cellW).SelectMany(x => Enumerable.Range(captionTop, 7).Select(y => At(x, y))), v => v == 0);
         var png = PngEncoder.Encode(grid);
         Assert.True(png.Length > 50);
+    }
+
+    [Fact]
+    public void Captions_wider_than_their_images_keep_apart()
+    {
+        // 1x1 images under long captions: the cells are as wide as the captions, and between the last ink of one
+        // caption and the first of the next there are at least 12 blank columns (two glyph widths; with only the
+        // 8-pixel cell gap the captions read as one line).
+        var tiles = Enumerable.Range(0, 2).Select(i => new GridTile([0], $"{i} (TRUE 9)", Rgb.Black)).ToList();
+        var grid = ImageGrid.Build(tiles, channels: 1, height: 1, width: 1, scale: 2, columns: 2);
+        var top = ImageGrid.Margin + 2 + ImageGrid.CaptionGap;
+        bool Ink(int x) => Enumerable.Range(top, BitmapFont.GlyphHeight).Any(y => grid.Pixels[(y * grid.Width + x) * 3] == 0);
+        var inkColumns = Enumerable.Range(0, grid.Width).Where(Ink).ToList();
+        var widestGap = inkColumns.Zip(inkColumns.Skip(1), (a, b) => b - a - 1).Max();
+        Assert.True(widestGap >= 12, $"captions only {widestGap} px apart");
     }
 
     [Fact]

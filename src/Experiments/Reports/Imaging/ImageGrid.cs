@@ -13,6 +13,10 @@ public static class ImageGrid
     public const int Gap = 8;
     public const int CaptionGap = 3;
 
+    /// <summary>Blank pixels (times the caption scale) kept on each side of a caption, so captions wider than their
+    /// image do not run into their neighbours' ("4 (TRUE 9)5 (TRUE 3)").</summary>
+    public const int CaptionPadding = 4;
+
     public static RasterImage Build(IReadOnlyList<GridTile> tiles, int channels, int height, int width, int scale = 3, int columns = 8, int captionScale = 1)
     {
         if (tiles.Count == 0) throw new ArgumentException("a grid needs at least one image", nameof(tiles));
@@ -24,7 +28,7 @@ public static class ImageGrid
             if (tile.Pixels.Length != imageBytes)
                 throw new ArgumentException($"tile '{tile.Caption}' holds {tile.Pixels.Length} bytes, expected {channels}x{height}x{width}");
 
-        var captionWidth = tiles.Max(t => BitmapFont.MeasureWidth(t.Caption, captionScale));
+        var captionWidth = tiles.Max(t => t.Caption.Length == 0 ? 0 : BitmapFont.MeasureWidth(t.Caption, captionScale) + 2 * CaptionPadding * captionScale);
         var cellWidth = Math.Max(width * scale, captionWidth);
         var captionHeight = tiles.Any(t => t.Caption.Length > 0) ? CaptionGap + BitmapFont.GlyphHeight * captionScale : 0;
         var cellHeight = height * scale + captionHeight;
