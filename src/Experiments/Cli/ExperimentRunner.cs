@@ -18,8 +18,10 @@ public static class ExperimentRunner
     public const int InterruptedExit = 130;
 
     /// <summary>Runs the experiments in order; returns their results and the exit code (0 when all completed).</summary>
+    /// <param name="datasets">Where loaded datasets are kept by name, so a caller can reuse them (the report's test
+    /// images in `all`); a fresh one when null.</param>
     public static (IReadOnlyList<RunResult> Results, int ExitCode) RunAll(IReadOnlyList<ExperimentSpec> specs, TrainingRequest request,
-        TextWriter output, CancellationToken cancellation = default)
+        TextWriter output, CancellationToken cancellation = default, Dictionary<string, Dataset>? datasets = null)
     {
         using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         ConsoleCancelEventHandler onCancel = (_, e) =>
@@ -41,7 +43,7 @@ public static class ExperimentRunner
         try
         {
             var results = new List<RunResult>();
-            var datasets = new Dictionary<string, Dataset>();
+            datasets ??= [];
             foreach (var original in specs)
             {
                 var spec = request.Apply(original);

@@ -25,7 +25,8 @@ internal static class ReportVerb
     }
 
     /// <summary>Writes the report; every problem with the folder is a <see cref="UserError"/>.</summary>
-    public static ReportOutcome Run(string outDir, string? dataDir)
+    /// <param name="loadedTestSets">Test splits already in memory, by dataset name; the others are read from the data folder.</param>
+    public static ReportOutcome Run(string outDir, string? dataDir, IReadOnlyDictionary<string, ImageSet>? loadedTestSets = null)
     {
         if (string.IsNullOrWhiteSpace(outDir)) throw new UserError("report needs the results folder; e.g. report artifacts");
         string? root;
@@ -39,7 +40,7 @@ internal static class ReportVerb
         }
         try
         {
-            return ReportWriter.Write(outDir, root);
+            return ReportWriter.Write(outDir, root, loadedTestSets: loadedTestSets);
         }
         catch (ReportException e)
         {

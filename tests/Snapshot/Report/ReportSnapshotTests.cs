@@ -76,6 +76,26 @@ public sealed class ReportSnapshotTests
     }
 
     [Fact]
+    public void Test_images_already_in_memory_are_shown_without_a_data_folder()
+    {
+        // `all` hands the report the test splits it trained on instead of reading the datasets a second time.
+        var dir = Directory.CreateTempSubdirectory("norms-report-").FullName;
+        try
+        {
+            foreach (var r in ReportFixtures.Runs) new RunFolder(Path.Combine(dir, r.Name)).WriteResult(r);
+            var outcome = ReportWriter.Write(dir, dataRoot: null, loadedTestSets: TestSets);
+            foreach (var r in ReportFixtures.Runs.Where(r => r.Dataset == "mnist" && r.Misclassified.Count > 0))
+                File.Exists(Path.Combine(dir, r.Name, "misclassified.png")).ShouldBeTrue(r.Name);
+            outcome.Notes.ShouldNotContain(n => n.Contains("misclassified images of mnist", StringComparison.Ordinal));
+            outcome.Notes.ShouldContain(n => n.Contains("misclassified images of cifar10", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Every_file_is_written_and_the_html_is_self_contained()
     {
         var dir = Directory.CreateTempSubdirectory("norms-report-").FullName;

@@ -7,7 +7,7 @@ namespace Norms.Experiments.Reports.Report;
 /// <summary>A problem with the results folder a report is made from; the message names it and the fix, on one line.</summary>
 public sealed class ReportException(string message) : Exception(message);
 
-/// <summary>What <see cref="ReportWriter.Write(string, string?, ReportNumbers?)"/> did.</summary>
+/// <summary>What <see cref="ReportWriter.Write"/> did.</summary>
 public sealed record ReportOutcome(string OutDir, IReadOnlyList<string> Files, IReadOnlyList<string> Notes)
 {
     public string HtmlPath => Path.Combine(OutDir, ReportFiles.Html);
@@ -22,12 +22,14 @@ public static class ReportWriter
 {
     /// <summary>Re-renders the report of the results in <paramref name="outDir"/> into that folder.</summary>
     /// <param name="dataRoot">The data root holding mnist/ and cifar-10/ (already resolved); null skips the misclassified images.</param>
+    /// <param name="loadedTestSets">Test splits already in memory, by dataset name (as in result.json); only the others are read.</param>
     /// <exception cref="ReportException">no results, or a result.json that cannot be read.</exception>
-    public static ReportOutcome Write(string outDir, string? dataRoot, ReportNumbers? numbers = null)
+    public static ReportOutcome Write(string outDir, string? dataRoot, ReportNumbers? numbers = null,
+        IReadOnlyDictionary<string, ImageSet>? loadedTestSets = null)
     {
         var runs = LoadResults(outDir);
         var notes = new List<string>();
-        var testSets = LoadTestSets(runs, dataRoot, notes);
+        var testSets = LoadTestSets(runs, dataRoot, notes, loadedTestSets ?? new Dictionary<string, ImageSet>());
         var model = ReportBuilder.Build(runs, testSets, notes, numbers);
         var files = ReportFiles.Render(model);
         var full = Path.GetFullPath(outDir);
@@ -69,11 +71,17 @@ public static class ReportWriter
 
     private static string OneLine(string text) => text.ReplaceLineEndings(" ");
 
-    private static Dictionary<string, ImageSet> LoadTestSets(IReadOnlyList<RunResult> runs, string? dataRoot, List<string> notes)
+    private static Dictionary<string, ImageSet> LoadTestSets(IReadOnlyList<RunResult> runs, string? dataRoot, List<string> notes,
+        IReadOnlyDictionary<string, ImageSet> loaded)
     {
         var sets = new Dictionary<string, ImageSet>();
         foreach (var dataset in runs.Where(r => r.Misclassified.Count > 0).Select(r => r.Dataset).Distinct())
         {
+            if (loaded.TryGetValue(dataset, out var inMemory))
+            {
+                sets[dataset] = inMemory;
+                continue;
+            }
             if (dataRoot is null)
             {
                 notes.Add($"misclassified images of {dataset} are not shown: no data folder was given (--data-dir or NORMS_DATA).");
@@ -87,6 +95,9 @@ public static class ReportWriter
             try
             {
                 sets[dataset] = DatasetLoader.Load(source, dataRoot, downloader: null).Test;
+                // Only the test split stays; the train split read with it is garbage now, and two datasets' worth would
+                // otherwise stack up before the collector runs on its own.
+                GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
             }
             catch (Exception e) when (e is DataException or IOException or UnauthorizedAccessException)
             {
