@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Real epoch time, ours vs the PyTorch reference, alternating in one run: one full epoch on the real data,
+# batch 64, same threads. Ours: `run NAME --epochs 1` (augmentation, batch building, training and the test
+# pass: the `seconds` of result.json). Reference: `pytorch_reference.py train --epochs 1` (no augmentation,
+# and its `train_seconds` leaves the test pass out), so the ratio is conservative for us. Also the whole
+# process's wall time (start-up and reading the dataset included) for both.
+#
+#   bench/epoch-compare.sh [--rounds 2] [--threads 2] [--datasets "mnist cifar10"] [--norm bn]
+#
+# NORMS_NO_BUILD=1 skips the Release build. Needs NORMS_DATA (or ../shared/data) and /usr/bin/python3 with python3-torch.
+set -euo pipefail
+rounds=2; threads=2; datasets="mnist cifar10"; norm=bn
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --rounds) rounds=$2; shift 2;; --threads) threads=$2; shift 2;; --datasets) datasets=$2; shift 2;; --norm) norm=$2; shift 2;;
+    *) echo "unknown argument $1" >&2; exit 2;;
+  esac
+done
+root=$(cd "$(dirname "$0")/.." && pwd)
+data=${NORMS_DATA:-$root/../shared/data}
+reference=${NORMS_REFERENCE:-$root/../shared/bench/pytorch_reference.py}
+[[ ${NORMS_NO_BUILD:-0} == 1 ]] || dotnet build -c Release "$root/src/Experiments" -v quiet -nologo >/dev/null
+ours="$root/src/Experiments/bin/Release/net10.0/Norms.Experiments.dll"
+out=$(mktemp -d); trap 'rm -rf "$out"' EXIT
+py() { /usr/bin/python3 -c "$1"; }
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+echo "# $(date -u +%FT%TZ) $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), threads $threads, norm $norm, rounds $rounds"
+printf '%-8s %5s %9s %9s %9s %9s %7s %7s %6s %6s\n' dataset round ours_s torch_s ours_wall torch_wall epoch_r wall_r ours% torch%
+for d in $datasets; do
+  er=(); wr=()
+  for r in $(seq 1 "$rounds"); do
+    rm -rf "$out"/*
+    t0=$(date +%s.%N)
+    dotnet "$ours" run "$d-$norm" --epochs 1 --threads "$threads" --data-dir "$data" --out "$out" --no-progress >/dev/null
+    t1=$(date +%s.%N)
+    read -r os oacc < <(py "import json; e=json.load(open('$out/$d-$norm/result.json'))['epochs'][0]; print(e['seconds'], e['test_acc'])")
+    line=$(/usr/bin/python3 "$reference" train --dataset "$d" --norm "$norm" --epochs 1 --threads "$threads" --data-dir "$data" | tail -n 1)
+    t2=$(date +%s.%N)
+    read -r ts tacc < <(py "import json; e=json.loads('''$line'''); print(e['train_seconds'], e['test_acc'])")
+    ow=$(py "print(f'{$t1-$t0:.1f}')"); tw=$(py "print(f'{$t2-$t1:.1f}')")
+    e=$(py "print(f'{$os/$ts:.3f}')"); w=$(py "print(f'{$ow/$tw:.3f}')"); er+=("$e"); wr+=("$w")
+    printf '%-8s %5s %9.1f %9.1f %9s %9s %7s %7s %6s %6s\n' "$d" "$r" "$os" "$ts" "$ow" "$tw" "$e" "$w" "$oacc" "$tacc"
+  done
+  printf '%-8s %5s %9s %9s %9s %9s %7s %7s\n' "$d" median "" "" "" "" "$(median "${er[@]}")" "$(median "${wr[@]}")"
+done
