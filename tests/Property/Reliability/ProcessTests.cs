@@ -54,10 +54,13 @@ public sealed class ProcessTests(ProcessTests.Fixture shared, ITestOutputHelper 
 
     private static int PrintedEpochs(CliProcess p) => p.Out.Count(l => l.StartsWith($"{Name} epoch ", StringComparison.Ordinal));
 
-    [Theory]
-    [InlineData("INT")]
-    [InlineData("TERM")]
-    public void A_signal_stops_cleanly_after_a_checkpoint_and_resume_ends_like_an_uninterrupted_run(string signal)
+    [Fact]
+    public void Sigterm_stops_cleanly_after_a_checkpoint_and_resume_ends_like_an_uninterrupted_run() => StopsCleanlyAndResumes("TERM");
+
+    [SigintDeliverableFact]
+    public void Sigint_stops_cleanly_after_a_checkpoint_and_resume_ends_like_an_uninterrupted_run() => StopsCleanlyAndResumes("INT");
+
+    private void StopsCleanlyAndResumes(string signal)
     {
         var reference = Reference();
         var outDir = Path.Combine(temp.Path, "interrupted");
@@ -145,5 +148,26 @@ public sealed class ProcessTests(ProcessTests.Fixture shared, ITestOutputHelper 
         }
         Assert.Equal(0, first.WaitForExit());
         Assert.Equal(reference, CliProcess.Comparable(Result(outDir)));
+    }
+}
+
+/// <summary>
+/// A fact that needs SIGINT to reach a child process. A shell starts a background job (`cmd &`) with SIGINT ignored,
+/// the child inherits that, and the .NET runtime rightly keeps ignoring it (Ctrl+C is not meant for background jobs);
+/// under such a test host the fact is skipped instead of failing. Read from SigIgn in /proc/self/status (bit 1 = SIGINT).
+/// </summary>
+public sealed class SigintDeliverableFactAttribute : FactAttribute
+{
+    public SigintDeliverableFactAttribute()
+    {
+        if (SigintIgnored()) Skip = "SIGINT is ignored by this test host (started as a background job), so its children ignore it too";
+    }
+
+    private static bool SigintIgnored()
+    {
+        const string status = "/proc/self/status";
+        if (!File.Exists(status)) return false;
+        var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        return line is not null && (Convert.ToUInt64(line[7..].Trim(), 16) & 0x2) != 0;
     }
 }
