@@ -27,7 +27,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 ours="$root/src/Experiments/bin/Release/net10.0/Norms.Experiments.dll"
 field() { /usr/bin/python3 -c "import json,sys; d=json.loads(sys.stdin.read().strip().splitlines()[-1]); print(d['ms_per_step'], d['cpu_ms_per_step'])"; }
 div() { /usr/bin/python3 -c "print(f'{$1/$2:.3f}')"; }
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+source "$root/bench/lib.sh"
 echo "# $(date -u +%FT%TZ) $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), threads $threads, steps $steps, rounds $rounds, torch env '$torch_env'"
 printf '%-8s %-3s %6s %9s %9s %9s %9s %9s %9s %7s %7s %7s %7s\n' dataset norm round ours_ms ours_cpu torch_ms torch_cpu stock_ms stock_cpu wall_r cpu_r stock_w stock_c
 for d in $datasets; do

@@ -23,7 +23,7 @@ reference=${NORMS_REFERENCE:-$root/../shared/bench/pytorch_reference.py}
 ours="$root/src/Experiments/bin/Release/net10.0/Norms.Experiments.dll"
 out=$(mktemp -d); trap 'rm -rf "$out"' EXIT
 py() { /usr/bin/python3 -c "$1"; }
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+source "$root/bench/lib.sh"
 echo "# $(date -u +%FT%TZ) $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), threads $threads, norm $norm, rounds $rounds"
 printf '%-8s %5s %9s %9s %9s %9s %7s %7s %6s %6s\n' dataset round ours_s torch_s ours_wall torch_wall epoch_r wall_r ours% torch%
 for d in $datasets; do

@@ -23,7 +23,7 @@ internal static class AllVerb
             // train splits are handed back first: reading CIFAR-10 a second time was the peak of `all`'s memory.
             var testSets = datasets.ToDictionary(p => p.Key, p => p.Value.Test);
             datasets.Clear();
-            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            HeapCompaction.ReturnFreedMemory();
             // The report covers every result in --out (this run's and any earlier ones), rendered from the saved files.
             var report = ReportVerb.Run(request.OutDir, request.DataRoot, testSets);
             foreach (var note in report.Notes) Console.Error.WriteLine($"note: {note}");

@@ -57,7 +57,7 @@ public static class ExperimentRunner
                     datasets[spec.Dataset] = data = Load(spec.Dataset, request);
                     // Reading leaves decompression buffers behind as garbage; hand them back to the OS now, so the
                     // next dataset's load (CIFAR-10 after MNIST in `all`) does not stack on them (peak RSS).
-                    GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+                    HeapCompaction.ReturnFreedMemory();
                 }
                 var result = RunOne(spec, Limit(data, request), request, output, interrupt.Token);
                 results.Add(result);

@@ -97,7 +97,7 @@ public static class ReportWriter
                 sets[dataset] = DatasetLoader.Load(source, dataRoot, downloader: null).Test;
                 // Only the test split stays; the train split read with it is garbage now, and two datasets' worth would
                 // otherwise stack up before the collector runs on its own.
-                GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+                HeapCompaction.ReturnFreedMemory();
             }
             catch (Exception e) when (e is DataException or IOException or UnauthorizedAccessException)
             {
