@@ -91,6 +91,25 @@ public static unsafe partial class Functional
         return Result(status, r, input, weight, bias);
     }
 
+    /// <summary>
+    /// Batch norm in training mode over a batch split between the replicas of <paramref name="group"/>: each replica
+    /// passes its share (<paramref name="rank"/> says which) and all normalize with the statistics of the whole
+    /// batch, as <see cref="BatchNorm"/> on the unsplit batch would (combined in float64, in rank order, so every
+    /// replica gets the same numbers). Backward shares sum(dy) and sum(dy·(x − mean)) the same way. Running
+    /// statistics, when given, are updated with the whole batch's unbiased variance: give them on one replica only.
+    /// Every replica must call it the same number of times, in the same order, or the others wait (until
+    /// <see cref="ReplicaGroup.Abort"/>).
+    /// </summary>
+    public static Tensor BatchNormReplicated(Tensor input, Tensor? weight, Tensor? bias, Tensor? runningMean, Tensor? runningVar,
+        ReplicaGroup group, int rank, double momentum = 0.1, double eps = 1e-5)
+    {
+        var status = nt_norm_batch_replicated(input.H, H(weight), H(bias), H(runningMean), H(runningVar), group.Handle, rank, momentum, eps, out var r);
+        GC.KeepAlive(runningMean);
+        GC.KeepAlive(runningVar);
+        GC.KeepAlive(group);
+        return Result(status, r, input, weight, bias);
+    }
+
     /// <summary>at::group_norm: statistics per sample over each group of C/groups channels; affine per channel.</summary>
     public static Tensor GroupNorm(Tensor input, long groups, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5) =>
         Result(nt_norm_group(input.H, groups, H(weight), H(bias), eps, out var r), r, input, weight, bias);

@@ -9,7 +9,7 @@ namespace Norms.Experiments.Bench;
 /// <summary>What one bench run measured (one JSON line; names as the PyTorch reference's bench).</summary>
 public sealed record BenchResult(
     string Engine, string Dataset, string Norm, long Params, int BatchSize, int Threads, int Steps, int Warmup,
-    double MsPerStep, double CpuMsPerStep, bool Fused, bool ChannelsLast, long LiveTensorsBefore, long LiveTensorsAfter, long PeakRssKb);
+    double MsPerStep, double CpuMsPerStep, bool Fused, bool ChannelsLast, bool DataParallel, long LiveTensorsBefore, long LiveTensorsAfter, long PeakRssKb);
 
 /// <summary>
 /// Times training steps exactly as pytorch_reference.py's bench does: synthetic randn inputs and randint
@@ -29,40 +29,59 @@ public static class StepBenchmark
         var liveBefore = TorchApi.LiveTensors;
         double ms, cpuMs;
         long parameters;
-        bool channelsLast;
+        bool channelsLast, dataParallel;
         using (var model = ModelCompiler.Compile(spec, Device.Cpu, seed))
+        using (var replicas = DataParallel.TryCreate(model, threads))
         using (var optimizer = new Norms.Torch.Optim.Sgd(model.Parameters(), learningRate: 0.01, momentum: 0.9))
         using (var x = Tensor.Randn([batchSize, spec.Input.Channels, spec.Input.Height, spec.Input.Width]))
         using (var y = Tensor.RandInt(0, spec.Classes, [batchSize]))
         {
             parameters = model.ParameterCount();
             channelsLast = model.ChannelsLast;
+            dataParallel = replicas is not null;
             model.Train();
             for (var i = 0; i < warmup; i++)
-                Step(model, optimizer, x, y);
+                Step(model, replicas, optimizer, x, y);
             // Wall clock, and the process's CPU time (all threads): the latter is steadier on a loaded machine.
             var process = Process.GetCurrentProcess();
             var cpu0 = process.TotalProcessorTime;
             var clock = Stopwatch.StartNew();
             for (var i = 0; i < steps; i++)
-                Step(model, optimizer, x, y);
+                Step(model, replicas, optimizer, x, y);
             ms = clock.Elapsed.TotalMilliseconds / steps;
             process.Refresh();
             cpuMs = (process.TotalProcessorTime - cpu0).TotalMilliseconds / steps;
         }
         return new BenchResult($"norms libtorch {LibtorchVersion}", dataset, normName, parameters, batchSize, threads, steps, warmup,
-            ms, cpuMs, FusedKernels.Enabled, channelsLast, liveBefore, TorchApi.LiveTensors, PeakRss.Kilobytes());
+            ms, cpuMs, FusedKernels.Enabled, channelsLast, dataParallel, liveBefore, TorchApi.LiveTensors, PeakRss.Kilobytes());
     }
 
     /// <summary>The libtorch Debian ships (the shim is built against it).</summary>
     public const string LibtorchVersion = "1.13.1";
 
-    private static void Step(CompiledModel model, Optimizer optimizer, Tensor x, Tensor y)
+    private static void Step(CompiledModel model, DataParallel? replicas, Optimizer optimizer, Tensor x, Tensor y)
     {
         optimizer.ZeroGrad(setToNone: true);
-        using (var output = model.Forward(x))
-        using (var loss = Functional.NllLoss(output, y))
-            loss.Backward();
+        if (replicas is null)
+        {
+            using (var output = model.Forward(x))
+            using (var loss = Functional.NllLoss(output, y))
+                loss.Backward();
+        }
+        else
+        {
+            // Each replica's mean loss weighted by its share: the gradients add up to the whole batch's mean loss's.
+            var batch = x.Shape[0];
+            replicas.Run(batch, (rank, offset, count) =>
+            {
+                using var xs = x.Slice(0, offset, offset + count);
+                using var ys = y.Slice(0, offset, offset + count);
+                using var output = model.Forward(xs);
+                using var loss = Functional.NllLoss(output, ys);
+                using var weighted = loss * ((double)count / batch);
+                weighted.Backward();
+            });
+        }
         optimizer.Step();
     }
 }

@@ -51,7 +51,7 @@ internal static class BenchVerb
     public static string Json(BenchResult r) => string.Create(CultureInfo.InvariantCulture,
         $"{{\"engine\": \"{r.Engine}\", \"dataset\": \"{r.Dataset}\", \"norm\": \"{r.Norm}\", \"params\": {r.Params}, " +
         $"\"batch_size\": {r.BatchSize}, \"threads\": {r.Threads}, \"steps\": {r.Steps}, \"warmup\": {r.Warmup}, " +
-        $"\"fused\": {(r.Fused ? "true" : "false")}, \"channels_last\": {(r.ChannelsLast ? "true" : "false")}, " +
+        $"\"fused\": {(r.Fused ? "true" : "false")}, \"channels_last\": {(r.ChannelsLast ? "true" : "false")}, \"data_parallel\": {(r.DataParallel ? "true" : "false")}, " +
         $"\"ms_per_step\": {r.MsPerStep:F3}, \"cpu_ms_per_step\": {r.CpuMsPerStep:F3}, " +
         $"\"live_tensors_before\": {r.LiveTensorsBefore}, \"live_tensors_after\": {r.LiveTensorsAfter}, \"peak_rss_kb\": {r.PeakRssKb}}}");
 }

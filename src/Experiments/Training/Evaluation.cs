@@ -1,4 +1,5 @@
 using Norms.Experiments.Data;
+using Norms.Models;
 using Norms.Torch;
 using Norms.Torch.Nn;
 using TorchApi = Norms.Torch.Torch;
@@ -17,7 +18,8 @@ public static class Evaluation
     /// <summary>How many misclassified images are kept (the first by test index, so the list is deterministic).</summary>
     public const int MisclassifiedKept = 100;
 
-    public static EvaluationResult Run(Module model, ImageSet set, ChannelStats stats, Device device)
+    /// <summary>With <paramref name="replicas"/>, each batch is split between them (two threads, each on its half).</summary>
+    public static EvaluationResult Run(Module model, ImageSet set, ChannelStats stats, Device device, DataParallel? replicas = null)
     {
         var classes = set.ClassCount;
         var confusion = new int[classes][];
@@ -45,8 +47,7 @@ public static class Evaluation
                 using (TorchApi.NewDisposeScope())
                 {
                     var x = Tensor.FromSpan<float>(pixels.AsSpan(0, n * size), [n, set.Channels, set.Height, set.Width], device);
-                    var output = model.Forward(x);
-                    logProbs = (output.Device == Device.Cpu ? output : output.To(Device.Cpu)).Contiguous().ToArray<float>();
+                    logProbs = replicas is null ? LogProbabilities(model, x) : LogProbabilities(model, x, replicas);
                 }
                 var width = logProbs.Length / n;
                 for (var k = 0; k < n; k++)
@@ -69,5 +70,26 @@ public static class Evaluation
         }
         var count = Math.Max(1, set.Count);
         return new EvaluationResult(lossSum / count, 100.0 * correct / count, confusion, wrong);
+    }
+
+    private static float[] LogProbabilities(Module model, Tensor x)
+    {
+        using var output = model.Forward(x);
+        using var cpu = output.Device == Device.Cpu ? output.Contiguous() : output.To(Device.Cpu).Contiguous();
+        return cpu.ToArray<float>();
+    }
+
+    // Each replica writes its rows into one array. Gradient mode is per thread: the worker needs its own NoGrad.
+    private static float[] LogProbabilities(Module model, Tensor x, DataParallel replicas)
+    {
+        var batch = x.Shape[0];
+        var rows = new float[DataParallel.Replicas][];
+        replicas.Run(batch, (rank, offset, count) =>
+        {
+            using var noGrad = TorchApi.NoGrad();
+            using var share = x.Slice(0, offset, offset + count);
+            rows[rank] = LogProbabilities(model, share);
+        });
+        return rows.Where(r => r is not null).SelectMany(r => r).ToArray(); // rank order = row order
     }
 }

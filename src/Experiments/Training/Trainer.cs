@@ -46,6 +46,7 @@ public static class Trainer
 
         using var model = ModelCompiler.Compile(spec.ToModelSpec(), settings.Device, spec.Seed);
         using var optimizer = OptimizerFactory.Create(spec, model.Parameters());
+        using var replicas = DataParallel.TryCreate(model, settings.Threads);
         var (schedule, perBatch) = OptimizerFactory.Schedule(spec, stepsPerEpoch);
         var weights = model.RegularizedWeights().ToArray();
         var result = new RunResult(spec.Name, spec.Dataset, spec.Model, spec.Norm.ShortName, spec.L1, spec.L2, model.ParameterCount(),
@@ -104,16 +105,14 @@ public static class Trainer
                     var x = Tensor.FromSpan<float>(pixels.AsSpan(0, n * size), [n, train.Channels, train.Height, train.Width], settings.Device);
                     var y = Tensor.FromSpan<long>(labels.AsSpan(0, n), [n], settings.Device);
                     optimizer.ZeroGrad();
-                    var output = model.Forward(x);
-                    var dataLoss = Functional.NllLoss(output, y);
-                    loss = dataLoss.ToDouble();
+                    (loss, hits) = replicas is null
+                        ? TrainingStep.Whole(model, x, y, weights, spec.L1)
+                        : TrainingStep.Split(replicas, model, x, y, weights, spec.L1);
                     if (!double.IsFinite(loss))
                         return Finish(folder, result with { Epochs = history }, RunStatus.Diverged,
                             $"the training loss became {loss} at epoch {epoch}, step {step + 1}; lower the learning rate (max_lr) or the regularization");
-                    Regularizer.TotalLoss(dataLoss, weights, spec.L1).Backward();
                     optimizer.Step();
                     if (perBatch) scheduler.Step();
-                    hits = output.Argmax(1).Eq(y).Sum().ToInt64();
                 }
                 lossSum += loss * n;
                 correct += hits;
@@ -121,7 +120,7 @@ public static class Trainer
                 observer?.StepCompleted(step + 1, lossSum / seen, 100.0 * correct / seen);
             }
             if (!perBatch) scheduler.Step();
-            var evaluation = Evaluation.Run(model, test, data.Stats, settings.Device);
+            var evaluation = Evaluation.Run(model, test, data.Stats, settings.Device, replicas);
             var record = new EpochRecord(epoch, lossSum / seen, 100.0 * correct / seen, evaluation.Loss, evaluation.Accuracy,
                 optimizer.LearningRate, clock.Elapsed.TotalSeconds);
             history.Add(record);

@@ -17,7 +17,7 @@ public sealed class CompiledModel : Module
         Spec = spec;
         Analysis = analysis;
         Device = device;
-        ChannelsLast = LayoutPolicy.UseChannelsLast(analysis, device);
+        ChannelsLast = LayoutPolicy.UseChannelsLast(spec, analysis, device);
         body = SequenceModule.Build(this, spec.Layers, spec, analysis, "", new Placement(device, ChannelsLast));
     }
 

@@ -1,4 +1,5 @@
 using Norms.Torch;
+using TorchApi = Norms.Torch.Torch;
 
 namespace Norms.Models;
 
@@ -6,23 +7,44 @@ namespace Norms.Models;
 internal sealed record Placement(Device Device, bool ChannelsLast);
 
 /// <summary>
-/// Chooses the memory layout a model is built with. Channels-last lets oneDNN convolve without reordering, which
-/// pays once the convolutions have work to share; on a network as small as Mnist8k, oneDNN's channels-last
-/// kernels split so little work between threads that they wait on each other. Measured on the 2-core machine
-/// (`bench`, batch 64, ms per step, quiet): Mnist8k (0.92 M mult-adds per image) channels-last 12.3 / 21.4 ms at
-/// 1 / 2 threads, channels-first 12.1 / 14.8; Cifar50k (9.5 M) channels-last 34.1 / 35.8, channels-first
-/// 56.1 / 46.4. The threshold sits between the two. NORMS_CHANNELS_LAST=0/1 (FusedKernels.Layout) overrides it.
+/// Chooses the memory layout a model is built with. Channels-last lets oneDNN convolve without reordering.
+/// <list type="bullet">
+/// <item>Trained data-parallel (<see cref="DataParallel"/>, the default from 2 threads): channels-last when every
+/// norm is a batch norm (or none), channels-first otherwise, because libtorch 1.13's group and layer norms on
+/// channels-last input cost more than the convolutions save. Measured on the 2-core AVX2 host, `bench`, batch 64,
+/// 2 threads, ms per step, channels-first / channels-last: Mnist8k BN 19.3-21.2 / 16.9-17.6, GN 18.1-18.8 /
+/// 24.2-26.1, LN 18.9 / 18.2; Cifar50k BN 76.2 / 61.2, GN 70.2 / 81.8, LN 74.2 / 71.2.</item>
+/// <item>Unsplit (1 thread, or data parallelism off): by size. On a network as small as Mnist8k, oneDNN's
+/// channels-last kernels split so little work between intra-op threads that they wait on each other. Measured on
+/// the AVX-512 host: Mnist8k (0.92 M mult-adds per image) channels-last 12.3 / 21.4 ms at 1 / 2 threads,
+/// channels-first 12.1 / 14.8; Cifar50k (9.5 M) channels-last 34.1 / 35.8, channels-first 56.1 / 46.4. The
+/// threshold sits between the two.</item>
+/// </list>
+/// NORMS_CHANNELS_LAST=0/1 (FusedKernels.Layout) overrides it. The data-parallel case reads Torch.Threads when
+/// the model is built: set the thread count first.
 /// </summary>
 public static class LayoutPolicy
 {
-    /// <summary>Mult-adds per image from which channels-last is chosen.</summary>
+    /// <summary>Mult-adds per image from which channels-last is chosen for an unsplit model.</summary>
     public const long ChannelsLastFromMultAdds = 2_000_000;
 
-    public static bool UseChannelsLast(ModelAnalysis analysis, Device device) =>
+    public static bool UseChannelsLast(ModelSpec spec, ModelAnalysis analysis, Device device) =>
         device.Type == DeviceType.Cpu && FusedKernels.Layout switch
         {
             LayoutPreference.ChannelsLast => true,
             LayoutPreference.ChannelsFirst => false,
+            _ when DataParallel.Splits(device, TorchApi.Threads) => OnlyBatchNorms(spec),
             _ => analysis.MultAddsPerSample >= ChannelsLastFromMultAdds,
         };
+
+    private static bool OnlyBatchNorms(ModelSpec spec) =>
+        Blocks(spec.Layers).All(b => (b.Norm ?? spec.Norm) is BatchNorm or NoNorm);
+
+    private static IEnumerable<Block> Blocks(IEnumerable<Layer> layers) =>
+        layers.SelectMany(l => l switch
+        {
+            Block b => [b],
+            Sequential s => Blocks(s.Layers),
+            _ => Enumerable.Empty<Block>(),
+        });
 }

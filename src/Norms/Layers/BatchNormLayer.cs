@@ -47,11 +47,15 @@ public sealed class BatchNormLayer : Module
     {
         var (n, _, h, w) = LayerInput.Check(input, "batch norm", Channels);
         var useBatchStats = training || RunningMean is null;
-        if (useBatchStats)
+        // In a data-parallel step the batch is split between replicas; they share the statistics (so the whole
+        // batch, not this share, needs more than one value per channel: the engine checks that), and only the
+        // first replica counts the batch and updates the running statistics (once per batch, as unsplit).
+        var replica = training ? ReplicaScope.Current : null;
+        if (useBatchStats && replica is null)
             NormConfigurationException.ThrowIfSingleValuePerChannel(n, h, w);
 
         var factor = 0.0;
-        if (training && NumBatchesTracked is not null)
+        if (training && NumBatchesTracked is not null && (replica is null || replica.Rank == 0))
         {
             // An int64 buffer: add in int64 (a double scalar would not cast back in place).
             var tracked = NumBatchesTracked.ToInt64() + 1;
@@ -59,6 +63,10 @@ public sealed class BatchNormLayer : Module
                 NumBatchesTracked.CopyInPlace(next);
             factor = Spec.Momentum ?? 1.0 / tracked;
         }
+        if (replica is not null)
+            return replica.Rank == 0
+                ? Functional.BatchNormReplicated(input, Weight, Bias, RunningMean, RunningVar, replica.Group, 0, factor, Spec.Eps)
+                : Functional.BatchNormReplicated(input, Weight, Bias, null, null, replica.Group, replica.Rank, factor, Spec.Eps);
         return Functional.BatchNorm(input, Weight, Bias, RunningMean, RunningVar, useBatchStats, factor, Spec.Eps);
     }
 }

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <mutex>
 #include "fused.h"
+#include "replica.h"
 #include "guard.h"
 
 namespace {
@@ -161,10 +162,29 @@ struct ReluDropout : public torch::autograd::Function<ReluDropout> {
   }
 };
 
-uint64_t draw_seed() {
+uint64_t draw_from_generator() {
   auto gen = at::detail::getDefaultCPUGenerator();
   std::lock_guard<std::mutex> lock(gen.mutex());
   return at::check_generator<at::CPUGeneratorImpl>(gen)->random64();
+}
+
+// A replica thread's own seeds (replica.h): the n-th call under key k uses splitmix64(k + n·golden), so
+// concurrent replicas never race for the shared generator and their masks are reproducible.
+struct SeedStream {
+  bool active = false;
+  uint64_t key = 0, calls = 0;
+};
+thread_local SeedStream t_stream;
+
+uint64_t splitmix64(uint64_t z) {
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+uint64_t draw_seed() {
+  if (!t_stream.active) return draw_from_generator();
+  return splitmix64(t_stream.key + 0x9e3779b97f4a7c15ULL * ++t_stream.calls);
 }
 
 }  // namespace
@@ -196,6 +216,15 @@ nt_status nt_fused_dropout_mask(int64_t numel, double p, uint64_t seed, nt_tenso
     auto y = relu_dropout_forward(ones, p, seed);
     *out = nt::wrap(y.gt(0).to(at::kByte));
   });
+}
+
+
+void nt_dropout_seed_stream_begin(uint64_t key) { t_stream = SeedStream{true, key, 0}; }
+
+void nt_dropout_seed_stream_end(void) { t_stream = SeedStream{}; }
+
+nt_status nt_random_draw64(uint64_t* out) {
+  return nt::guard([&] { *out = draw_from_generator(); });
 }
 
 }

@@ -52,17 +52,22 @@ public class FastPathTests
     }
 
     [Theory]
-    [InlineData("mnist8k", LayoutPreference.Auto, false)] // 0.92 M mult-adds per image: below the threshold
-    [InlineData("cifar50k", LayoutPreference.Auto, true)] // 9.5 M
-    [InlineData("mnist8k", LayoutPreference.ChannelsLast, true)]
-    [InlineData("cifar50k", LayoutPreference.ChannelsFirst, false)]
-    public void The_layout_follows_the_policy_and_the_weights_follow_the_layout(string modelName, LayoutPreference preference, bool channelsLast)
+    [InlineData("mnist8k", "bn", 1, LayoutPreference.Auto, false)] // unsplit, 0.92 M mult-adds per image: below the threshold
+    [InlineData("cifar50k", "bn", 1, LayoutPreference.Auto, true)] // unsplit, 9.5 M
+    [InlineData("mnist8k", "bn", 2, LayoutPreference.Auto, true)] // data-parallel, batch norms only
+    [InlineData("mnist8k", "gn", 2, LayoutPreference.Auto, false)] // data-parallel, a group norm
+    [InlineData("cifar50k", "ln", 2, LayoutPreference.Auto, false)]
+    [InlineData("mnist8k", "gn", 1, LayoutPreference.ChannelsLast, true)]
+    [InlineData("cifar50k", "bn", 2, LayoutPreference.ChannelsFirst, false)]
+    public void The_layout_follows_the_policy_and_the_weights_follow_the_layout(string modelName, string normName, int threads,
+        LayoutPreference preference, bool channelsLast)
     {
-        var layout = FusedKernels.Layout;
+        var (layout, threadsBefore) = (FusedKernels.Layout, TorchApi.Threads);
         FusedKernels.Layout = preference;
+        TorchApi.Threads = threads;
         try
         {
-            var spec = Architectures.ByName(modelName, Architectures.NormFor(modelName, "bn")!)!;
+            var spec = Architectures.ByName(modelName, Architectures.NormFor(modelName, normName)!)!;
             using var model = ModelCompiler.Compile(spec, Device.Cpu, seed: 1);
             Assert.Equal(channelsLast, model.ChannelsLast);
             // A kernel with more than one input channel: with one, both layouts have the same strides.
@@ -72,6 +77,7 @@ public class FastPathTests
         finally
         {
             FusedKernels.Layout = layout;
+            TorchApi.Threads = threadsBefore;
         }
     }
 

@@ -1,0 +1,16 @@
+using System.Runtime.InteropServices;
+
+namespace Norms.Torch.Interop;
+
+/// <summary>The shim's data-parallel replica support (native/replica.h).</summary>
+internal static partial class NativeMethods
+{
+    [LibraryImport(Lib)] internal static partial int nt_replica_group_new(int parties, out nint group);
+    [LibraryImport(Lib)] internal static partial void nt_replica_group_free(nint group);
+    [LibraryImport(Lib)] internal static partial void nt_replica_group_abort(nint group);
+    [LibraryImport(Lib)] internal static partial int nt_norm_batch_replicated(nint x, nint weight, nint bias, nint runningMean, nint runningVar, nint group, int rank, double momentum, double eps, out nint result);
+    [LibraryImport(Lib)] internal static partial void nt_dropout_seed_stream_begin(ulong key);
+    [LibraryImport(Lib)] internal static partial void nt_dropout_seed_stream_end();
+    [LibraryImport(Lib)] internal static partial int nt_random_draw64(out ulong value);
+    [LibraryImport(Lib)] internal static partial int nt_threads_set_this_thread(int n);
+}

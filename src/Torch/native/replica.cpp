@@ -1,0 +1,347 @@
+// Data-parallel replicas (replica.h): the meeting point for synchronized batch norm, the per-thread dropout
+// seed stream, and the per-thread intra-op thread count.
+#include "replica.h"
+
+#include <ATen/Parallel.h>
+#if AT_PARALLEL_OPENMP
+#include <omp.h>
+#endif
+#include <torch/autograd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <condition_variable>
+#include <mutex>
+#include <stdexcept>
+#include <vector>
+
+#include "guard.h"
+
+namespace {
+
+// Each replica brings a vector; once all have, every one gets all of them, in rank order. A generation
+// counter tells a woken waiter its meeting is complete; abort wakes everyone with an error instead.
+class ReplicaGroup {
+ public:
+  explicit ReplicaGroup(int parties) : parties_(parties), slots_(parties), gathered_(parties) {}
+
+  std::vector<std::vector<double>> all_gather(int rank, std::vector<double> local) {
+    TORCH_CHECK(rank >= 0 && rank < parties_, "replica rank ", rank, " out of range for ", parties_, " replicas");
+    std::unique_lock<std::mutex> lock(mutex_);
+    TORCH_CHECK(!aborted_, "another replica failed; this step is abandoned");
+    slots_[rank] = std::move(local);
+    const auto generation = generation_;
+    if (++arrived_ == parties_) {
+      for (size_t r = 0; r < slots_.size(); r++)
+        TORCH_CHECK(slots_[r].size() == slots_[0].size(), "replicas disagree on the statistics' size: the replicas ran different models");
+      gathered_.swap(slots_);
+      arrived_ = 0;
+      generation_++;
+      changed_.notify_all();
+      return gathered_;
+    }
+    changed_.wait(lock, [&] { return generation_ != generation || aborted_; });
+    TORCH_CHECK(generation_ != generation, "another replica failed; this step is abandoned");
+    return gathered_;  // copied under the lock; the next meeting cannot complete without this replica
+  }
+
+  void abort() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    aborted_ = true;
+    changed_.notify_all();
+  }
+
+ private:
+  const int parties_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::vector<std::vector<double>> slots_, gathered_;
+  int arrived_ = 0;
+  uint64_t generation_ = 0;
+  bool aborted_ = false;
+};
+
+// The per-channel passes of batch norm, written out so each is one sweep over memory (ATen's building blocks
+// took three to five sweeps and as many temporaries). x is contiguous either channels-first (N, C, inner) or
+// channels-last (N·inner rows of C). Sums are kept per block in the input's precision (so they vectorize) and
+// added into float64 per block.
+struct Layout {
+  int64_t n, c, inner;
+  bool channels_last;
+};
+
+Layout layout_of(const at::Tensor& x) {
+  Layout l{x.size(0), x.size(1), x.numel() / std::max<int64_t>(1, x.size(0) * x.size(1)), false};
+  l.channels_last = x.dim() == 4 && !x.is_contiguous() && x.is_contiguous(at::MemoryFormat::ChannelsLast);
+  return l;
+}
+
+at::Tensor dense(const at::Tensor& x) {
+  return x.dim() == 4 && x.is_contiguous(at::MemoryFormat::ChannelsLast) ? x : x.contiguous();
+}
+
+constexpr int64_t kBlock = 256;  // elements (channels-first) or rows (channels-last) summed before a float64 add
+
+// Per channel c: s1 = Σ(a − sa[c]) and s2 = Σ(a − sa[c])·(b − sb[c]). With a = b = x and both shifts a rough
+// mean: Σd and Σd², d = x − rough mean (forward); with a = dy, sa = 0, b = x and sb = mean: Σdy and Σdy·(x − mean)
+// (backward).
+template <typename T>
+void channel_sums(const Layout& l, const T* a, const T* b, const T* sa, const T* sb, double* s1, double* s2) {
+  std::fill(s1, s1 + l.c, 0.0);
+  std::fill(s2, s2 + l.c, 0.0);
+  if (!l.channels_last) {
+    for (int64_t n = 0; n < l.n; n++)
+      for (int64_t c = 0; c < l.c; c++) {
+        const T* pa = a + (n * l.c + c) * l.inner;
+        const T* pb = b + (n * l.c + c) * l.inner;
+        const T ma = sa[c], mb = sb[c];
+        for (int64_t i0 = 0; i0 < l.inner; i0 += kBlock) {
+          const int64_t i1 = std::min(l.inner, i0 + kBlock);
+          T f = 0, g = 0;
+#pragma omp simd reduction(+ : f, g)
+          for (int64_t i = i0; i < i1; i++) {
+            f += pa[i] - ma;
+            g += (pa[i] - ma) * (pb[i] - mb);
+          }
+          s1[c] += f;
+          s2[c] += g;
+        }
+      }
+    return;
+  }
+  std::vector<T> f(l.c), g(l.c);
+  const int64_t rows = l.n * l.inner;
+  for (int64_t r0 = 0; r0 < rows; r0 += kBlock) {
+    std::fill(f.begin(), f.end(), T(0));
+    std::fill(g.begin(), g.end(), T(0));
+    for (int64_t r = r0; r < std::min(rows, r0 + kBlock); r++) {
+      const T* pa = a + r * l.c;
+      const T* pb = b + r * l.c;
+      for (int64_t c = 0; c < l.c; c++) {
+        f[c] += pa[c] - sa[c];
+        g[c] += (pa[c] - sa[c]) * (pb[c] - sb[c]);
+      }
+    }
+    for (int64_t c = 0; c < l.c; c++) {
+      s1[c] += f[c];
+      s2[c] += g[c];
+    }
+  }
+}
+
+// out = a·p[c] + (b − m[c])·q[c] + r[c], a may be null (then 0). Centring b first keeps the result accurate when
+// the data sit far from zero relative to their spread (x·scale and mean·scale would cancel).
+template <typename T>
+void channel_affine(const Layout& l, const T* a, const T* b, const T* m, const T* p, const T* q, const T* r, T* out) {
+  if (!l.channels_last) {
+    for (int64_t n = 0; n < l.n; n++)
+      for (int64_t c = 0; c < l.c; c++) {
+        const int64_t o = (n * l.c + c) * l.inner;
+        const T mc = m[c], pc = p[c], qc = q[c], rc = r[c];
+        if (a == nullptr)
+          for (int64_t i = 0; i < l.inner; i++) out[o + i] = (b[o + i] - mc) * qc + rc;
+        else
+          for (int64_t i = 0; i < l.inner; i++) out[o + i] = a[o + i] * pc + (b[o + i] - mc) * qc + rc;
+      }
+    return;
+  }
+  const int64_t rows = l.n * l.inner;
+  for (int64_t row = 0; row < rows; row++) {
+    const int64_t o = row * l.c;
+    if (a == nullptr)
+      for (int64_t c = 0; c < l.c; c++) out[o + c] = (b[o + c] - m[c]) * q[c] + r[c];
+    else
+      for (int64_t c = 0; c < l.c; c++) out[o + c] = a[o + c] * p[c] + (b[o + c] - m[c]) * q[c] + r[c];
+  }
+}
+
+std::vector<double> channel_values(const c10::optional<at::Tensor>& t, int64_t c, double fallback) {
+  if (!t.has_value() || !t->defined()) return std::vector<double>(c, fallback);
+  auto d = t->detach().to(at::kDouble).contiguous();
+  return std::vector<double>(d.data_ptr<double>(), d.data_ptr<double>() + c);
+}
+
+template <typename T>
+std::vector<T> narrow(const std::vector<double>& v) {
+  return std::vector<T>(v.begin(), v.end());
+}
+
+at::Tensor channel_tensor(const std::vector<double>& v, const at::Tensor& like) {
+  return at::tensor(v, at::kDouble).to(like.scalar_type());
+}
+
+struct ReplicatedBatchNorm : public torch::autograd::Function<ReplicatedBatchNorm> {
+  // Optional tensors as c10::optional: libtorch's custom functions cannot take an undefined at::Tensor input.
+  static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& input,
+                            const c10::optional<at::Tensor>& weight, const c10::optional<at::Tensor>& bias,
+                            const c10::optional<at::Tensor>& running_mean, const c10::optional<at::Tensor>& running_var,
+                            int64_t group_ptr, int64_t rank, double momentum, double eps) {
+    auto* group = reinterpret_cast<ReplicaGroup*>(group_ptr);
+    const auto x = dense(input);
+    const auto l = layout_of(x);
+    const int64_t c = l.c;
+    // Per replica: count, mean and squared deviations per channel. Two passes, the second centred on the first's
+    // rough mean and corrected by its residual (Σd² − (Σd)²/n), so data far from zero relative to their spread
+    // keep their digits. Combined across replicas in float64 with Chan et al.'s pairwise update, in rank order,
+    // so every replica computes identical statistics.
+    const double n_local = static_cast<double>(l.n * l.inner);
+    std::vector<double> local(2 * c + 1);
+    AT_DISPATCH_FLOATING_TYPES(x.scalar_type(), "replicated_batch_norm_stats", [&] {
+      const scalar_t* px = x.data_ptr<scalar_t>();
+      std::vector<scalar_t> zero(c, 0), rough(c);
+      std::vector<double> sum(c), unused(c), sd(c), sd2(c);
+      channel_sums<scalar_t>(l, px, px, zero.data(), zero.data(), sum.data(), unused.data());
+      for (int64_t k = 0; k < c; k++) rough[k] = static_cast<scalar_t>(n_local > 0 ? sum[k] / n_local : 0.0);
+      channel_sums<scalar_t>(l, px, px, rough.data(), rough.data(), sd.data(), sd2.data());
+      for (int64_t k = 0; k < c; k++) {
+        local[k] = n_local > 0 ? rough[k] + sd[k] / n_local : 0.0;
+        local[c + k] = n_local > 0 ? std::max(0.0, sd2[k] - sd[k] * sd[k] / n_local) : 0.0;
+      }
+    });
+    local[2 * c] = n_local;
+    auto parts = group->all_gather(static_cast<int>(rank), std::move(local));
+    std::vector<double> mean(c, 0.0), m2(c, 0.0);
+    double count = 0;
+    for (const auto& part : parts) {
+      const double nb = part[2 * c];
+      if (nb == 0) continue;
+      for (int64_t k = 0; k < c; k++) {
+        const double delta = part[k] - mean[k];
+        mean[k] += delta * nb / (count + nb);
+        m2[k] += part[c + k] + delta * delta * count * nb / (count + nb);
+      }
+      count += nb;
+    }
+    TORCH_CHECK(count > 1, "Expected more than 1 value per channel when training, got ", count, " over all replicas");
+    std::vector<double> var(c), invstd(c), scale(c);
+    const auto w = channel_values(weight, c, 1.0), b = channel_values(bias, c, 0.0);
+    for (int64_t k = 0; k < c; k++) {
+      var[k] = m2[k] / count;  // biased: what normalizes
+      invstd[k] = 1.0 / std::sqrt(var[k] + eps);
+      scale[k] = w[k] * invstd[k];
+    }
+    if (running_mean.has_value()) {
+      at::NoGradGuard no_grad;
+      std::vector<double> unbiased(c);
+      for (int64_t k = 0; k < c; k++) unbiased[k] = var[k] * count / (count - 1);
+      running_mean->mul_(1 - momentum).add_(channel_tensor(mean, *running_mean), momentum);
+      running_var->mul_(1 - momentum).add_(channel_tensor(unbiased, *running_var), momentum);
+    }
+    auto y = at::empty_like(x);
+    AT_DISPATCH_FLOATING_TYPES(x.scalar_type(), "replicated_batch_norm_forward", [&] {
+      auto m = narrow<scalar_t>(mean), q = narrow<scalar_t>(scale), r = narrow<scalar_t>(b);
+      channel_affine<scalar_t>(l, nullptr, x.data_ptr<scalar_t>(), m.data(), q.data(), q.data(), r.data(), y.data_ptr<scalar_t>());
+    });
+    ctx->save_for_backward({x});
+    ctx->saved_data["group"] = group_ptr;
+    ctx->saved_data["rank"] = rank;
+    ctx->saved_data["count"] = count;
+    ctx->saved_data["mean"] = c10::List<double>(mean);
+    ctx->saved_data["invstd"] = c10::List<double>(invstd);
+    ctx->saved_data["w"] = c10::List<double>(w);
+    ctx->saved_data["affine"] = weight.has_value() && weight->defined();
+    return y;
+  }
+
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+                                                 torch::autograd::variable_list grads) {
+    const auto x = ctx->get_saved_variables()[0];
+    auto* group = reinterpret_cast<ReplicaGroup*>(ctx->saved_data["group"].toInt());
+    const auto rank = ctx->saved_data["rank"].toInt();
+    const double count = ctx->saved_data["count"].toDouble();
+    const auto mean = ctx->saved_data["mean"].toDoubleVector();
+    const auto invstd = ctx->saved_data["invstd"].toDoubleVector();
+    const auto w = ctx->saved_data["w"].toDoubleVector();
+    const bool affine = ctx->saved_data["affine"].toBool();
+    // dy in x's layout, so one index walks both.
+    const auto dy = x.is_contiguous() ? grads[0].contiguous() : grads[0].contiguous(at::MemoryFormat::ChannelsLast);
+    const auto l = layout_of(x);
+    const int64_t c = l.c;
+    std::vector<double> local(2 * c);
+    AT_DISPATCH_FLOATING_TYPES(x.scalar_type(), "replicated_batch_norm_backward_sums", [&] {
+      auto m = narrow<scalar_t>(mean);
+      std::vector<scalar_t> zero(c, 0);
+      channel_sums<scalar_t>(l, dy.data_ptr<scalar_t>(), x.data_ptr<scalar_t>(), zero.data(), m.data(), local.data(), local.data() + c);
+    });
+    // Every replica needs the whole batch's Σdy and Σdy·(x − mean); the affine gradients stay local (autograd
+    // adds the replicas' shares into the parameters' gradients).
+    auto parts = group->all_gather(static_cast<int>(rank), local);
+    std::vector<double> total(2 * c, 0.0);
+    for (const auto& part : parts)
+      for (int64_t k = 0; k < 2 * c; k++) total[k] += part[k];
+    // dx = w·invstd·(dy − mean(dy) − (x − mean)·invstd²·mean(dy·(x − mean))) = p·dy + q·(x − mean) + r per channel.
+    std::vector<double> p(c), q(c), r(c);
+    for (int64_t k = 0; k < c; k++) {
+      const double a = w[k] * invstd[k];
+      const double mean_dy = total[k] / count, mean_dy_xmu = total[c + k] / count;
+      p[k] = a;
+      q[k] = -a * invstd[k] * invstd[k] * mean_dy_xmu;
+      r[k] = -a * mean_dy;
+    }
+    auto dx = at::empty_like(x);
+    AT_DISPATCH_FLOATING_TYPES(x.scalar_type(), "replicated_batch_norm_backward", [&] {
+      auto m = narrow<scalar_t>(mean), pp = narrow<scalar_t>(p), qq = narrow<scalar_t>(q), rr = narrow<scalar_t>(r);
+      channel_affine<scalar_t>(l, dy.data_ptr<scalar_t>(), x.data_ptr<scalar_t>(), m.data(), pp.data(), qq.data(), rr.data(),
+                               dx.data_ptr<scalar_t>());
+    });
+    at::Tensor dweight, dbias;
+    if (affine) {
+      std::vector<double> gw(c), gb(c);
+      for (int64_t k = 0; k < c; k++) {
+        gw[k] = local[c + k] * invstd[k];
+        gb[k] = local[k];
+      }
+      dweight = channel_tensor(gw, x);
+      dbias = channel_tensor(gb, x);
+    }
+    return {dx, dweight, dbias, at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor()};
+  }
+};
+
+}  // namespace
+
+extern "C" {
+
+nt_status nt_replica_group_new(int parties, nt_replica_group* out) {
+  return nt::guard([&] {
+    TORCH_CHECK(parties >= 1, "a replica group needs at least one replica, got ", parties);
+    *out = reinterpret_cast<nt_replica_group>(new ReplicaGroup(parties));
+  });
+}
+
+void nt_replica_group_free(nt_replica_group group) { delete reinterpret_cast<ReplicaGroup*>(group); }
+
+void nt_replica_group_abort(nt_replica_group group) {
+  if (group != nullptr) reinterpret_cast<ReplicaGroup*>(group)->abort();
+}
+
+nt_status nt_norm_batch_replicated(nt_tensor x, nt_tensor weight, nt_tensor bias, nt_tensor running_mean,
+                                   nt_tensor running_var, nt_replica_group group, int rank, double momentum,
+                                   double eps, nt_tensor* out) {
+  return nt::guard([&] {
+    TORCH_CHECK(group != nullptr, "null replica group");
+    const auto& t = nt::T(x);
+    TORCH_CHECK(t.dim() >= 2, "batch_norm expects an input of at least 2 dimensions (N, C, ...), got ", t.sizes());
+    TORCH_CHECK((running_mean == nullptr) == (running_var == nullptr), "give both running statistics or neither");
+    auto opt = [](nt_tensor h) { return h == nullptr ? c10::optional<at::Tensor>() : c10::optional<at::Tensor>(nt::T(h)); };
+    *out = nt::wrap(ReplicatedBatchNorm::apply(t, opt(weight), opt(bias), opt(running_mean), opt(running_var),
+                                               reinterpret_cast<int64_t>(group), rank, momentum, eps));
+  });
+}
+
+nt_status nt_threads_set_this_thread(int n) {
+  return nt::guard([&] {
+    TORCH_CHECK(n >= 1, "thread count must be at least 1, got ", n);
+    // The first parallel region on a thread would reset its count to the process default: take that first.
+    at::internal::lazy_init_num_threads();
+#if AT_PARALLEL_OPENMP
+    // Only this thread's OpenMP count: at::set_num_threads also resizes the shared pthreadpool, whose
+    // re-created threads spin (a fifth of a data-parallel step's CPU time when called every step).
+    omp_set_num_threads(n);
+#else
+    at::set_num_threads(n);
+#endif
+  });
+}
+
+}

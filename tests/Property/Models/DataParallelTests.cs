@@ -1,0 +1,173 @@
+using Norms.Experiments.Training;
+using Norms.Models;
+using Norms.Torch;
+using Xunit;
+using TorchApi = Norms.Torch.Torch;
+
+namespace Norms.Property.Tests.Models;
+
+/// <summary>
+/// A data-parallel step (the batch split between two replica threads, DataParallel) computes what the whole-batch
+/// step computes: with dropout 0 the same loss, every parameter gradient and the batch-norm running statistics; with
+/// dropout, gradients that depend only on the seed, not on how the threads were scheduled.
+/// </summary>
+[Collection("FusedKernelSwitches")]
+public class DataParallelTests
+{
+    private sealed record StepResult(double Loss, long Hits, float[][] Grads, float[][] Buffers);
+
+    private static StepResult Step(ModelSpec spec, Tensor x, Tensor y, double l1, bool split, ulong seed = 5)
+    {
+        using var model = ModelCompiler.Compile(spec, Device.Cpu, seed: 3);
+        using var scope = TorchApi.NewDisposeScope();
+        var weights = model.RegularizedWeights().ToArray();
+        TorchApi.ManualSeed(seed);
+        double loss;
+        long hits;
+        if (split)
+        {
+            using var replicas = new DataParallel();
+            (loss, hits) = TrainingStep.Split(replicas, model, x, y, weights, l1);
+        }
+        else
+            (loss, hits) = TrainingStep.Whole(model, x, y, weights, l1);
+        return new StepResult(loss, hits,
+            model.Parameters().Select(p => p.Grad!.ToArray<float>()).ToArray(),
+            model.NamedBuffers().Where(b => b.Tensor.Dtype == ScalarType.Float32).Select(b => b.Tensor.ToArray<float>()).ToArray());
+    }
+
+    private static (Tensor X, Tensor Y) Batch(ModelSpec spec, int n)
+    {
+        TorchApi.ManualSeed(11);
+        return (Tensor.Randn([n, spec.Input.Channels, spec.Input.Height, spec.Input.Width]), Tensor.RandInt(0, 10, [n]));
+    }
+
+    [Theory]
+    [InlineData("mnist8k", "bn", 0.0)]
+    [InlineData("mnist8k", "gn", 1e-3)]
+    [InlineData("cifar50k", "bn", 1e-3)]
+    [InlineData("cifar50k", "ln", 0.0)]
+    public void A_split_step_computes_the_whole_batch_step_without_dropout(string modelName, string normName, double l1)
+    {
+        var spec = Architectures.ByName(modelName, Architectures.NormFor(modelName, normName)!, dropout: 0)!;
+        var (x, y) = Batch(spec, 7); // uneven shares, 4 and 3: the loss weights must follow the share sizes
+        using (x)
+        using (y)
+        {
+            var whole = Step(spec, x, y, l1, split: false);
+            var split = Step(spec, x, y, l1, split: true);
+            // float32 through ~10 layers, the statistics summed in another order: as the fast path's tolerance.
+            Assert.True(Math.Abs(whole.Loss - split.Loss) <= 1e-5 + 1e-5 * Math.Abs(whole.Loss), $"loss: whole {whole.Loss}, split {split.Loss}");
+            Assert.Equal(whole.Hits, split.Hits);
+            for (var i = 0; i < whole.Grads.Length; i++)
+                Close(whole.Grads[i], split.Grads[i], $"gradient {i}");
+            Assert.Equal(whole.Buffers.Length, split.Buffers.Length);
+            for (var i = 0; i < whole.Buffers.Length; i++)
+                Close(whole.Buffers[i], split.Buffers[i], $"buffer {i}");
+        }
+    }
+
+    [Fact]
+    public void With_dropout_the_gradients_depend_only_on_the_seed()
+    {
+        var spec = Architectures.ByName("mnist8k", Architectures.NormFor("mnist8k", "bn")!, dropout: 0.3)!;
+        var (x, y) = Batch(spec, 16);
+        using (x)
+        using (y)
+        {
+            var first = Step(spec, x, y, 0, split: true);
+            for (var run = 0; run < 3; run++)
+            {
+                var again = Step(spec, x, y, 0, split: true);
+                for (var i = 0; i < first.Grads.Length; i++)
+                    Assert.Equal(first.Grads[i], again.Grads[i]);
+            }
+            var otherSeed = Step(spec, x, y, 0, split: true, seed: 6);
+            Assert.NotEqual(first.Grads[0], otherSeed.Grads[0]);
+        }
+    }
+
+    [Fact]
+    public void A_failing_replica_fails_the_step_with_its_own_error_and_the_next_step_runs()
+    {
+        var spec = Architectures.ByName("mnist8k", Architectures.NormFor("mnist8k", "bn")!, dropout: 0)!;
+        using var model = ModelCompiler.Compile(spec, Device.Cpu, seed: 3);
+        var (x, y) = Batch(spec, 8);
+        using (x)
+        using (y)
+        using (var replicas = new DataParallel())
+        {
+            var live = TorchApi.LiveTensors;
+            // Replica 1 fails before its first batch norm; replica 0 would wait there for it without the abort.
+            var step = Task.Run(() => replicas.Run(8, (rank, offset, count) =>
+            {
+                if (rank == 1) throw new InvalidOperationException("replica 1 broke");
+                using var scope = TorchApi.NewDisposeScope();
+                using var share = x.Slice(0, offset, offset + count);
+                using var output = model.Forward(share);
+            }));
+            Assert.True(((IAsyncResult)step).AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(60)), "the step hung after a replica failed");
+            var error = Assert.IsType<InvalidOperationException>(step.Exception?.InnerException);
+            Assert.Equal("replica 1 broke", error.Message);
+            // A fresh group serves the next step.
+            var losses = new double[2];
+            replicas.Run(8, (rank, offset, count) =>
+            {
+                using var scope = TorchApi.NewDisposeScope();
+                using var share = x.Slice(0, offset, offset + count);
+                using var labels = y.Slice(0, offset, offset + count);
+                using var output = model.Forward(share);
+                using var loss = Functional.NllLoss(output, labels);
+                losses[rank] = loss.ToDouble();
+            });
+            Assert.All(losses, l => Assert.True(double.IsFinite(l) && l > 0));
+            Assert.Equal(live, TorchApi.LiveTensors);
+        }
+    }
+
+    [Fact]
+    public void Split_steps_leave_no_tensors_behind()
+    {
+        var spec = Architectures.ByName("cifar50k", Architectures.NormFor("cifar50k", "bn")!)!;
+        using var model = ModelCompiler.Compile(spec, Device.Cpu, seed: 3);
+        var weights = model.RegularizedWeights().ToArray();
+        var (x, y) = Batch(spec, 6);
+        using (x)
+        using (y)
+        using (var replicas = new DataParallel())
+        {
+            var live = TorchApi.LiveTensors;
+            for (var i = 0; i < 3; i++)
+            {
+                model.ZeroGrad();
+                using (TorchApi.NewDisposeScope())
+                    TrainingStep.Split(replicas, model, x, y, weights, 1e-4);
+            }
+            model.ZeroGrad();
+            Assert.Equal(live, TorchApi.LiveTensors);
+        }
+    }
+
+    [Theory]
+    [InlineData(1, new long[] { 1 })]
+    [InlineData(3, new long[] { 3 })]
+    [InlineData(4, new long[] { 2, 2 })]
+    [InlineData(7, new long[] { 4, 3 })]
+    [InlineData(64, new long[] { 32, 32 })]
+    public void Shares_cover_the_batch_in_order(long batch, long[] counts)
+    {
+        var shares = DataParallel.Shares(batch);
+        Assert.Equal(counts, shares.Select(s => s.Count));
+        Assert.Equal(0, shares[0].Offset);
+        for (var i = 1; i < shares.Length; i++)
+            Assert.Equal(shares[i - 1].Offset + shares[i - 1].Count, shares[i].Offset);
+    }
+
+    private static void Close(float[] expected, float[] actual, string what)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (var i = 0; i < expected.Length; i++)
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-4 + 1e-3 * Math.Abs(expected[i]),
+                $"{what}[{i}]: whole {expected[i]}, split {actual[i]}");
+    }
+}

@@ -1,0 +1,144 @@
+using FsCheck;
+using FsCheck.Fluent;
+using Norms.Layers;
+using Norms.Models;
+using Norms.Property.Tests.Generators;
+using Norms.Reference;
+using Norms.Torch;
+using Xunit;
+using TorchApi = Norms.Torch.Torch;
+
+namespace Norms.Property.Tests.Norms.Engine;
+
+/// <summary>
+/// The replicated batch norm (the shim's own kernel for data-parallel steps: each replica normalizes its share of
+/// the batch with the whole batch's statistics) against the same oracle and with the same tolerances as libtorch's
+/// batch norm: train outputs, running statistics and gradients, the batch split at a random point between two
+/// replica threads, channels-first and channels-last.
+/// </summary>
+public sealed class ReplicatedBatchNormProperties
+{
+    private static readonly ScalarType[] Dtypes = [ScalarType.Float32, ScalarType.Float64];
+
+    private static Gen<(NormCase Case, int Split, bool ChannelsLast)> Splits(Gen<Shape> shapes) =>
+        from c in NormGenerators.Cases(shapes.Where(s => s.N >= 2))
+        from split in Gen.Choose(1, c.Shape.N - 1)
+        from channelsLast in Gen.Elements(false, true)
+        select (c, split, channelsLast);
+
+    /// <summary>One training forward (and, with <paramref name="upstream"/>, backward) of a fresh layer, the batch
+    /// split after <paramref name="split"/> samples between two replicas.</summary>
+    private static (Nchw Output, NormGradients? Gradients) Run(EngineTarget target, BatchNormLayer layer, Nchw x, int split,
+        bool channelsLast, Nchw? upstream)
+    {
+        using var scope = TorchApi.NewDisposeScope();
+        var input = target.Tensor(x.Data, x.Shape);
+        input.RequiresGrad = upstream is not null;
+        var laidOut = channelsLast ? input.Contiguous(MemoryFormat.ChannelsLast) : input;
+        var dy = upstream is null ? null : target.Tensor(upstream.Data, x.Shape);
+        var per = x.C * x.H * x.W;
+        var output = new double[x.Data.Length];
+        using (var replicas = new DataParallel())
+            replicas.Run([(0, split), (split, x.N - split)], (rank, offset, count) =>
+            {
+                using var share = laidOut.Slice(0, offset, offset + count);
+                using var y = layer.Forward(share, training: true);
+                EngineTarget.Doubles(y).CopyTo(output, offset * per);
+                if (dy is null) return;
+                using var dyShare = dy.Slice(0, offset, offset + count);
+                y.Backward(dyShare);
+            });
+        var result = x.With(output);
+        if (upstream is null)
+            return (result, null);
+        return (result, new NormGradients(x.With(EngineTarget.Doubles(input.Grad!)),
+            EngineTarget.Doubles(layer.Weight!.Grad!), EngineTarget.Doubles(layer.Bias!.Grad!)));
+    }
+
+    private static BatchNormLayer Layer(EngineTarget target, NormCase c, double? momentum = 0.1)
+    {
+        var layer = (BatchNormLayer)target.Layer(new BatchNorm(momentum, c.Eps), c.X);
+        target.Set(layer.Weight, c.Gamma);
+        target.Set(layer.Bias, c.Beta);
+        return layer;
+    }
+
+    private static double[] ChannelStd(NormCase c) =>
+        Enumerable.Range(0, c.Shape.C).Select(ch =>
+        {
+            var values = Enumerable.Range(0, c.Shape.N)
+                .SelectMany(n => c.Data.Skip((n * c.Shape.C + ch) * c.Shape.SpatialSize).Take(c.Shape.SpatialSize)).ToArray();
+            var mean = values.Average();
+            return Math.Sqrt(values.Select(v => (v - mean) * (v - mean)).Average() + c.Eps);
+        }).ToArray();
+
+    [Fact]
+    public void Outputs_and_running_statistics_match_oracle() =>
+        Props.ForAll(
+            from s in Splits(NormGenerators.BatchTrainableShapes)
+            from dtype in Gen.Elements(Dtypes)
+            from momentum in NormGenerators.Momenta
+            select (s, dtype, momentum),
+            t =>
+            {
+                var ((c0, split, channelsLast), dtype, momentum) = t;
+                var target = new EngineTarget(Device.Cpu, dtype);
+                var c = c0.WithData(target.Rounded(c0.Data));
+                using var layer = Layer(target, c, momentum);
+                var oracle = ReferenceNorms.BatchNormTrain(c.X, c.Gamma, c.Beta, c.Eps);
+                var actual = Run(target, layer, c.X, split, channelsLast, null).Output.Data;
+                var std = ChannelStd(c);
+                var perChannel = c.Shape.SpatialSize;
+                for (var i = 0; i < actual.Length; i++)
+                    Approx.AllClose([oracle.Output.Data[i]], [actual[i]], EngineTolerance.Output(c, dtype, std[i / perChannel % c.Shape.C]), 0,
+                        $"train output at {i}, split {split}, channels-last {channelsLast} on {target} ({c})");
+                // As the stock path's property: running_mean δ, running_var 4·std·δ + δ², plus rounding of ~1.
+                var state = ReferenceNorms.UpdateRunningStats(RunningStats.Initial(c.Shape.C), oracle, momentum);
+                var (u, delta) = (EngineTolerance.UnitRoundoff(dtype), EngineTolerance.Centred(c, dtype));
+                Approx.AllClose(state.Mean, EngineTarget.Doubles(layer.RunningMean!), 2 * delta, 8 * u, $"running_mean on {target} ({c})");
+                var varTolerance = state.Var.Select(v => 4 * Math.Sqrt(v) * delta + delta * delta).Max() + 8 * u;
+                Approx.AllClose(state.Var, EngineTarget.Doubles(layer.RunningVar!), varTolerance, 8 * u, $"running_var on {target} ({c})");
+                Assert.Equal(1, layer.NumBatchesTracked!.ToInt64());
+            }, maxTest: 40);
+
+    [Fact]
+    public void Gradients_match_oracle_and_finite_differences()
+    {
+        var target = new EngineTarget(Device.Cpu, ScalarType.Float64);
+        var small = Splits(NormGenerators.BatchTrainableShapes.Where(s => s.Count <= 32));
+        OracleForm Replicated(NormCase c, int split, bool channelsLast)
+        {
+            var form = OracleForm.For(c, includeBatch: true).First(f => f.Name == "batch-train");
+            return form with
+            {
+                Forward = (x, g, b) =>
+                {
+                    using var layer = Layer(target, c with { Gamma = g!, Beta = b! });
+                    return Run(target, layer, x, split, channelsLast, null).Output;
+                },
+                Backward = (x, g, dy) =>
+                {
+                    using var layer = Layer(target, c with { Gamma = g! });
+                    return Run(target, layer, x, split, channelsLast, dy).Gradients!;
+                },
+            };
+        }
+        Props.ForAll(small, t =>
+        {
+            var (c, split, channelsLast) = t;
+            var oracle = OracleForm.For(c, includeBatch: true).First(f => f.Name == "batch-train");
+            var expected = oracle.Backward(c.X, oracle.Gamma(c), c.Dy);
+            var actual = Replicated(c, split, channelsLast).Backward(c.X, oracle.Gamma(c), c.Dy);
+            // The stock path's float64 tolerances (EngineProperties): relative 1e-9 of |dy|·|γ|/std.
+            var std = ChannelStd(c);
+            for (var i = 0; i < c.Data.Length; i++)
+                Approx.AllClose([expected.Input.Data[i]], [actual.Input.Data[i]],
+                    1e-9 * 4 * (1 + Math.Abs(c.Offset) / c.Scale) / std[i / c.Shape.SpatialSize % c.Shape.C] * c.Scale, 1e-9,
+                    $"dL/dx at {i}, split {split}, channels-last {channelsLast} ({c})");
+            Approx.AllClose(expected.Gamma, actual.Gamma, 1e-9 * c.Data.Length, 1e-9, $"dL/dgamma ({c})");
+            Approx.AllClose(expected.Beta, actual.Beta, 1e-9 * c.Data.Length, 1e-9, $"dL/dbeta ({c})");
+        }, maxTest: 40);
+        Props.ForAll(small.Where(t => Math.Abs(t.Case.Offset) <= 5), t =>
+            FiniteDifferences.AssertMatches(Replicated(t.Case, t.Split, t.ChannelsLast), t.Case, 1e-5), maxTest: 6);
+    }
+}
