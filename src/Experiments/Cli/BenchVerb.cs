@@ -17,9 +17,10 @@ internal static class BenchVerb
         var norm = new Option<string>("--norm") { Description = "bn, gn or ln (GroupNorm(1, C)).", DefaultValueFactory = _ => "bn" };
         var threads = new Option<int>("--threads") { Description = "libtorch intra-op threads.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var fused = new Option<string?>("--fused") { Description = "on or off: the fused kernels and channels-last layout (default: on unless NORMS_FUSED=0; NORMS_CHANNELS_LAST=0 turns the layout off alone)." };
+        var parallel = new Option<string?>("--data-parallel") { Description = "on or off: split each step's batch between two replica threads (default: on from 2 threads unless NORMS_DATA_PARALLEL=0)." };
         var command = new Command("bench", "Time training steps (forward, backward, SGD) on synthetic data; prints one JSON line.");
         command.Arguments.Add(dataset);
-        foreach (var o in new Option[] { steps, warmup, batch, norm, threads, fused })
+        foreach (var o in new Option[] { steps, warmup, batch, norm, threads, fused, parallel })
             command.Options.Add(o);
         command.SetAction(parse =>
         {
@@ -41,6 +42,13 @@ internal static class BenchVerb
                 case "on": Norms.Torch.FusedKernels.Enabled = true; break;
                 case "off": Norms.Torch.FusedKernels.Enabled = false; Norms.Torch.FusedKernels.Layout = Norms.Torch.LayoutPreference.ChannelsFirst; break;
                 case var f: throw new UserError($"unknown --fused '{f}'; use on or off");
+            }
+            switch (parse.GetValue(parallel))
+            {
+                case null: break;
+                case "on": Norms.Models.DataParallel.Enabled = true; break;
+                case "off": Norms.Models.DataParallel.Enabled = false; break;
+                case var p: throw new UserError($"unknown --data-parallel '{p}'; use on or off");
             }
             Console.Out.WriteLine(Json(StepBenchmark.Run(d, n, b, s, w, t)));
             return 0;
