@@ -37,7 +37,7 @@ public sealed class ReplicaGroup : IDisposable
 
 /// <summary>
 /// What the calling thread is while it runs one replica's share of a step: which group, which rank. Layers that
-/// couple the samples of a batch (batch norm) read <see cref="Current"/>; the thread runs with one intra-op thread,
+/// couple the samples of a batch (batch norm) read <see cref="Current"/>; the thread runs with its own intra-op thread count,
 /// and its dropout masks come from a seed stream keyed by the step and the rank rather than from the shared
 /// generator, so they do not depend on which replica reached it first.
 /// </summary>
@@ -48,14 +48,15 @@ public sealed class ReplicaScope : IDisposable
     private readonly int _threadsBefore;
     private bool _disposed;
 
-    private ReplicaScope(ReplicaGroup group, int rank, ulong seedKey)
+    private ReplicaScope(ReplicaGroup group, int rank, ulong seedKey, int threads)
     {
         if (t_current is not null) throw new InvalidOperationException("replica scopes do not nest");
         if (rank < 0 || rank >= group.Parties) throw new ArgumentOutOfRangeException(nameof(rank), rank, $"rank must be below {group.Parties}");
         Group = group;
         Rank = rank;
         _threadsBefore = Torch.Threads;
-        Status.Check(nt_threads_set_this_thread(1));
+        if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads), threads, "thread count must be at least 1");
+        Status.Check(nt_threads_set_this_thread(threads));
         nt_dropout_seed_stream_begin(seedKey);
         t_current = this;
     }
@@ -66,8 +67,9 @@ public sealed class ReplicaScope : IDisposable
     public ReplicaGroup Group { get; }
     public int Rank { get; }
 
-    /// <summary>Makes the calling thread replica <paramref name="rank"/> of <paramref name="group"/> until disposed.</summary>
-    public static ReplicaScope Enter(ReplicaGroup group, int rank, ulong seedKey) => new(group, rank, seedKey);
+    /// <summary>Makes the calling thread replica <paramref name="rank"/> of <paramref name="group"/>, with
+    /// <paramref name="threads"/> intra-op threads, until disposed.</summary>
+    public static ReplicaScope Enter(ReplicaGroup group, int rank, ulong seedKey, int threads = 1) => new(group, rank, seedKey, threads);
 
     /// <summary>A fresh 64-bit key drawn from libtorch's default CPU generator (so Torch.ManualSeed fixes it);
     /// derive each replica's seed key from one such draw per step.</summary>

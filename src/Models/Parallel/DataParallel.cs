@@ -7,8 +7,8 @@ using TorchApi = Norms.Torch.Torch;
 namespace Norms.Models;
 
 /// <summary>
-/// Runs a training step as two replicas of the model on two threads, each on half of the batch with one intra-op
-/// thread, instead of one model on the whole batch with two intra-op threads. Small networks leave libtorch's
+/// Runs a training step as two replicas of the model on two threads, each on half of the batch with half the intra-op
+/// threads (one each on 2 cores), instead of one model on the whole batch with all the intra-op threads. Small networks leave libtorch's
 /// intra-op threads mostly waiting on each other (Mnist8k gains 8 % from a second thread that way); split by
 /// samples, each thread has whole convolutions of its own. The replicas share the parameters, so their backward
 /// passes add into the same gradients; batch norm shares its statistics between them
@@ -44,9 +44,12 @@ public sealed class DataParallel : IDisposable
     public static bool Splits(Device device, int threads) =>
         Enabled && threads >= Replicas && FusedKernels.Enabled && device.Type == DeviceType.Cpu;
 
-    /// <summary>A runner for <paramref name="model"/>, or null when it must be trained unsplit.</summary>
+    /// <summary>A runner for <paramref name="model"/>, or null when it must be trained unsplit. The threads are
+    /// shared out between the replicas (2 threads: one each).</summary>
     public static DataParallel? TryCreate(CompiledModel model, int threads) =>
-        WhyNot(model, threads) is null ? new DataParallel() : null;
+        WhyNot(model, threads) is null ? new DataParallel(threads / Replicas) : null;
+
+    public int ThreadsPerReplica { get; }
 
     private readonly Thread _worker;
     private readonly SemaphoreSlim _start = new(0), _done = new(0);
@@ -55,9 +58,12 @@ public sealed class DataParallel : IDisposable
     private ExceptionDispatchInfo? _firstError;
     private bool _stopping;
 
-    /// <summary>Starts the worker thread. Prefer <see cref="TryCreate"/>, which first checks the model can be split.</summary>
-    public DataParallel()
+    /// <summary>Starts the worker thread; each replica runs with <paramref name="threadsPerReplica"/> intra-op threads.
+    /// Prefer <see cref="TryCreate"/>, which first checks the model can be split.</summary>
+    public DataParallel(int threadsPerReplica = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threadsPerReplica, 1);
+        ThreadsPerReplica = threadsPerReplica;
         _worker = new Thread(WorkerLoop) { IsBackground = true, Name = "norms replica 1" };
         _worker.Start();
     }
@@ -95,14 +101,14 @@ public sealed class DataParallel : IDisposable
         _firstError = null;
         _work = () =>
         {
-            using var replica = ReplicaScope.Enter(group, 1, StreamKey(key, 1));
+            using var replica = ReplicaScope.Enter(group, 1, StreamKey(key, 1), ThreadsPerReplica);
             using var scope = TorchApi.NewDisposeScope();
             body(1, shares[1].Offset, shares[1].Count);
         };
         _start.Release();
         try
         {
-            using var replica = ReplicaScope.Enter(group, 0, StreamKey(key, 0));
+            using var replica = ReplicaScope.Enter(group, 0, StreamKey(key, 0), ThreadsPerReplica);
             body(0, shares[0].Offset, shares[0].Count);
         }
         catch (Exception e)
