@@ -6,6 +6,26 @@ namespace Norms.Torch;
 /// <summary>Process-wide engine settings and diagnostics.</summary>
 public static class Torch
 {
+    /// <summary>Records every libtorch op the calling thread runs until disposed (libtorch's legacy autograd
+    /// profiler), then writes them to <paramref name="tracePath"/> as a Chrome trace. One at a time.</summary>
+    public static IDisposable Profile(string tracePath)
+    {
+        Status.Check(nt_profiler_start(tracePath));
+        return new ProfileSession();
+    }
+
+    private sealed class ProfileSession : IDisposable
+    {
+        private bool _stopped;
+
+        public void Dispose()
+        {
+            if (_stopped) return;
+            _stopped = true;
+            Status.Check(nt_profiler_stop());
+        }
+    }
+
     /// <summary>Seeds libtorch's default generators (CPU and CUDA), as torch.manual_seed.</summary>
     public static void ManualSeed(ulong seed) => Status.Check(nt_random_manual_seed(seed));
 

@@ -19,7 +19,8 @@ public sealed record BenchResult(
 /// </summary>
 public static class StepBenchmark
 {
-    public static BenchResult Run(string dataset, string normName, int batchSize, int steps, int warmup, int threads, ulong seed = 1)
+    public static BenchResult Run(string dataset, string normName, int batchSize, int steps, int warmup, int threads, ulong seed = 1,
+        string? profilePath = null)
     {
         var modelName = dataset == "mnist" ? Architectures.Mnist8kName : Architectures.Cifar50kName;
         var norm = Architectures.NormFor(modelName, normName)
@@ -46,8 +47,9 @@ public static class StepBenchmark
             var process = Process.GetCurrentProcess();
             var cpu0 = process.TotalProcessorTime;
             var clock = Stopwatch.StartNew();
-            for (var i = 0; i < steps; i++)
-                Step(model, replicas, optimizer, x, y);
+            using (profilePath is null ? null : TorchApi.Profile(profilePath))
+                for (var i = 0; i < steps; i++)
+                    Step(model, replicas, optimizer, x, y);
             ms = clock.Elapsed.TotalMilliseconds / steps;
             process.Refresh();
             cpuMs = (process.TotalProcessorTime - cpu0).TotalMilliseconds / steps;

@@ -18,9 +18,10 @@ internal static class BenchVerb
         var threads = new Option<int>("--threads") { Description = "libtorch intra-op threads.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var fused = new Option<string?>("--fused") { Description = "on or off: the fused kernels and channels-last layout (default: on unless NORMS_FUSED=0; NORMS_CHANNELS_LAST=0 turns the layout off alone)." };
         var parallel = new Option<string?>("--data-parallel") { Description = "on or off: split each step's batch between two replica threads (default: on from 2 threads unless NORMS_DATA_PARALLEL=0)." };
+        var profile = new Option<string?>("--profile") { Description = "Write libtorch's op profile of the timed steps (the calling thread's ops: replica 0's when split) to this Chrome trace file; slows the steps. Summarize with bench/profile_summary.py." };
         var command = new Command("bench", "Time training steps (forward, backward, SGD) on synthetic data; prints one JSON line.");
         command.Arguments.Add(dataset);
-        foreach (var o in new Option[] { steps, warmup, batch, norm, threads, fused, parallel })
+        foreach (var o in new Option[] { steps, warmup, batch, norm, threads, fused, parallel, profile })
             command.Options.Add(o);
         command.SetAction(parse =>
         {
@@ -50,7 +51,7 @@ internal static class BenchVerb
                 case "off": Norms.Models.DataParallel.Enabled = false; break;
                 case var p: throw new UserError($"unknown --data-parallel '{p}'; use on or off");
             }
-            Console.Out.WriteLine(Json(StepBenchmark.Run(d, n, b, s, w, t)));
+            Console.Out.WriteLine(Json(StepBenchmark.Run(d, n, b, s, w, t, profilePath: parse.GetValue(profile))));
             return 0;
         });
         return command;

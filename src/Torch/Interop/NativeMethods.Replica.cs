@@ -14,3 +14,10 @@ internal static partial class NativeMethods
     [LibraryImport(Lib)] internal static partial int nt_random_draw64(out ulong value);
     [LibraryImport(Lib)] internal static partial int nt_threads_set_this_thread(int n);
 }
+
+/// <summary>The shim's profiler hook (native/profiler.cpp).</summary>
+internal static partial class NativeMethods
+{
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial int nt_profiler_start(string path);
+    [LibraryImport(Lib)] internal static partial int nt_profiler_stop();
+}

@@ -18,7 +18,14 @@ nt_status nt_layout_contiguous(nt_tensor t, int format, nt_tensor* out) {
     auto f = format_of(format);
     const auto& x = nt::T(t);
     TORCH_CHECK(f != at::MemoryFormat::ChannelsLast || x.dim() == 4, "channels-last needs a 4-d tensor, got ", x.sizes());
-    *out = nt::wrap(x.contiguous(f));
+    // A tensor with one channel (an MNIST batch, the first conv's kernel) is already "contiguous" both ways,
+    // so contiguous() keeps its NCHW strides, and libtorch then suggests NCHW for it and for the convolution's
+    // output: every later layer's tensors got reordered back and forth (three copies of a 32x8x28x28 tensor
+    // per Mnist8k step). A clone gives it channels-last strides that libtorch recognizes.
+    if (f == at::MemoryFormat::ChannelsLast && x.suggest_memory_format() != f)
+      *out = nt::wrap(x.clone(f));
+    else
+      *out = nt::wrap(x.contiguous(f));
   });
 }
 

@@ -154,3 +154,14 @@ NT_API nt_status nt_optim_adam_step(const nt_tensor* params, const nt_tensor* ex
 #ifdef __cplusplus
 }
 #endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+/* libtorch's legacy autograd profiler (profiler.cpp): records the calling thread's ops from start until stop,
+ * which writes them to path as a Chrome trace. One session at a time. */
+NT_API nt_status nt_profiler_start(const char* path);
+NT_API nt_status nt_profiler_stop(void);
+#ifdef __cplusplus
+}
+#endif
