@@ -95,7 +95,7 @@ at::Tensor dense(const at::Tensor& x) {
   return x.dim() == 4 && x.is_contiguous(at::MemoryFormat::ChannelsLast) ? x : x.contiguous();
 }
 
-constexpr int64_t kBlock = 256;  // elements (channels-first) or rows (channels-last) summed before a float64 add
+constexpr int64_t kBlock = 256;  // channels-first: values summed in T before a float64 add
 
 // Per channel c: s1 = Σ(a − sa[c]) and s2 = Σ(a − sa[c])·(b − sb[c]). With a = b = x and both shifts a rough
 // mean: Σd and Σd², d = x − rough mean (forward); with a = dy, sa = 0, b = x and sb = mean: Σdy and Σdy·(x − mean)
@@ -124,22 +124,36 @@ void channel_sums(const Layout& l, const T* a, const T* b, const T* sa, const T*
       }
     return;
   }
-  std::vector<T> f(l.c), g(l.c);
-  const int64_t rows = l.n * l.inner;
-  for (int64_t r0 = 0; r0 < rows; r0 += kBlock) {
+  // Channels-last: the data are rows of C values. Walk them as one flat array in runs of W = k·C ≥ 32 values,
+  // with W accumulators (lane j holds channel j mod C): the inner loop is then contiguous and vectorizes, where
+  // a loop over the C channels of each row kept its sums in memory (a store-to-load chain per row).
+  const int64_t width = ((32 + l.c - 1) / l.c) * l.c;
+  const int64_t total = l.n * l.inner * l.c;
+  const int64_t block = width * 64;  // values summed in T before a float64 add
+  std::vector<T> f(width), g(width), wa(width), wb(width);
+  for (int64_t j = 0; j < width; j++) {
+    wa[j] = sa[j % l.c];
+    wb[j] = sb[j % l.c];
+  }
+  for (int64_t i0 = 0; i0 < total; i0 += block) {
     std::fill(f.begin(), f.end(), T(0));
     std::fill(g.begin(), g.end(), T(0));
-    for (int64_t r = r0; r < std::min(rows, r0 + kBlock); r++) {
-      const T* pa = a + r * l.c;
-      const T* pb = b + r * l.c;
-      for (int64_t c = 0; c < l.c; c++) {
-        f[c] += pa[c] - sa[c];
-        g[c] += (pa[c] - sa[c]) * (pb[c] - sb[c]);
+    const int64_t i1 = std::min(total, i0 + block);
+    int64_t i = i0;
+    for (; i + width <= i1; i += width)
+      for (int64_t j = 0; j < width; j++) {
+        const T d = a[i + j] - wa[j];
+        f[j] += d;
+        g[j] += d * (b[i + j] - wb[j]);
       }
+    for (int64_t j = 0; i < i1; i++, j++) {  // whole rows left over: j mod C is still their channel
+      const T d = a[i] - wa[j];
+      f[j] += d;
+      g[j] += d * (b[i] - wb[j]);
     }
-    for (int64_t c = 0; c < l.c; c++) {
-      s1[c] += f[c];
-      s2[c] += g[c];
+    for (int64_t j = 0; j < width; j++) {
+      s1[j % l.c] += f[j];
+      s2[j % l.c] += g[j];
     }
   }
 }
@@ -160,13 +174,22 @@ void channel_affine(const Layout& l, const T* a, const T* b, const T* m, const T
       }
     return;
   }
-  const int64_t rows = l.n * l.inner;
-  for (int64_t row = 0; row < rows; row++) {
-    const int64_t o = row * l.c;
+  // Channels-last: flat runs of W = k·C values with the coefficients spread over W lanes (see channel_sums).
+  const int64_t width = ((32 + l.c - 1) / l.c) * l.c;
+  const int64_t total = l.n * l.inner * l.c;
+  std::vector<T> wm(width), wp(width), wq(width), wr(width);
+  for (int64_t j = 0; j < width; j++) {
+    wm[j] = m[j % l.c];
+    wp[j] = p[j % l.c];
+    wq[j] = q[j % l.c];
+    wr[j] = r[j % l.c];
+  }
+  for (int64_t i = 0; i < total; i += width) {
+    const int64_t n = std::min(width, total - i);  // the last run may be short, but holds whole rows
     if (a == nullptr)
-      for (int64_t c = 0; c < l.c; c++) out[o + c] = (b[o + c] - m[c]) * q[c] + r[c];
+      for (int64_t j = 0; j < n; j++) out[i + j] = (b[i + j] - wm[j]) * wq[j] + wr[j];
     else
-      for (int64_t c = 0; c < l.c; c++) out[o + c] = a[o + c] * p[c] + (b[o + c] - m[c]) * q[c] + r[c];
+      for (int64_t j = 0; j < n; j++) out[i + j] = a[i + j] * wp[j] + (b[i + j] - wm[j]) * wq[j] + wr[j];
   }
 }
 
