@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Norms.Experiments.Training;
 using Norms.Models;
 using Norms.Torch;
 using Norms.Torch.Optim;
@@ -64,26 +65,7 @@ public static class StepBenchmark
     private static void Step(CompiledModel model, DataParallel? replicas, Optimizer optimizer, Tensor x, Tensor y)
     {
         optimizer.ZeroGrad(setToNone: true);
-        if (replicas is null)
-        {
-            using (var output = model.Forward(x))
-            using (var loss = Functional.NllLoss(output, y))
-                loss.Backward();
-        }
-        else
-        {
-            // Each replica's mean loss weighted by its share: the gradients add up to the whole batch's mean loss's.
-            var batch = x.Shape[0];
-            replicas.Run(batch, (rank, offset, count) =>
-            {
-                using var xs = x.Slice(0, offset, offset + count);
-                using var ys = y.Slice(0, offset, offset + count);
-                using var output = model.Forward(xs);
-                using var loss = Functional.NllLoss(output, ys);
-                using var weighted = loss * ((double)count / batch);
-                weighted.Backward();
-            });
-        }
+        TrainingStep.Backward(model, replicas, x, y, weights: [], l1: 0);
         optimizer.Step();
     }
 }

@@ -105,9 +105,7 @@ public static class Trainer
                     var x = Tensor.FromSpan<float>(pixels.AsSpan(0, n * size), [n, train.Channels, train.Height, train.Width], settings.Device);
                     var y = Tensor.FromSpan<long>(labels.AsSpan(0, n), [n], settings.Device);
                     optimizer.ZeroGrad();
-                    (loss, hits) = replicas is null
-                        ? TrainingStep.Whole(model, x, y, weights, spec.L1)
-                        : TrainingStep.Split(replicas, model, x, y, weights, spec.L1);
+                    (loss, hits) = TrainingStep.Run(model, replicas, x, y, weights, spec.L1);
                     if (!double.IsFinite(loss))
                         return Finish(folder, result with { Epochs = history }, RunStatus.Diverged,
                             $"the training loss became {loss} at epoch {epoch}, step {step + 1}; lower the learning rate (max_lr) or the regularization");

@@ -5,48 +5,53 @@ namespace Norms.Experiments.Training;
 
 /// <summary>
 /// Forward and backward of one training batch, leaving the gradients in the parameters for the optimizer: the mean
-/// NLL loss plus the L1 penalty. Returns the batch's mean data loss and its number of correct predictions. When the
-/// loss is not finite nothing is back-propagated (the run stops as diverged).
+/// NLL loss plus the L1 penalty. The batch runs whole, or split between data-parallel replicas: each back-propagates
+/// its mean loss weighted by its share of the batch, so the gradients add up to those of the whole batch's mean, and
+/// the L1 penalty is added once (by replica 0). The loss is known only after back-propagation, so a non-finite loss
+/// leaves gradients behind, which the caller must not apply.
 /// </summary>
 public static class TrainingStep
 {
-    /// <summary>The whole batch in one forward pass.</summary>
-    public static (double Loss, long Hits) Whole(CompiledModel model, Tensor x, Tensor y, IReadOnlyList<Tensor> weights, double l1)
-    {
-        using var output = model.Forward(x);
-        using var dataLoss = Functional.NllLoss(output, y);
-        var loss = dataLoss.ToDouble();
-        if (!double.IsFinite(loss)) return (loss, 0);
-        using (var total = Regularizer.TotalLoss(dataLoss, weights, l1))
-            total.Backward();
-        using var hits = output.Argmax(1).Eq(y).Sum();
-        return (loss, hits.ToInt64());
-    }
+    /// <summary>What one share's forward pass gave: its output log-probabilities, labels and mean data loss, and its
+    /// share of the batch (1 when whole). Called on that share's thread after its backward pass.</summary>
+    public delegate void ShareObserver(int rank, double share, Tensor output, Tensor labels, Tensor dataLoss);
 
-    /// <summary>
-    /// The batch split between <paramref name="replicas"/>: each back-propagates its mean loss weighted by its share
-    /// of the batch, so the gradients add up to those of the whole batch's mean; the L1 penalty is added once (by
-    /// replica 0). Both replicas have back-propagated before the loss is known, so a non-finite loss leaves
-    /// gradients behind, which the caller must not apply.
-    /// </summary>
-    public static (double Loss, long Hits) Split(DataParallel replicas, CompiledModel model, Tensor x, Tensor y,
-        IReadOnlyList<Tensor> weights, double l1)
+    /// <summary>Forward and backward only: whole when <paramref name="replicas"/> is null, else split between them.</summary>
+    public static void Backward(CompiledModel model, DataParallel? replicas, Tensor x, Tensor y, IReadOnlyList<Tensor> weights,
+        double l1, ShareObserver? observe = null)
     {
         var batch = x.Shape[0];
-        var losses = new double[DataParallel.Replicas];
-        var hits = new long[DataParallel.Replicas];
-        replicas.Run(batch, (rank, offset, count) =>
+        void Share(int rank, long offset, long count)
         {
             using var xs = x.Slice(0, offset, offset + count);
             using var ys = y.Slice(0, offset, offset + count);
             using var output = model.Forward(xs);
             using var dataLoss = Functional.NllLoss(output, ys);
             var share = (double)count / batch;
+            using var weighted = count == batch ? null : dataLoss * share;
+            var loss = weighted ?? dataLoss;
+            var total = rank == 0 ? Regularizer.TotalLoss(loss, weights, l1) : loss;
+            total.Backward();
+            if (!ReferenceEquals(total, loss))
+                total.Dispose(); // (loss may be dataLoss, which the observer still reads)
+            observe?.Invoke(rank, share, output, ys, dataLoss);
+        }
+        if (replicas is null)
+            Share(0, 0, batch);
+        else
+            replicas.Run(batch, Share);
+    }
+
+    /// <summary><see cref="Backward"/>, returning the batch's mean data loss and its number of correct predictions.</summary>
+    public static (double Loss, long Hits) Run(CompiledModel model, DataParallel? replicas, Tensor x, Tensor y,
+        IReadOnlyList<Tensor> weights, double l1)
+    {
+        var losses = new double[DataParallel.Replicas];
+        var hits = new long[DataParallel.Replicas];
+        Backward(model, replicas, x, y, weights, l1, (rank, share, output, labels, dataLoss) =>
+        {
             losses[rank] = dataLoss.ToDouble() * share;
-            using var weighted = dataLoss * share;
-            using (var total = rank == 0 ? Regularizer.TotalLoss(weighted, weights, l1) : weighted)
-                total.Backward(); // (disposing twice, when total is weighted, is harmless)
-            using var correct = output.Argmax(1).Eq(ys).Sum();
+            using var correct = output.Argmax(1).Eq(labels).Sum();
             hits[rank] = correct.ToInt64();
         });
         return (losses.Sum(), hits.Sum());

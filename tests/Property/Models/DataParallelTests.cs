@@ -24,13 +24,8 @@ public class DataParallelTests
         TorchApi.ManualSeed(seed);
         double loss;
         long hits;
-        if (split)
-        {
-            using var replicas = new DataParallel();
-            (loss, hits) = TrainingStep.Split(replicas, model, x, y, weights, l1);
-        }
-        else
-            (loss, hits) = TrainingStep.Whole(model, x, y, weights, l1);
+        using (var replicas = split ? new DataParallel() : null)
+            (loss, hits) = TrainingStep.Run(model, replicas, x, y, weights, l1);
         return new StepResult(loss, hits,
             model.Parameters().Select(p => p.Grad!.ToArray<float>()).ToArray(),
             model.NamedBuffers().Where(b => b.Tensor.Dtype == ScalarType.Float32).Select(b => b.Tensor.ToArray<float>()).ToArray());
@@ -141,7 +136,7 @@ public class DataParallelTests
             {
                 model.ZeroGrad();
                 using (TorchApi.NewDisposeScope())
-                    TrainingStep.Split(replicas, model, x, y, weights, 1e-4);
+                    TrainingStep.Run(model, replicas, x, y, weights, 1e-4);
             }
             model.ZeroGrad();
             Assert.Equal(live, TorchApi.LiveTensors);
