@@ -33,18 +33,7 @@ public static class LayoutPolicy
         {
             LayoutPreference.ChannelsLast => true,
             LayoutPreference.ChannelsFirst => false,
-            _ when DataParallel.Splits(device, TorchApi.Threads) => OnlyBatchNorms(spec),
+            _ when DataParallel.Splits(device, TorchApi.Threads) => spec.BlockNorms().All(n => n is BatchNorm or NoNorm),
             _ => analysis.MultAddsPerSample >= ChannelsLastFromMultAdds,
         };
-
-    private static bool OnlyBatchNorms(ModelSpec spec) =>
-        Blocks(spec.Layers).All(b => (b.Norm ?? spec.Norm) is BatchNorm or NoNorm);
-
-    private static IEnumerable<Block> Blocks(IEnumerable<Layer> layers) =>
-        layers.SelectMany(l => l switch
-        {
-            Block b => [b],
-            Sequential s => Blocks(s.Layers),
-            _ => Enumerable.Empty<Block>(),
-        });
 }

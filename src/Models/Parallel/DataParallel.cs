@@ -1,7 +1,5 @@
 using System.Runtime.ExceptionServices;
-using Norms.Layers;
 using Norms.Torch;
-using Norms.Torch.Nn;
 using TorchApi = Norms.Torch.Torch;
 
 namespace Norms.Models;
@@ -21,33 +19,25 @@ public sealed class DataParallel : IDisposable
 {
     public const int Replicas = 2;
 
-    /// <summary>Whether models are trained data-parallel when allowed (<see cref="WhyNot"/>). Default on.</summary>
+    /// <summary>Whether models are trained data-parallel when allowed (<see cref="CanSplit"/>). Default on.</summary>
     public static bool Enabled { get; set; } =
         Environment.GetEnvironmentVariable("NORMS_DATA_PARALLEL") != "0" && Environment.GetEnvironmentVariable("NORMS_FUSED") != "0";
 
-    /// <summary>Why <paramref name="model"/> cannot be trained data-parallel with <paramref name="threads"/> threads,
-    /// or null when it can.</summary>
-    public static string? WhyNot(CompiledModel model, int threads)
-    {
-        if (!Enabled) return "switched off";
-        if (threads < Replicas) return $"needs {Replicas} threads";
-        if (!FusedKernels.Enabled) return "needs the fused kernels (their dropout takes per-replica seeds)";
-        if (model.Device.Type != DeviceType.Cpu) return "CPU only";
-        // Instance norm tracking running statistics would update them from both replicas at once.
-        if (Descendants(model).Any(m => m is InstanceNormLayer { Spec.TrackRunningStats: true }))
-            return "instance norm with running statistics";
-        return null;
-    }
-
-    /// <summary>Whether a model on <paramref name="device"/> trained with <paramref name="threads"/> threads is split
-    /// (short of model-specific reasons, <see cref="WhyNot"/>): what the layout policy plans for.</summary>
+    /// <summary>Whether a model on <paramref name="device"/> trained with <paramref name="threads"/> threads is split,
+    /// short of model-specific reasons (<see cref="CanSplit"/>): what the layout policy plans for. It takes data
+    /// parallelism switched on, 2 threads, the fused kernels (their dropout takes per-replica seeds) and the CPU.</summary>
     public static bool Splits(Device device, int threads) =>
         Enabled && threads >= Replicas && FusedKernels.Enabled && device.Type == DeviceType.Cpu;
+
+    /// <summary>Whether <paramref name="model"/> can be trained data-parallel with <paramref name="threads"/> threads:
+    /// <see cref="Splits"/>, and no instance norm tracking running statistics (both replicas would update them).</summary>
+    public static bool CanSplit(CompiledModel model, int threads) =>
+        Splits(model.Device, threads) && !model.Spec.BlockNorms().Any(n => n is InstanceNorm { TrackRunningStats: true });
 
     /// <summary>A runner for <paramref name="model"/>, or null when it must be trained unsplit. The threads are
     /// shared out between the replicas (2 threads: one each).</summary>
     public static DataParallel? TryCreate(CompiledModel model, int threads) =>
-        WhyNot(model, threads) is null ? new DataParallel(threads / Replicas) : null;
+        CanSplit(model, threads) ? new DataParallel(threads / Replicas) : null;
 
     public int ThreadsPerReplica { get; }
 
@@ -147,15 +137,6 @@ public sealed class DataParallel : IDisposable
                 Fail(e, _group);
             }
             _done.Release();
-        }
-    }
-
-    private static IEnumerable<Module> Descendants(Module module)
-    {
-        foreach (var (_, child) in module.NamedChildren())
-        {
-            yield return child;
-            foreach (var d in Descendants(child)) yield return d;
         }
     }
 

@@ -25,4 +25,16 @@ public sealed record ModelSpec(
     ValueList<Layer> Layers,
     NormSpec Norm,
     double Dropout,
-    Regularization Regularization);
+    Regularization Regularization)
+{
+    /// <summary>The norm each block uses, in order (its own, else the model's), nested sequences included.</summary>
+    public IEnumerable<NormSpec> BlockNorms() => Blocks(Layers).Select(b => b.Norm ?? Norm);
+
+    private static IEnumerable<Block> Blocks(IEnumerable<Layer> layers) =>
+        layers.SelectMany(l => l switch
+        {
+            Block b => [b],
+            Sequential s => Blocks(s.Layers),
+            _ => Enumerable.Empty<Block>(),
+        });
+}

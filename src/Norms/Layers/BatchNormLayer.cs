@@ -64,9 +64,11 @@ public sealed class BatchNormLayer : Module
             factor = Spec.Momentum ?? 1.0 / tracked;
         }
         if (replica is not null)
-            return replica.Rank == 0
-                ? Functional.BatchNormReplicated(input, Weight, Bias, RunningMean, RunningVar, replica.Group, 0, factor, Spec.Eps)
-                : Functional.BatchNormReplicated(input, Weight, Bias, null, null, replica.Group, replica.Rank, factor, Spec.Eps);
+        {
+            var updates = replica.Rank == 0;
+            return Functional.BatchNormReplicated(input, Weight, Bias, updates ? RunningMean : null, updates ? RunningVar : null,
+                replica.Group, replica.Rank, factor, Spec.Eps);
+        }
         return Functional.BatchNorm(input, Weight, Bias, RunningMean, RunningVar, useBatchStats, factor, Spec.Eps);
     }
 }

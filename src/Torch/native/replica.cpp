@@ -91,10 +91,6 @@ Layout layout_of(const at::Tensor& x) {
   return l;
 }
 
-at::Tensor dense(const at::Tensor& x) {
-  return x.dim() == 4 && x.is_contiguous(at::MemoryFormat::ChannelsLast) ? x : x.contiguous();
-}
-
 constexpr int64_t kBlock = 256;  // channels-first: values summed in T before a float64 add
 
 // Per channel c: s1 = Σ(a − sa[c]) and s2 = Σ(a − sa[c])·(b − sb[c]). With a = b = x and both shifts a rough
@@ -248,7 +244,7 @@ struct ReplicatedBatchNorm : public torch::autograd::Function<ReplicatedBatchNor
                             const c10::optional<at::Tensor>& running_mean, const c10::optional<at::Tensor>& running_var,
                             int64_t group_ptr, int64_t rank, double momentum, double eps) {
     auto* group = reinterpret_cast<ReplicaGroup*>(group_ptr);
-    const auto x = dense(input);
+    const auto x = input.contiguous(input.suggest_memory_format());  // dense in its own layout, as fused.cpp's
     const auto l = layout_of(x);
     const int64_t c = l.c;
     // Per replica: count, mean and squared deviations per channel. Two passes, the second centred on the first's
@@ -325,7 +321,7 @@ struct ReplicatedBatchNorm : public torch::autograd::Function<ReplicatedBatchNor
     const auto w = ctx->saved_data["w"].toDoubleVector();
     const bool affine = ctx->saved_data["affine"].toBool();
     // dy in x's layout, so one index walks both.
-    const auto dy = x.is_contiguous() ? grads[0].contiguous() : grads[0].contiguous(at::MemoryFormat::ChannelsLast);
+    const auto dy = grads[0].contiguous(x.suggest_memory_format());
     const auto l = layout_of(x);
     const int64_t c = l.c;
     std::vector<double> local(2 * c);
