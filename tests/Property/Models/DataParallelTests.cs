@@ -1,5 +1,6 @@
 using Norms.Experiments.Training;
 using Norms.Models;
+using Norms.Property.Tests.Norms;
 using Norms.Torch;
 using Xunit;
 using TorchApi = Norms.Torch.Torch;
@@ -52,13 +53,13 @@ public class DataParallelTests
             var whole = Step(spec, x, y, l1, split: false);
             var split = Step(spec, x, y, l1, split: true);
             // float32 through ~10 layers, the statistics summed in another order: as the fast path's tolerance.
-            Assert.True(Math.Abs(whole.Loss - split.Loss) <= 1e-5 + 1e-5 * Math.Abs(whole.Loss), $"loss: whole {whole.Loss}, split {split.Loss}");
+            Approx.AllClose([whole.Loss], [split.Loss], 1e-5, 1e-5, "loss");
             Assert.Equal(whole.Hits, split.Hits);
             for (var i = 0; i < whole.Grads.Length; i++)
-                Close(whole.Grads[i], split.Grads[i], $"gradient {i}");
+                Approx.AllClose(whole.Grads[i], split.Grads[i], 1e-4, 1e-3, $"gradient {i}");
             Assert.Equal(whole.Buffers.Length, split.Buffers.Length);
             for (var i = 0; i < whole.Buffers.Length; i++)
-                Close(whole.Buffers[i], split.Buffers[i], $"buffer {i}");
+                Approx.AllClose(whole.Buffers[i], split.Buffers[i], 1e-4, 1e-3, $"buffer {i}");
         }
     }
 
@@ -156,13 +157,5 @@ public class DataParallelTests
         Assert.Equal(0, shares[0].Offset);
         for (var i = 1; i < shares.Length; i++)
             Assert.Equal(shares[i - 1].Offset + shares[i - 1].Count, shares[i].Offset);
-    }
-
-    private static void Close(float[] expected, float[] actual, string what)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        for (var i = 0; i < expected.Length; i++)
-            Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-4 + 1e-3 * Math.Abs(expected[i]),
-                $"{what}[{i}]: whole {expected[i]}, split {actual[i]}");
     }
 }

@@ -1,4 +1,5 @@
 using Norms.Models;
+using Norms.Property.Tests.Norms;
 using Norms.Torch;
 using Xunit;
 using TorchApi = Norms.Torch.Torch;
@@ -46,9 +47,9 @@ public class FastPathTests
         var fast = Run(spec, fast: true, x, y);
         // float32 through ~10 layers with other summation orders (oneDNN NHWC kernels): 1e-4 absolute plus
         // 1e-3 relative is tens of ulps of the values involved, far below any layout or indexing mistake.
-        Close(stock.Output, fast.Output, "output");
+        Approx.AllClose(stock.Output, fast.Output, 1e-4, 1e-3, "output");
         for (var i = 0; i < stock.Grads.Length; i++)
-            Close(stock.Grads[i], fast.Grads[i], $"gradient {i}");
+            Approx.AllClose(stock.Grads[i], fast.Grads[i], 1e-4, 1e-3, $"gradient {i}");
     }
 
     [Theory]
@@ -79,13 +80,5 @@ public class FastPathTests
             FusedKernels.Layout = layout;
             TorchApi.Threads = threadsBefore;
         }
-    }
-
-    private static void Close(float[] expected, float[] actual, string what)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        for (var i = 0; i < expected.Length; i++)
-            Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-4 + 1e-3 * Math.Abs(expected[i]),
-                $"{what}[{i}]: stock {expected[i]}, fast {actual[i]}");
     }
 }

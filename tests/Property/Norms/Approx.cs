@@ -17,5 +17,9 @@ public static class Approx
         }
     }
 
+    /// <summary>The same on float32 values (compared in float64, where their difference is exact).</summary>
+    public static void AllClose(float[] expected, float[] actual, double atol, double rtol, string what) =>
+        AllClose(expected.Select(v => (double)v).ToArray(), actual.Select(v => (double)v).ToArray(), atol, rtol, what);
+
     public static double MaxAbs(IEnumerable<double> values) => values.Select(Math.Abs).DefaultIfEmpty(0).Max();
 }
