@@ -14,7 +14,9 @@ public static class EngineProperties
 {
     private static readonly ScalarType[] Dtypes = [ScalarType.Float32, ScalarType.Float64];
 
-    private static double[] PerElementStd(OracleForm form, NormCase c, double[] data)
+    /// <summary>The std (with eps) of each element's normalization group in the data: what its output tolerance
+    /// scales with.</summary>
+    internal static double[] PerElementStd(OracleForm form, NormCase c, double[] data)
     {
         var std = new double[data.Length];
         if (form.Name == "batch-eval")

@@ -55,6 +55,8 @@ public sealed class ReplicatedBatchNormProperties
             EngineTarget.Doubles(layer.Weight!.Grad!), EngineTarget.Doubles(layer.Bias!.Grad!)));
     }
 
+    private static OracleForm BatchTrain(NormCase c) => OracleForm.For(c, includeBatch: true).First(f => f.Name == "batch-train");
+
     private static BatchNormLayer Layer(EngineTarget target, NormCase c, double? momentum = 0.1)
     {
         var layer = (BatchNormLayer)target.Layer(new BatchNorm(momentum, c.Eps), c.X);
@@ -62,15 +64,6 @@ public sealed class ReplicatedBatchNormProperties
         target.Set(layer.Bias, c.Beta);
         return layer;
     }
-
-    private static double[] ChannelStd(NormCase c) =>
-        Enumerable.Range(0, c.Shape.C).Select(ch =>
-        {
-            var values = Enumerable.Range(0, c.Shape.N)
-                .SelectMany(n => c.Data.Skip((n * c.Shape.C + ch) * c.Shape.SpatialSize).Take(c.Shape.SpatialSize)).ToArray();
-            var mean = values.Average();
-            return Math.Sqrt(values.Select(v => (v - mean) * (v - mean)).Average() + c.Eps);
-        }).ToArray();
 
     [Fact]
     public void Outputs_and_running_statistics_match_oracle() =>
@@ -87,10 +80,9 @@ public sealed class ReplicatedBatchNormProperties
                 using var layer = Layer(target, c, momentum);
                 var oracle = ReferenceNorms.BatchNormTrain(c.X, c.Gamma, c.Beta, c.Eps);
                 var actual = Run(target, layer, c.X, split, channelsLast, null).Output.Data;
-                var std = ChannelStd(c);
-                var perChannel = c.Shape.SpatialSize;
+                var std = EngineProperties.PerElementStd(BatchTrain(c), c, c.Data);
                 for (var i = 0; i < actual.Length; i++)
-                    Approx.AllClose([oracle.Output.Data[i]], [actual[i]], EngineTolerance.Output(c, dtype, std[i / perChannel % c.Shape.C]), 0,
+                    Approx.AllClose([oracle.Output.Data[i]], [actual[i]], EngineTolerance.Output(c, dtype, std[i]), 0,
                         $"train output at {i}, split {split}, channels-last {channelsLast} on {target} ({c})");
                 // As the stock path's property: running_mean δ, running_var 4·std·δ + δ², plus rounding of ~1.
                 var state = ReferenceNorms.UpdateRunningStats(RunningStats.Initial(c.Shape.C), oracle, momentum);
@@ -108,8 +100,7 @@ public sealed class ReplicatedBatchNormProperties
         var small = Splits(NormGenerators.BatchTrainableShapes.Where(s => s.Count <= 32));
         OracleForm Replicated(NormCase c, int split, bool channelsLast)
         {
-            var form = OracleForm.For(c, includeBatch: true).First(f => f.Name == "batch-train");
-            return form with
+            return BatchTrain(c) with
             {
                 Forward = (x, g, b) =>
                 {
@@ -126,14 +117,14 @@ public sealed class ReplicatedBatchNormProperties
         Props.ForAll(small, t =>
         {
             var (c, split, channelsLast) = t;
-            var oracle = OracleForm.For(c, includeBatch: true).First(f => f.Name == "batch-train");
+            var oracle = BatchTrain(c);
             var expected = oracle.Backward(c.X, oracle.Gamma(c), c.Dy);
             var actual = Replicated(c, split, channelsLast).Backward(c.X, oracle.Gamma(c), c.Dy);
             // The stock path's float64 tolerances (EngineProperties): relative 1e-9 of |dy|·|γ|/std.
-            var std = ChannelStd(c);
+            var std = EngineProperties.PerElementStd(oracle, c, c.Data);
             for (var i = 0; i < c.Data.Length; i++)
                 Approx.AllClose([expected.Input.Data[i]], [actual.Input.Data[i]],
-                    1e-9 * 4 * (1 + Math.Abs(c.Offset) / c.Scale) / std[i / c.Shape.SpatialSize % c.Shape.C] * c.Scale, 1e-9,
+                    1e-9 * 4 * (1 + Math.Abs(c.Offset) / c.Scale) / std[i] * c.Scale, 1e-9,
                     $"dL/dx at {i}, split {split}, channels-last {channelsLast} ({c})");
             Approx.AllClose(expected.Gamma, actual.Gamma, 1e-9 * c.Data.Length, 1e-9, $"dL/dgamma ({c})");
             Approx.AllClose(expected.Beta, actual.Beta, 1e-9 * c.Data.Length, 1e-9, $"dL/dbeta ({c})");
