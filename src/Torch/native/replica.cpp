@@ -13,7 +13,6 @@
 #include <cmath>
 #include <condition_variable>
 #include <mutex>
-#include <stdexcept>
 #include <vector>
 
 #include "guard.h"
