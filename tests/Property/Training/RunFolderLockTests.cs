@@ -59,8 +59,10 @@ public sealed class RunFolderLockTests
     {
         if (!Directory.Exists("/proc")) return;
         var folder = NewFolder();
-        // sh starts a short child, prints its PID, then becomes `sleep`, which never reaps it: a zombie for 5 s.
-        using var parent = Process.Start(new ProcessStartInfo("sh", ["-c", "sleep 0 & echo $!; exec sleep 5"]) { UseShellExecute = false, RedirectStandardOutput = true })!;
+        // sh starts a short child, prints its PID, then becomes `sleep`, which never reaps it: a zombie for 5 s. The
+        // child lives 0.2 s, so it outlives the exec: a child that ended at once was sometimes reaped by sh itself
+        // first, and its /proc entry was gone.
+        using var parent = Process.Start(new ProcessStartInfo("sh", ["-c", "sleep 0.2 & echo $!; exec sleep 5"]) { UseShellExecute = false, RedirectStandardOutput = true })!;
         try
         {
             var zombie = int.Parse(parent.StandardOutput.ReadLine()!);
