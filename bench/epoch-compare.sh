@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Real epoch time, ours vs the PyTorch reference, alternating in one run: one full epoch on the real data,
-# batch 64, same threads. Ours: `run NAME --epochs 1` (augmentation, batch building, training and the test
-# pass: the `seconds` of result.json). Reference: `pytorch_reference.py train --epochs 1` (no augmentation,
-# and its `train_seconds` leaves the test pass out), so the ratio is conservative for us. Also the whole
-# process's wall time (start-up and reading the dataset included) for both.
+# batch 64, same threads. Ours: `run NAME --epochs 1`; Reference: `pytorch_reference.py train --epochs 1`.
+# train_r compares like with like: each side's training loop (`train_seconds`: batches built and trained,
+# ours with augmentation, the reference without), no test pass. epoch_r is stricter on us: our whole
+# epoch (`seconds`: training plus the test pass) against the reference's training loop. wall_r: the whole
+# processes (start-up and reading the dataset included).
 #
 #   bench/epoch-compare.sh [--rounds 2] [--threads 2] [--datasets "mnist cifar10"] [--norm bn]
 #
@@ -25,21 +26,22 @@ out=$(mktemp -d); trap 'rm -rf "$out"' EXIT
 py() { /usr/bin/python3 -c "$1"; }
 source "$root/bench/lib.sh"
 echo "# $(date -u +%FT%TZ) $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), threads $threads, norm $norm, rounds $rounds"
-printf '%-8s %5s %9s %9s %9s %9s %7s %7s %6s %6s\n' dataset round ours_s torch_s ours_wall torch_wall epoch_r wall_r ours% torch%
+printf '%-8s %5s %9s %9s %9s %9s %9s %7s %7s %7s %6s %6s\n' dataset round ours_tr_s ours_ep_s torch_tr_s ours_wall torch_wall train_r epoch_r wall_r ours% torch%
 for d in $datasets; do
-  er=(); wr=()
+  tr=(); er=(); wr=()
   for r in $(seq 1 "$rounds"); do
     rm -rf "$out"/*
     t0=$(date +%s.%N)
     dotnet "$ours" run "$d-$norm" --epochs 1 --threads "$threads" --data-dir "$data" --out "$out" --no-progress >/dev/null
     t1=$(date +%s.%N)
-    read -r os oacc < <(py "import json; e=json.load(open('$out/$d-$norm/result.json'))['epochs'][0]; print(e['seconds'], e['test_acc'])")
+    read -r otr os oacc < <(py "import json; e=json.load(open('$out/$d-$norm/result.json'))['epochs'][0]; print(e['train_seconds'], e['seconds'], e['test_acc'])")
     line=$(/usr/bin/python3 "$reference" train --dataset "$d" --norm "$norm" --epochs 1 --threads "$threads" --data-dir "$data" | tail -n 1)
     t2=$(date +%s.%N)
     read -r ts tacc < <(py "import json; e=json.loads('''$line'''); print(e['train_seconds'], e['test_acc'])")
     ow=$(py "print(f'{$t1-$t0:.1f}')"); tw=$(py "print(f'{$t2-$t1:.1f}')")
-    e=$(py "print(f'{$os/$ts:.3f}')"); w=$(py "print(f'{$ow/$tw:.3f}')"); er+=("$e"); wr+=("$w")
-    printf '%-8s %5s %9.1f %9.1f %9s %9s %7s %7s %6s %6s\n' "$d" "$r" "$os" "$ts" "$ow" "$tw" "$e" "$w" "$oacc" "$tacc"
+    t=$(py "print(f'{$otr/$ts:.3f}')"); e=$(py "print(f'{$os/$ts:.3f}')"); w=$(py "print(f'{$ow/$tw:.3f}')")
+    tr+=("$t"); er+=("$e"); wr+=("$w")
+    printf '%-8s %5s %9.1f %9.1f %9.1f %9s %9s %7s %7s %7s %6s %6s\n' "$d" "$r" "$otr" "$os" "$ts" "$ow" "$tw" "$t" "$e" "$w" "$oacc" "$tacc"
   done
-  printf '%-8s %5s %9s %9s %9s %9s %7s %7s\n' "$d" median "" "" "" "" "$(median "${er[@]}")" "$(median "${wr[@]}")"
+  printf '%-8s %5s %9s %9s %9s %9s %9s %7s %7s %7s\n' "$d" median "" "" "" "" "" "$(median "${tr[@]}")" "$(median "${er[@]}")" "$(median "${wr[@]}")"
 done

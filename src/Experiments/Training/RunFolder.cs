@@ -36,10 +36,10 @@ public sealed class RunFolder(string path)
     /// <summary>One row per epoch, invariant culture, fixed precision.</summary>
     public static string MetricsCsv(IEnumerable<EpochRecord> epochs)
     {
-        var text = new StringBuilder("epoch,train_loss,train_acc,test_loss,test_acc,lr,seconds\n");
+        var text = new StringBuilder("epoch,train_loss,train_acc,test_loss,test_acc,lr,seconds,train_seconds\n");
         foreach (var e in epochs)
             text.Append(CultureInfo.InvariantCulture,
-                $"{e.Epoch},{e.TrainLoss:F6},{e.TrainAcc:F3},{e.TestLoss:F6},{e.TestAcc:F3},{e.Lr:0.000000E+00},{e.Seconds:F2}\n");
+                $"{e.Epoch},{e.TrainLoss:F6},{e.TrainAcc:F3},{e.TestLoss:F6},{e.TestAcc:F3},{e.Lr:0.000000E+00},{e.Seconds:F2},{e.TrainSeconds:F2}\n");
         return text.ToString();
     }
 

@@ -17,8 +17,11 @@ public enum RunStatus
 
 /// <summary>One epoch's numbers. Losses are mean NLL per sample (train without the L1 term, as the reference);
 /// accuracies are percent; <see cref="Lr"/> is the learning rate after the epoch's last step;
-/// <see cref="Seconds"/> (training plus evaluation) is the only field that differs between identical runs.</summary>
-public sealed record EpochRecord(int Epoch, double TrainLoss, double TrainAcc, double TestLoss, double TestAcc, double Lr, double Seconds);
+/// <see cref="Seconds"/> (training plus evaluation) and <see cref="TrainSeconds"/> (the training loop alone, batch pipeline
+/// included: what the reference's <c>train_seconds</c> measures) are the only fields that differ between identical runs.
+/// Results written before <see cref="TrainSeconds"/> existed read it as 0.</summary>
+public sealed record EpochRecord(int Epoch, double TrainLoss, double TrainAcc, double TestLoss, double TestAcc, double Lr, double Seconds,
+    double TrainSeconds = 0);
 
 /// <summary>A test image the model got wrong: its index in the test set, true label, prediction and exp(max log-prob).</summary>
 public sealed record Misclassified(int Index, int Label, int Pred, double Confidence);

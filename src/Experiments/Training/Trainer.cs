@@ -118,9 +118,10 @@ public static class Trainer
                 observer?.StepCompleted(step + 1, lossSum / seen, 100.0 * correct / seen);
             }
             if (!perBatch) scheduler.Step();
+            var trainSeconds = clock.Elapsed.TotalSeconds;
             var evaluation = Evaluation.Run(model, test, data.Stats, settings.Device, replicas);
             var record = new EpochRecord(epoch, lossSum / seen, 100.0 * correct / seen, evaluation.Loss, evaluation.Accuracy,
-                optimizer.LearningRate, clock.Elapsed.TotalSeconds);
+                optimizer.LearningRate, clock.Elapsed.TotalSeconds, trainSeconds);
             history.Add(record);
             result = (result with
             {

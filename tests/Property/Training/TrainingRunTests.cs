@@ -61,8 +61,9 @@ public sealed class TrainingRunTests(ITestOutputHelper output) : IDisposable
         Assert.Equal("completed", (string?)json["status"]);
         Assert.Equal(7946, (long)json["params"]!);
         var epoch = json["epochs"]!.AsArray().Single()!.AsObject();
-        foreach (var key in new[] { "epoch", "train_loss", "train_acc", "test_loss", "test_acc", "lr", "seconds" })
+        foreach (var key in new[] { "epoch", "train_loss", "train_acc", "test_loss", "test_acc", "lr", "seconds", "train_seconds" })
             Assert.True(epoch.ContainsKey(key), $"an epoch lacks {key}");
+        Assert.InRange((double)epoch["train_seconds"]!, double.Epsilon, (double)epoch["seconds"]!); // the training loop is a part of the epoch
         Assert.True((double)epoch["test_acc"]! > 30, $"test accuracy {epoch["test_acc"]} is no better than chance (10%)");
         var confusion = json["confusion"]!.AsArray();
         Assert.Equal(10, confusion.Count);
