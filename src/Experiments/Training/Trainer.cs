@@ -49,6 +49,7 @@ public static class Trainer
         using var replicas = DataParallel.TryCreate(model, settings.Threads);
         var (schedule, perBatch) = OptimizerFactory.Schedule(spec, stepsPerEpoch);
         var weights = model.RegularizedWeights().ToArray();
+        var evaluationBatch = Evaluation.BatchSizeFor(model.Spec);
         var result = new RunResult(spec.Name, spec.Dataset, spec.Model, spec.Norm.ShortName, spec.L1, spec.L2, model.ParameterCount(),
             spec.Seed, settings.Device.ToString(), settings.Threads, train.Count, test.Count, augmentation is not Augmentation.None,
             RunStatus.Running, null, [], null, null, null, null, [], [], 0, RunResult.SpecNode(spec));
@@ -119,7 +120,7 @@ public static class Trainer
             }
             if (!perBatch) scheduler.Step();
             var trainSeconds = clock.Elapsed.TotalSeconds;
-            var evaluation = Evaluation.Run(model, test, data.Stats, settings.Device, replicas);
+            var evaluation = Evaluation.Run(model, test, data.Stats, settings.Device, replicas, evaluationBatch);
             var record = new EpochRecord(epoch, lossSum / seen, 100.0 * correct / seen, evaluation.Loss, evaluation.Accuracy,
                 optimizer.LearningRate, clock.Elapsed.TotalSeconds, trainSeconds);
             history.Add(record);

@@ -29,5 +29,11 @@ public sealed record ModelAnalysis(ModelSpec Spec, IReadOnlyList<LayerInfo> Laye
     public long MultAddsPerSample => Layers.Where(l => l.IsLeaf).Sum(l => l.MultAddsPerSample);
 
     /// <summary>Output elements per sample summed over every leaf layer: what a forward pass keeps for backward.</summary>
-    public long ActivationsPerSample => Layers.Where(l => l.IsLeaf && l.OutputShape is not null).Sum(l => l.OutputShape!.Aggregate(1L, (a, d) => a * d));
+    public long ActivationsPerSample => LeafOutputSizes().Sum();
+
+    /// <summary>The largest leaf output per sample, in elements: the widest tensor a forward pass holds at once.</summary>
+    public long LargestActivationPerSample => LeafOutputSizes().DefaultIfEmpty(0).Max();
+
+    private IEnumerable<long> LeafOutputSizes() =>
+        Layers.Where(l => l.IsLeaf && l.OutputShape is not null).Select(l => l.OutputShape!.Aggregate(1L, (a, d) => a * d));
 }
