@@ -84,6 +84,54 @@ public static class ImageTransforms
         }
     }
 
+    /// <summary>
+    /// <see cref="CropFlip"/> of a byte image with <paramref name="table"/> (<see cref="PixelNormalization.UnitNormalizedTable"/>)
+    /// applied on the way, the padding reading as byte 0: the three passes (to [0, 1], crop-flip, normalize) of the
+    /// CIFAR-10 training batches in one, without per-pixel bounds checks. Equal to them bit for bit.
+    /// </summary>
+    public static void CropFlipNormalized(ReadOnlySpan<byte> src, Span<float> dst, int channels, int height, int width,
+        int padding, int offsetX, int offsetY, bool flip, ReadOnlySpan<float> table)
+    {
+        CheckImage(src.Length, dst.Length, channels, height, width);
+        ArgumentOutOfRangeException.ThrowIfNegative(padding);
+        if (offsetX < 0 || offsetX > 2 * padding || offsetY < 0 || offsetY > 2 * padding)
+            throw new ArgumentOutOfRangeException(nameof(offsetX), $"offsets must be in [0, {2 * padding}]");
+        if (table.Length != channels * 256) throw new ArgumentException($"the table holds {table.Length} values, {channels} channels need {channels * 256}");
+        var plane = height * width;
+        var shift = offsetX - padding;                       // source column = destination column + shift
+        var first = Math.Clamp(-shift, 0, width);            // destination columns [first, last) read the image
+        var last = Math.Clamp(width - shift, first, width);
+        for (var c = 0; c < channels; c++)
+        {
+            var lut = table.Slice(c * 256, 256);
+            var pad = lut[0];
+            for (var y = 0; y < height; y++)
+            {
+                var row = dst.Slice(c * plane + y * width, width);
+                var sy = y + offsetY - padding;
+                if ((uint)sy >= (uint)height)
+                {
+                    row.Fill(pad);
+                    continue;
+                }
+                var from = src.Slice(c * plane + sy * width, width);
+                if (!flip)
+                {
+                    row[..first].Fill(pad);
+                    for (var x = first; x < last; x++) row[x] = lut[from[x + shift]];
+                    row[last..].Fill(pad);
+                }
+                else
+                {
+                    // Destination column x lands at width - 1 - x.
+                    row[(width - first)..].Fill(pad);
+                    for (var x = first; x < last; x++) row[width - 1 - x] = lut[from[x + shift]];
+                    row[..(width - last)].Fill(pad);
+                }
+            }
+        }
+    }
+
     /// <summary>Mirrors left-right.</summary>
     public static void FlipHorizontal(ReadOnlySpan<float> src, Span<float> dst, int channels, int height, int width) =>
         CropFlip(src, dst, channels, height, width, 0, 0, 0, flip: true);

@@ -18,7 +18,8 @@ public static class BatchBuilder
         var plane = set.Height * set.Width;
         var active = augment && augmentation is not Augmentation.None;
         var rng = new CounterRng(seed, (ulong)epoch, (ulong)batch);
-        var unit = active ? new float[size] : [];
+        var unit = active && augmentation is Augmentation.RandomRotation ? new float[size] : [];
+        var table = augmentation is Augmentation.RandomCropFlip ? PixelNormalization.UnitNormalizedTable(stats) : null;
         for (var k = 0; k < indices.Length; k++)
         {
             var index = indices[k];
@@ -31,22 +32,23 @@ public static class BatchBuilder
                 continue;
             }
             // Augment in [0, 1] so the padding/background is black (0) before normalisation, as torchvision does.
-            PixelNormalization.ToUnitRange(set.Image(index), unit);
             switch (augmentation)
             {
                 case Augmentation.RandomRotation r:
+                    PixelNormalization.ToUnitRange(set.Image(index), unit);
                     ImageTransforms.Rotate(unit, slot, set.Channels, set.Height, set.Width, (rng.NextDouble() * 2 - 1) * r.MaxDegrees);
+                    PixelNormalization.NormalizeUnitInPlace(slot, set.Channels, plane, stats);
                     break;
                 case Augmentation.RandomCropFlip f:
                     var ox = rng.NextInt(2 * f.Padding + 1);
                     var oy = rng.NextInt(2 * f.Padding + 1);
                     var flip = rng.NextDouble() < f.FlipProbability;
-                    ImageTransforms.CropFlip(unit, slot, set.Channels, set.Height, set.Width, f.Padding, ox, oy, flip);
+                    // One pass from bytes (the padding is byte 0, black); equal to the three-pass path bit for bit.
+                    ImageTransforms.CropFlipNormalized(set.Image(index), slot, set.Channels, set.Height, set.Width, f.Padding, ox, oy, flip, table!);
                     break;
                 default:
                     throw new ArgumentException($"unknown augmentation {augmentation}");
             }
-            PixelNormalization.NormalizeUnitInPlace(slot, set.Channels, plane, stats);
         }
     }
 }

@@ -46,6 +46,23 @@ public static class PixelNormalization
         }
     }
 
+    /// <summary>
+    /// What <see cref="ToUnitRange"/> then <see cref="NormalizeUnitInPlace"/> make of each byte value, per channel:
+    /// table[c * 256 + b], computed with the same float operations, so a lookup gives the two passes' result bit for bit.
+    /// </summary>
+    public static float[] UnitNormalizedTable(ChannelStats stats)
+    {
+        var mean = stats.Mean;
+        var std = stats.Std;
+        var table = new float[stats.Channels * 256];
+        for (var c = 0; c < stats.Channels; c++)
+        {
+            var inv = 1f / std[c];
+            for (var b = 0; b < 256; b++) table[c * 256 + b] = (b * (1f / 255f) - mean[c]) * inv;
+        }
+        return table;
+    }
+
     private static void CheckLayout(int srcLength, int dstLength, int channels, int planeSize, ChannelStats stats)
     {
         if (stats.Channels != channels) throw new ArgumentException($"stats have {stats.Channels} channels, images {channels}");

@@ -152,6 +152,28 @@ public sealed class AugmentationProperties
         });
     }
 
+    [Fact]
+    public void The_one_pass_crop_flip_from_bytes_equals_the_three_passes_bit_for_bit()
+    {
+        var gen = from s in ImageSets from pad in Gen.Choose(0, 5) from ox in Gen.Choose(0, 10) from oy in Gen.Choose(0, 10)
+            from flip in Gen.Elements(false, true) select (s, pad, ox % (2 * pad + 1), oy % (2 * pad + 1), flip);
+        Run(gen, t =>
+        {
+            var (s, pad, ox, oy, flip) = t;
+            var size = s.Channels * s.Height * s.Width;
+            var bytes = s.Pixels[..size];
+            var unit = new float[size];
+            var expected = new float[size];
+            PixelNormalization.ToUnitRange(bytes, unit);
+            ImageTransforms.CropFlip(unit, expected, s.Channels, s.Height, s.Width, pad, ox, oy, flip);
+            PixelNormalization.NormalizeUnitInPlace(expected, s.Channels, s.Height * s.Width, s.Stats);
+            var actual = new float[size];
+            ImageTransforms.CropFlipNormalized(bytes, actual, s.Channels, s.Height, s.Width, pad, ox, oy, flip,
+                PixelNormalization.UnitNormalizedTable(s.Stats));
+            Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), actual.Select(BitConverter.SingleToInt32Bits));
+        }, tests: 300);
+    }
+
     private static bool IsMirrorSymmetric(float[] image, int width)
     {
         for (var i = 0; i < image.Length; i++)
