@@ -162,7 +162,7 @@ public sealed class ResourceTests(ITestOutputHelper log) : IDisposable
         var finalized = TorchApi.FinalizedTensors;
         var verbs = new[]
         {
-            (Args: new[] { "list" }, Exit: 0),
+            (new[] { "list" }, 0),
             (["summary", "mnist8k", "--norm", "gn"], 0),
             (["summary", "cifar50k", "--norm", "bn", "--format", "json"], 0),
             (["explain", "--input", tensor], 0),

@@ -26,7 +26,7 @@ public sealed class BrowserCheckTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Report_html_renders_in_headless_chromium()
+    public async Task Report_html_renders_in_headless_chromium()
     {
         if (Chromium() is null)
         {
@@ -44,13 +44,15 @@ public sealed class BrowserCheckTests(ITestOutputHelper output)
             var shot = Path.Combine(dir, "screenshot.png");
             var start = new ProcessStartInfo("bash", [Script(), Path.Combine(dir, "report.html"), shot]) { RedirectStandardOutput = true, RedirectStandardError = true };
             using var process = Process.Start(start)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            Assert.True(process.WaitForExit(TimeSpan.FromMinutes(2)), "chromium did not finish within 2 minutes");
-            output.WriteLine(stdout.Result + stderr.Result);
+            var reading = Task.WhenAll(process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync());
+            using (var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2)))
+                await process.WaitForExitAsync(limit.Token); // throws when chromium is still running after 2 minutes
+            var texts = await reading;
+            var (stdout, stderr) = (texts[0], texts[1]);
+            output.WriteLine(stdout + stderr);
             // Kept for a person to look at (the test folder itself is deleted).
             if (File.Exists(shot)) File.Copy(shot, Path.Combine(Path.GetTempPath(), "norms-report-screenshot.png"), overwrite: true);
-            Assert.True(process.ExitCode == 0, $"check-report-html failed (exit {process.ExitCode}): {stdout.Result}{stderr.Result}");
+            Assert.True(process.ExitCode == 0, $"check-report-html failed (exit {process.ExitCode}): {stdout}{stderr}");
         }
         finally
         {
