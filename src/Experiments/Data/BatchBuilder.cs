@@ -19,7 +19,7 @@ public static class BatchBuilder
         var active = augment && augmentation is not Augmentation.None;
         var rng = new CounterRng(seed, (ulong)epoch, (ulong)batch);
         var unit = active && augmentation is Augmentation.RandomRotation ? new float[size] : [];
-        var table = augmentation is Augmentation.RandomCropFlip ? PixelNormalization.UnitNormalizedTable(stats) : null;
+        var table = active && augmentation is Augmentation.RandomCropFlip ? PixelNormalization.UnitNormalizedTable(stats) : null;
         for (var k = 0; k < indices.Length; k++)
         {
             var index = indices[k];
