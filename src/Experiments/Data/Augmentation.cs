@@ -64,9 +64,7 @@ public static class ImageTransforms
         int padding, int offsetX, int offsetY, bool flip, float fill = 0f)
     {
         CheckImage(src.Length, dst.Length, channels, height, width);
-        ArgumentOutOfRangeException.ThrowIfNegative(padding);
-        if (offsetX < 0 || offsetX > 2 * padding || offsetY < 0 || offsetY > 2 * padding)
-            throw new ArgumentOutOfRangeException(nameof(offsetX), $"offsets must be in [0, {2 * padding}]");
+        CheckCrop(padding, offsetX, offsetY);
         var plane = height * width;
         for (var c = 0; c < channels; c++)
         {
@@ -93,9 +91,7 @@ public static class ImageTransforms
         int padding, int offsetX, int offsetY, bool flip, ReadOnlySpan<float> table)
     {
         CheckImage(src.Length, dst.Length, channels, height, width);
-        ArgumentOutOfRangeException.ThrowIfNegative(padding);
-        if (offsetX < 0 || offsetX > 2 * padding || offsetY < 0 || offsetY > 2 * padding)
-            throw new ArgumentOutOfRangeException(nameof(offsetX), $"offsets must be in [0, {2 * padding}]");
+        CheckCrop(padding, offsetX, offsetY);
         if (table.Length != channels * 256) throw new ArgumentException($"the table holds {table.Length} values, {channels} channels need {channels * 256}");
         var plane = height * width;
         var shift = offsetX - padding;                       // source column = destination column + shift
@@ -141,6 +137,13 @@ public static class ImageTransforms
 
     // Written so that t == 0 returns a exactly (a + 0 * (b - a) could turn -0 into +0 or differ by an ulp with infinities).
     private static float Lerp(float a, float b, float t) => t == 0f ? a : a + (b - a) * t;
+
+    private static void CheckCrop(int padding, int offsetX, int offsetY)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(padding);
+        if (offsetX < 0 || offsetX > 2 * padding || offsetY < 0 || offsetY > 2 * padding)
+            throw new ArgumentOutOfRangeException(nameof(offsetX), $"offsets must be in [0, {2 * padding}]");
+    }
 
     private static void CheckImage(int srcLength, int dstLength, int channels, int height, int width)
     {
