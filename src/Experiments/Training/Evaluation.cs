@@ -22,13 +22,13 @@ public static class Evaluation
     public const long CacheBudgetElements = 1L << 21;
 
     /// <summary>
-    /// The test batch for <paramref name="spec"/>: as large as keeps its widest activation within
+    /// The test batch for a model of this shape analysis: as large as keeps its widest activation within
     /// <see cref="CacheBudgetElements"/>, between <see cref="MinBatchSize"/> and <see cref="MaxBatchSize"/>. Measured on a
     /// 2-core CPU (32 MiB L3): Cifar50k's test pass took 4.4-5.0 s at 1000 images a batch, its activations spilling to
     /// memory, and 2.9-3.3 s at 64-100; Mnist8k's was flat from 200 to 1000. Results do not depend on the batch
     /// (evaluation mode: no batch statistics).
     /// </summary>
-    public static int BatchSizeFor(ModelSpec spec) => BatchSizeFor(ShapeInference.Analyze(spec).LargestActivationPerSample);
+    public static int BatchSizeFor(ModelAnalysis analysis) => BatchSizeFor(analysis.LargestActivationPerSample);
 
     /// <summary>The test batch for a model whose widest activation holds <paramref name="widestElements"/> an image.</summary>
     public static int BatchSizeFor(long widestElements) =>

@@ -49,7 +49,7 @@ public static class Trainer
         using var replicas = DataParallel.TryCreate(model, settings.Threads);
         var (schedule, perBatch) = OptimizerFactory.Schedule(spec, stepsPerEpoch);
         var weights = model.RegularizedWeights().ToArray();
-        var evaluationBatch = Evaluation.BatchSizeFor(model.Spec);
+        var evaluationBatch = Evaluation.BatchSizeFor(model.Analysis);
         var result = new RunResult(spec.Name, spec.Dataset, spec.Model, spec.Norm.ShortName, spec.L1, spec.L2, model.ParameterCount(),
             spec.Seed, settings.Device.ToString(), settings.Threads, train.Count, test.Count, augmentation is not Augmentation.None,
             RunStatus.Running, null, [], null, null, null, null, [], [], 0, RunResult.SpecNode(spec));

@@ -24,7 +24,7 @@ public class EvaluationTests
     public void The_test_batch_keeps_the_widest_activation_within_the_cache_budget(string model, int expected)
     {
         var spec = Architectures.ByName(model, Architectures.NormFor(model, "bn")!)!;
-        Assert.Equal(expected, Evaluation.BatchSizeFor(spec));
+        Assert.Equal(expected, Evaluation.BatchSizeFor(ShapeInference.Analyze(spec)));
     }
 
     [Fact]
