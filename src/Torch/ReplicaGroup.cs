@@ -37,9 +37,8 @@ public sealed class ReplicaGroup : IDisposable
 
 /// <summary>
 /// What the calling thread is while it runs one replica's share of a step: which group, which rank. Layers that
-/// couple the samples of a batch (batch norm) read <see cref="Current"/>; the thread runs with its own intra-op thread count,
-/// and its dropout masks come from a seed stream keyed by the step and the rank rather than from the shared
-/// generator, so they do not depend on which replica reached it first.
+/// couple the samples of a batch (batch norm) read <see cref="Current"/>; the thread runs with its own intra-op thread count.
+/// (Dropout needs nothing from it: its masks are keyed by each sample's position, <see cref="DropoutKey"/>.)
 /// </summary>
 public sealed class ReplicaScope : IDisposable
 {
@@ -48,7 +47,7 @@ public sealed class ReplicaScope : IDisposable
     private readonly int _threadsBefore;
     private bool _disposed;
 
-    private ReplicaScope(ReplicaGroup group, int rank, ulong seedKey, int threads)
+    private ReplicaScope(ReplicaGroup group, int rank, int threads)
     {
         if (t_current is not null) throw new InvalidOperationException("replica scopes do not nest");
         if (rank < 0 || rank >= group.Parties) throw new ArgumentOutOfRangeException(nameof(rank), rank, $"rank must be below {group.Parties}");
@@ -57,7 +56,6 @@ public sealed class ReplicaScope : IDisposable
         _threadsBefore = Torch.Threads;
         if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads), threads, "thread count must be at least 1");
         Status.Check(nt_threads_set_this_thread(threads));
-        nt_dropout_seed_stream_begin(seedKey);
         t_current = this;
     }
 
@@ -69,21 +67,12 @@ public sealed class ReplicaScope : IDisposable
 
     /// <summary>Makes the calling thread replica <paramref name="rank"/> of <paramref name="group"/>, with
     /// <paramref name="threads"/> intra-op threads, until disposed.</summary>
-    public static ReplicaScope Enter(ReplicaGroup group, int rank, ulong seedKey, int threads = 1) => new(group, rank, seedKey, threads);
-
-    /// <summary>A fresh 64-bit key drawn from libtorch's default CPU generator (so Torch.ManualSeed fixes it);
-    /// derive each replica's seed key from one such draw per step.</summary>
-    public static ulong DrawKey()
-    {
-        Status.Check(nt_random_draw64(out var key));
-        return key;
-    }
+    public static ReplicaScope Enter(ReplicaGroup group, int rank, int threads = 1) => new(group, rank, threads);
 
     public void Dispose()
     {
         if (_disposed) return;
         _disposed = true;
-        nt_dropout_seed_stream_end();
         Status.Check(nt_threads_set_this_thread(_threadsBefore));
         t_current = null;
     }

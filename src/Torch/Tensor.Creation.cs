@@ -129,6 +129,14 @@ public sealed partial class Tensor
         return this;
     }
 
+    /// <summary>Fills with uniform samples in [low, high) from <paramref name="generator"/>, without autograd.</summary>
+    public Tensor UniformInPlace(double low, double high, Generator generator)
+    {
+        Done(nt_tensor_uniform_with(H, low, high, generator.Handle), this);
+        GC.KeepAlive(generator);
+        return this;
+    }
+
     public Tensor NormalInPlace(double mean = 0, double std = 1)
     {
         Done(nt_tensor_normal_(H, mean, std), this);

@@ -5,8 +5,10 @@ using TorchApi = Norms.Torch.Torch;
 namespace Norms.Engine.Tests;
 
 /// <summary>
-/// The fused ReLU + dropout kernel (Functional.ReluDropout with FusedKernels on): its gradient against finite
-/// differences, its mask statistics, its scale, its determinism, and that switching it off gives the stock path.
+/// The keyed ReLU + dropout (Functional.ReluDropout): its gradient against finite differences, its mask statistics,
+/// its scale, that the mask depends only on (stream, sample position, logical element) and not on the layout, the
+/// split or the thread count, that NaN propagates on both kernel branches, and that switching the fused kernel off
+/// gives the stock relu times the same mask.
 /// </summary>
 public sealed class FusedKernelTests
 {
@@ -18,14 +20,16 @@ public sealed class FusedKernelTests
         finally { FusedKernels.Enabled = before; }
     }
 
+    private static readonly DropoutKey Key = new(0x1234_5678_9abc_def0UL, 40);
+
     [Fact]
     public void GradientMatchesFiniteDifferencesInFloat64()
     {
-        // The same seed before every evaluation gives the same mask, so f is a fixed piecewise-linear map.
-        // Inputs at least 0.05 away from ReLU's kink (|x| >= 0.05 >> h = 1e-6) keep the differences one-sided-free.
+        // The key fixes the mask, so f is a fixed piecewise-linear map. Inputs at least 0.05 away from ReLU's kink
+        // (|x| >= 0.05 >> h = 1e-6) keep the differences one-sided-free.
         WithFused(true, () =>
         {
-            GradCheckTests.CheckGradient([3, 4, 5], x => F.ReluDropout(x, 0.3, training: true), offset: 0, reseed: () => TorchApi.ManualSeed(5), awayFromZero: 0.05);
+            GradCheckTests.CheckGradient([3, 4, 5], x => F.ReluDropout(x, 0.3, training: true, Key), offset: 0, awayFromZero: 0.05);
             return 0;
         });
     }
@@ -33,43 +37,38 @@ public sealed class FusedKernelTests
     [Fact]
     public void KeepsOneMinusPAndScalesByItsInverse()
     {
-        // n = 2^20 Bernoulli(1 - p) draws: the mean's standard deviation is sqrt(p(1-p)/n) <= 4.9e-4; 6 sigma bound.
+        // n = 2^20 Bernoulli(1 - p) draws (1024 samples of 1024): the mean's standard deviation is sqrt(p(1-p)/n) <= 4.9e-4; 6 sigma bound.
         const long n = 1 << 20;
         foreach (var p in new[] { 0.03, 0.05, 0.5, 0.9 })
         {
-            using var mask = F.FusedDropoutMask(n, p, seed: 12345);
-            using var asFloat = mask.To(ScalarType.Float64);
-            using var mean = asFloat.Mean();
+            using var scope = TorchApi.NewDisposeScope();
+            var mask = F.DropoutMask([1024, 1024], p, Key, ScalarType.Float64);
+            var kept = (mask * (1 - p)).Mean().ToDouble();
             var sigma = Math.Sqrt(p * (1 - p) / n);
-            Assert.InRange(mean.ToDouble(), 1 - p - 6 * sigma, 1 - p + 6 * sigma);
+            Assert.InRange(kept, 1 - p - 6 * sigma, 1 - p + 6 * sigma);
+            Assert.All(mask.ToArray<double>(), v => Assert.True(v == 0 || v == 1 / (1 - p), $"mask value {v} is neither 0 nor 1/(1-p)"));
         }
-
-        WithFused(true, () =>
-        {
-            TorchApi.ManualSeed(3);
-            using var ones = Tensor.Ones([1000, 100], ScalarType.Float64);
-            using var y = F.ReluDropout(ones, 0.2, training: true);
-            var values = y.ToArray<double>();
-            Assert.All(values, v => Assert.True(v == 0 || v == 1 / (1 - 0.2), $"value {v} is neither 0 nor 1/(1-p)"));
-            return 0;
-        });
     }
 
     [Fact]
-    public void DifferentSeedsGiveUnrelatedMasks()
+    public void DifferentStreamsAndDifferentSamplesGiveUnrelatedMasks()
     {
         // Agreement of two independent Bernoulli(1/2) masks is 1/2 ± 6·sqrt(1/4n).
         const long n = 1 << 18;
-        using var scope = TorchApi.NewDisposeScope(); // the intermediates below
-        using var a = F.FusedDropoutMask(n, 0.5, 1).To(ScalarType.Float64);
-        using var b = F.FusedDropoutMask(n, 0.5, 2).To(ScalarType.Float64);
-        using var same = (a * b + (1 - a) * (1 - b)).Mean();
-        Assert.InRange(same.ToDouble(), 0.5 - 6 * Math.Sqrt(0.25 / n), 0.5 + 6 * Math.Sqrt(0.25 / n));
-        // Neighbouring elements are not correlated either (a counter-based hash could fail here).
-        using var shifted = a.Slice(0, 1, n, 1);
-        using var head = a.Slice(0, 0, n - 1, 1);
-        using var neighbours = (head * shifted + (1 - head) * (1 - shifted)).Mean();
-        Assert.InRange(neighbours.ToDouble(), 0.5 - 6 * Math.Sqrt(0.25 / n), 0.5 + 6 * Math.Sqrt(0.25 / n));
+        using var scope = TorchApi.NewDisposeScope();
+        var bound = 6 * Math.Sqrt(0.25 / n);
+        double Agreement(Tensor a, Tensor b) => ((a * b + (2 - a) * (2 - b)) / 4).Mean().ToDouble();
+        var a = F.DropoutMask([256, 1024], 0.5, new DropoutKey(1, 0), ScalarType.Float64);
+        var b = F.DropoutMask([256, 1024], 0.5, new DropoutKey(2, 0), ScalarType.Float64);
+        Assert.InRange(Agreement(a, b), 0.5 - bound, 0.5 + bound);
+        // The next 256 samples of the same stream are not the same masks either.
+        var next = F.DropoutMask([256, 1024], 0.5, new DropoutKey(1, 256), ScalarType.Float64);
+        Assert.InRange(Agreement(a, next), 0.5 - bound, 0.5 + bound);
+        // Neighbouring elements are not correlated (a counter-based hash could fail here).
+        var flat = a.Flatten(0);
+        var head = flat.Slice(0, 0, n - 1, 1);
+        var shifted = flat.Slice(0, 1, n, 1);
+        Assert.InRange(Agreement(head, shifted), 0.5 - bound, 0.5 + bound);
     }
 
     [Fact]
@@ -77,69 +76,105 @@ public sealed class FusedKernelTests
     {
         WithFused(true, () =>
         {
-            using var x = Tensor.Randn([8, 6, 10, 10]);
-            using var y = F.ReluDropout(x, 0.25, training: true);
+            using var scope = TorchApi.NewDisposeScope();
+            var x = Tensor.Randn([8, 6, 10, 10]);
+            var y = F.ReluDropout(x, 0.25, training: true, Key);
             var xs = x.ToArray<float>();
             var ys = y.ToArray<float>();
+            var ms = F.DropoutMask([8, 6, 10, 10], 0.25, Key).ToArray<float>();
             for (var i = 0; i < xs.Length; i++)
+                Assert.Equal(Math.Max(xs[i], 0f) * ms[i], ys[i]);
+            return 0;
+        });
+    }
+
+    [Theory]
+    [InlineData(1, 1, 1, 1)]
+    [InlineData(2, 7, 1, 1)]
+    [InlineData(3, 8, 2, 3)]
+    [InlineData(2, 9, 3, 3)]
+    [InlineData(5, 16, 4, 5)]
+    [InlineData(3, 20, 7, 7)]
+    public void VectorPathEqualsScalarPathInBothLayouts(int n, int c, int h, int w)
+    {
+        // float32 runs the AVX2 loops (8 lanes, scalar tails; channels-last in groups of 8 channels), float64 the scalar
+        // bodies. Same key and same values (small integers and halves, exact in both types) must give the same mask and
+        // the same products, forward and backward, for shapes around the vector width.
+        WithFused(true, () =>
+        {
+            foreach (var format in new[] { MemoryFormat.Contiguous, MemoryFormat.ChannelsLast })
             {
-                var kept = Math.Max(xs[i], 0f) * (float)(1 / 0.75);
-                Assert.True(ys[i] == 0 || ys[i] == kept, $"element {i}: {ys[i]} is neither 0 nor relu(x)/(1-p) = {kept}");
-                if (xs[i] <= 0) Assert.Equal(0f, ys[i]);
+                using var scope = TorchApi.NewDisposeScope();
+                long count = (long)n * c * h * w;
+                var values = Enumerable.Range(0, (int)count).Select(i => (i % 9 - 4) * 0.5).ToArray();
+                var x64 = Tensor.FromArray(values, [n, c, h, w]).Contiguous(format).WithRequiresGrad();
+                var x32 = Tensor.FromArray(values.Select(v => (float)v).ToArray(), [n, c, h, w]).Contiguous(format).WithRequiresGrad();
+                var y64 = F.ReluDropout(x64, 0.5, training: true, Key); // p = 0.5: the scale 2 is exact in both types
+                var y32 = F.ReluDropout(x32, 0.5, training: true, Key);
+                Assert.Equal(y64.Contiguous(MemoryFormat.Contiguous).ToArray<double>(),
+                    y32.Contiguous(MemoryFormat.Contiguous).ToArray<float>().Select(v => (double)v).ToArray());
+                var upstream = Enumerable.Range(0, (int)count).Select(i => (i % 5) - 2.0).ToArray();
+                y64.Backward(Tensor.FromArray(upstream, [n, c, h, w]));
+                y32.Backward(Tensor.FromArray(upstream.Select(v => (float)v).ToArray(), [n, c, h, w]));
+                Assert.Equal(x64.Grad!.Contiguous(MemoryFormat.Contiguous).ToArray<double>(),
+                    x32.Grad!.Contiguous(MemoryFormat.Contiguous).ToArray<float>().Select(v => (double)v).ToArray());
             }
             return 0;
         });
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(7)]
-    [InlineData(8)]
-    [InlineData(9)]
-    [InlineData(8 * 4096 + 13)]
-    public void VectorPathEqualsScalarPath(int n)
+    [InlineData(ScalarType.Float32)]
+    [InlineData(ScalarType.Float64)]
+    public void NanPropagatesAndADroppedInfinityBecomesNan(ScalarType dtype)
     {
-        // float32 runs the AVX2 loops (8 lanes, scalar tail); float64 runs the scalar body. Same seed and same values
-        // (small integers and halves, exact in both types) must give the same mask and the same products, forward and
-        // backward, for lengths around the vector width and past the parallel grain.
-        WithFused(true, () =>
-        {
-            using var scope = TorchApi.NewDisposeScope();
-            var values = Enumerable.Range(0, n).Select(i => (i % 9 - 4) * 0.5).ToArray();
-            var x64 = Tensor.FromArray(values, [n]).WithRequiresGrad();
-            var x32 = Tensor.FromArray(values.Select(v => (float)v).ToArray(), [n]).WithRequiresGrad();
-            TorchApi.ManualSeed(21);
-            var y64 = F.ReluDropout(x64, 0.5, training: true); // p = 0.5: the scale 2 is exact in both types
-            TorchApi.ManualSeed(21);
-            var y32 = F.ReluDropout(x32, 0.5, training: true);
-            Assert.Equal(y64.ToArray<double>(), y32.ToArray<float>().Select(v => (double)v).ToArray());
-            var upstream = Enumerable.Range(0, n).Select(i => (i % 5) - 2.0).ToArray();
-            y64.Backward(Tensor.FromArray(upstream, [n]));
-            y32.Backward(Tensor.FromArray(upstream.Select(v => (float)v).ToArray(), [n]));
-            Assert.Equal(x64.Grad!.ToArray<double>(), x32.Grad!.ToArray<float>().Select(v => (double)v).ToArray());
-            return 0;
-        });
+        // relu(x) · mask as the stock ops compute it: NaN · anything is NaN, +∞ · 0 is NaN, -∞ → 0. Float32 runs the
+        // AVX2 loops on the first 16 elements of each sample and the scalar tail on the rest; float64 the scalar body.
+        foreach (var fused in new[] { true, false })
+            WithFused(fused, () =>
+            {
+                using var scope = TorchApi.NewDisposeScope();
+                const int perSample = 19;
+                var values = new double[4 * perSample];
+                for (var i = 0; i < values.Length; i++)
+                    values[i] = (i % 4) switch { 0 => double.NaN, 1 => double.PositiveInfinity, 2 => double.NegativeInfinity, _ => 1.5 };
+                var x = Tensor.FromArray(values, [4, perSample]).To(dtype);
+                var y = F.ReluDropout(x, 0.5, training: true, Key).To(ScalarType.Float64).ToArray<double>();
+                var mask = F.DropoutMask([4, perSample], 0.5, Key, ScalarType.Float64).ToArray<double>();
+                for (var i = 0; i < values.Length; i++)
+                {
+                    var expected = (i % 4) switch
+                    {
+                        0 => double.NaN,
+                        1 => mask[i] == 0 ? double.NaN : double.PositiveInfinity,
+                        2 => 0,
+                        _ => 1.5 * mask[i],
+                    };
+                    Assert.True(expected.Equals(y[i]), $"fused {fused}, {dtype}, element {i} ({values[i]}): {y[i]}, expected {expected}");
+                }
+                return 0;
+            });
     }
 
     [Fact]
-    public void DeterministicUnderTheSeedWhateverTheThreadCount()
+    public void TheMaskDependsOnTheSamplesPositionNotOnTheSplitTheLayoutOrTheThreads()
     {
         var threads = TorchApi.Threads;
         try
         {
-            float[] Run(int t)
-            {
-                TorchApi.Threads = t;
-                TorchApi.ManualSeed(77);
-                using var x = Tensor.Ones([300, 1000]);
-                using var y = F.ReluDropout(x, 0.1, training: true);
-                return y.ToArray<float>();
-            }
             WithFused(true, () =>
             {
-                var one = Run(1);
-                Assert.Equal(one, Run(2));
-                Assert.Equal(one, Run(1));
+                using var scope = TorchApi.NewDisposeScope();
+                var x = Tensor.Ones([12, 16, 9, 9]);
+                TorchApi.Threads = 1;
+                var whole = F.ReluDropout(x, 0.2, training: true, Key).ToArray<float>();
+                TorchApi.Threads = 2;
+                Assert.Equal(whole, F.ReluDropout(x, 0.2, training: true, Key).ToArray<float>());
+                var nhwc = F.ReluDropout(x.Contiguous(MemoryFormat.ChannelsLast), 0.2, training: true, Key);
+                Assert.Equal(whole, nhwc.Contiguous(MemoryFormat.Contiguous).ToArray<float>());
+                // Samples 5.. of the batch, keyed as starting 5 later: the second half of the whole batch's mask.
+                var tail = F.ReluDropout(x.Slice(0, 5, 12), 0.2, training: true, Key.Skip(5)).ToArray<float>();
+                Assert.Equal(whole.Skip(5 * 16 * 81), tail);
                 return 0;
             });
         }
@@ -149,38 +184,39 @@ public sealed class FusedKernelTests
     [Fact]
     public void EvalModeAndZeroPAreRelu()
     {
-        WithFused(true, () =>
-        {
-            using var x = Tensor.Randn([4, 3, 5, 5]);
-            using var relu = F.Relu(x);
-            using var eval = F.ReluDropout(x, 0.5, training: false);
-            using var p0 = F.ReluDropout(x, 0, training: true);
-            Assert.Equal(relu.ToArray<float>(), eval.ToArray<float>());
-            Assert.Equal(relu.ToArray<float>(), p0.ToArray<float>());
-            return 0;
-        });
+        foreach (var fused in new[] { true, false })
+            WithFused(fused, () =>
+            {
+                using var scope = TorchApi.NewDisposeScope();
+                var x = Tensor.Randn([4, 3, 5, 5]);
+                var relu = F.Relu(x).ToArray<float>();
+                Assert.Equal(relu, F.ReluDropout(x, 0.5, training: false, Key).ToArray<float>());
+                Assert.Equal(relu, F.ReluDropout(x, 0, training: true, Key).ToArray<float>());
+                return 0;
+            });
     }
 
     [Fact]
-    public void SwitchedOffIsTheStockReluThenDropout()
+    public void SwitchedOffIsTheStockReluTimesTheSameMask()
     {
-        using var x = Tensor.Randn([4, 3, 5, 5]);
-        TorchApi.ManualSeed(9);
-        using var relu = F.Relu(x);
-        using var stock = F.Dropout(relu, 0.4, training: true);
-        TorchApi.ManualSeed(9);
-        using var off = WithFused(false, () => F.ReluDropout(x, 0.4, training: true));
-        Assert.Equal(stock.ToArray<float>(), off.ToArray<float>());
+        using var scope = TorchApi.NewDisposeScope();
+        var x = Tensor.Randn([4, 3, 5, 5]);
+        var stock = (F.Relu(x) * F.DropoutMask([4, 3, 5, 5], 0.4, Key)).ToArray<float>();
+        var off = WithFused(false, () => F.ReluDropout(x, 0.4, training: true, Key)).ToArray<float>();
+        var on = WithFused(true, () => F.ReluDropout(x, 0.4, training: true, Key)).ToArray<float>();
+        Assert.Equal(stock, off);
+        Assert.Equal(stock, on);
     }
 
     [Fact]
     public void RejectsABadProbability()
     {
         using var x = Tensor.Ones([3]);
-        WithFused(true, () =>
-        {
-            Assert.Throws<TorchArgumentException>(() => F.ReluDropout(x, 1.5, training: true));
-            return 0;
-        });
+        foreach (var fused in new[] { true, false })
+            WithFused(fused, () =>
+            {
+                Assert.Throws<TorchArgumentException>(() => F.ReluDropout(x, 1.5, training: true, Key));
+                return 0;
+            });
     }
 }

@@ -32,6 +32,7 @@ public static class StepBenchmark
         double ms, cpuMs;
         long parameters;
         bool channelsLast, dataParallel;
+        TorchApi.ManualSeed(seed); // the bench's random batch only
         using (var model = ModelCompiler.Compile(spec, Device.Cpu, seed))
         using (var replicas = DataParallel.TryCreate(model, threads))
         using (var optimizer = new Norms.Torch.Optim.Sgd(model.Parameters(), learningRate: 0.01, momentum: 0.9))
@@ -43,14 +44,14 @@ public static class StepBenchmark
             dataParallel = replicas is not null;
             model.Train();
             for (var i = 0; i < warmup; i++)
-                Step(model, replicas, optimizer, x, y);
+                Step(model, replicas, optimizer, x, y, seed, i);
             // Wall clock, and the process's CPU time (all threads): the latter is steadier on a loaded machine.
             var process = Process.GetCurrentProcess();
             var cpu0 = process.TotalProcessorTime;
             var clock = Stopwatch.StartNew();
             using (profilePath is null ? null : TorchApi.Profile(profilePath))
                 for (var i = 0; i < steps; i++)
-                    Step(model, replicas, optimizer, x, y);
+                    Step(model, replicas, optimizer, x, y, seed, warmup + i);
             ms = clock.Elapsed.TotalMilliseconds / steps;
             process.Refresh();
             cpuMs = (process.TotalProcessorTime - cpu0).TotalMilliseconds / steps;
@@ -62,10 +63,11 @@ public static class StepBenchmark
     /// <summary>The libtorch Debian ships (the shim is built against it).</summary>
     public const string LibtorchVersion = "1.13.1";
 
-    private static void Step(CompiledModel model, DataParallel? replicas, Optimizer optimizer, Tensor x, Tensor y)
+    // Each step's dropout masks are those of step i of the run's first epoch, as the trainer keys them.
+    private static void Step(CompiledModel model, DataParallel? replicas, Optimizer optimizer, Tensor x, Tensor y, ulong seed, int i)
     {
         optimizer.ZeroGrad(setToNone: true);
-        TrainingStep.Backward(model, replicas, x, y, weights: [], l1: 0);
+        TrainingStep.Backward(model, replicas, x, y, weights: [], l1: 0, new DropoutKey(DropoutStreams.ForEpoch(seed, 1), (long)i * x.Shape[0]));
         optimizer.Step();
     }
 }

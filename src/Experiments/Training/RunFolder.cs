@@ -6,7 +6,6 @@ using Norms.Torch;
 using Norms.Torch.Nn;
 using Norms.Torch.Optim;
 using Norms.Torch.Serialization;
-using TorchApi = Norms.Torch.Torch;
 
 namespace Norms.Experiments.Training;
 
@@ -15,7 +14,7 @@ public sealed record CheckpointInfo(int Epoch, long SchedulerStep, RunResult Res
 
 /// <summary>
 /// One experiment's folder, &lt;out&gt;/&lt;name&gt;/: result.json and metrics.csv (rewritten atomically after every epoch),
-/// checkpoint.nta (model state, optimizer state and the engine's RNG state; metadata = <see cref="CheckpointInfo"/>) and
+/// checkpoint.nta (model state and optimizer state; metadata = <see cref="CheckpointInfo"/>) and
 /// run.lock (the PID of the process training into it).
 /// </summary>
 public sealed class RunFolder(string path)
@@ -46,10 +45,10 @@ public sealed class RunFolder(string path)
     public void SaveCheckpoint(Module model, Optimizer optimizer, CheckpointInfo info)
     {
         Directory.CreateDirectory(Path);
-        using var rng = TorchApi.GetRngState();
+        // No generator state: every random draw of a run is a pure function of its seed and position (data order,
+        // augmentation, dropout), so the model, the optimizer and the step count are all a resume needs.
         var entries = model.StateDict().Select(e => ("model." + e.Name, e.Tensor))
-            .Concat(optimizer.StateTensors().Select(e => ("optimizer." + e.Name, e.Tensor)))
-            .Append(("rng", rng));
+            .Concat(optimizer.StateTensors().Select(e => ("optimizer." + e.Name, e.Tensor)));
         TensorArchive.Save(CheckpointFile, entries, JsonSerializer.Serialize(info, RunResultJson.Options));
     }
 
@@ -63,8 +62,9 @@ public sealed class RunFolder(string path)
         return ParseInfo(metadata);
     }
 
-    /// <summary>Restores model, optimizer and RNG state from the checkpoint; returns its metadata. A checkpoint that does not
-    /// fit the model (missing, extra or reshaped tensors, a bad RNG state) is a <see cref="TensorArchiveException"/>.</summary>
+    /// <summary>Restores model and optimizer state from the checkpoint; returns its metadata. A checkpoint that does not
+    /// fit the model (missing, extra or reshaped tensors) is a <see cref="TensorArchiveException"/>. (An "rng" entry of
+    /// checkpoints written before runs stopped using libtorch's generator is ignored.)</summary>
     public CheckpointInfo LoadCheckpoint(Module model, Optimizer optimizer)
     {
         var (tensors, metadata) = TensorArchive.Load(CheckpointFile);
@@ -73,9 +73,6 @@ public sealed class RunFolder(string path)
             var info = ParseInfo(metadata);
             model.LoadStateDict(Part(tensors, "model."));
             optimizer.LoadState(Part(tensors, "optimizer."));
-            if (!tensors.TryGetValue("rng", out var rng))
-                throw new TensorArchiveException($"{CheckpointFile} holds no RNG state");
-            TorchApi.SetRngState(rng);
             return info;
         }
         catch (Exception e) when (e is ArgumentException or KeyNotFoundException or InvalidOperationException or TorchException)

@@ -81,6 +81,7 @@ public static class Trainer
             var clock = Stopwatch.StartNew();
             observer?.EpochStarted(spec, epoch, stepsPerEpoch);
             var order = BatchOrder.Permutation(train.Count, spec.Seed, epoch);
+            var dropoutStream = DropoutStreams.ForEpoch(spec.Seed, epoch);
             var epochNumber = epoch;
             using var batches = new BatchPrefetcher(stepsPerEpoch, spec.BatchSize, size, (step, pixels, labels) =>
             {
@@ -106,11 +107,15 @@ public static class Trainer
                     var x = Tensor.FromSpan<float>(pixels.AsSpan(0, n * size), [n, train.Channels, train.Height, train.Width], settings.Device);
                     var y = Tensor.FromSpan<long>(labels.AsSpan(0, n), [n], settings.Device);
                     optimizer.ZeroGrad();
-                    (loss, hits) = TrainingStep.Run(model, replicas, x, y, weights, spec.L1);
+                    var position = new DropoutKey(dropoutStream, (long)step * spec.BatchSize);
+                    (loss, hits) = TrainingStep.Run(model, replicas, x, y, weights, spec.L1, position);
                     if (!double.IsFinite(loss))
                         return Finish(folder, result with { Epochs = history }, RunStatus.Diverged,
                             $"the training loss became {loss} at epoch {epoch}, step {step + 1}; lower the learning rate (max_lr) or the regularization");
-                    optimizer.Step();
+                    // The fused step checks every gradient before it changes anything (one read pass, no allocation).
+                    if (!optimizer.Step())
+                        return Finish(folder, result with { Epochs = history }, RunStatus.Diverged,
+                            $"a gradient became NaN or infinite at epoch {epoch}, step {step + 1}; lower the learning rate (max_lr) or the regularization");
                     if (perBatch) scheduler.Step();
                 }
                 lossSum += loss * n;

@@ -12,13 +12,16 @@ public sealed class CompiledModel : Module
 {
     private readonly SequenceModule body;
 
-    internal CompiledModel(ModelSpec spec, ModelAnalysis analysis, Device device)
+    internal CompiledModel(ModelSpec spec, ModelAnalysis analysis, Device device, ulong seed)
     {
         Spec = spec;
         Analysis = analysis;
         Device = device;
         ChannelsLast = LayoutPolicy.UseChannelsLast(spec, analysis, device);
-        body = SequenceModule.Build(this, spec.Layers, spec, analysis, "", new Placement(device, ChannelsLast));
+        // The initialization draws come from a generator of the model's own, so models built at the same time on
+        // other threads (a study's jobs) cannot interleave with them; it is done with once the model is built.
+        using var init = new Generator(seed);
+        body = SequenceModule.Build(this, spec.Layers, spec, analysis, "", new ModuleBuild(device, ChannelsLast, init, new DropoutSource(seed)));
     }
 
     public ModelSpec Spec { get; }
@@ -31,9 +34,13 @@ public sealed class CompiledModel : Module
     /// <summary>Whether conv weights and activations are channels-last (chosen by <see cref="LayoutPolicy"/> when built).</summary>
     public bool ChannelsLast { get; }
 
-    /// <summary>The weights L1 (and the reference's L2) apply to: every parameter with more than one
-    /// dimension, i.e. conv kernels, not biases or norm affines (as the reference's l1_penalty).</summary>
-    public IEnumerable<Tensor> RegularizedWeights() => Parameters().Where(p => p.Dim > 1);
+    /// <summary>The weights L1 applies to, chosen by module kind: every convolution's kernel (the blocks' and the 1x1
+    /// transitions and head), never a bias or a norm's affine, whatever its shape (a layer norm's weight is
+    /// [C, H, W]). The reference's l1_penalty over conv weights; the models have no linear layers.</summary>
+    public IEnumerable<Tensor> RegularizedWeights() => ConvModules(this).Select(c => c.Weight);
+
+    private static IEnumerable<ConvModule> ConvModules(Module module) =>
+        module.NamedChildren().SelectMany(c => c.Module is ConvModule conv ? [conv] : ConvModules(c.Module));
 
     public override Tensor Forward(Tensor input)
     {

@@ -3,9 +3,6 @@ using TorchApi = Norms.Torch.Torch;
 
 namespace Norms.Models;
 
-/// <summary>Where a model's tensors live and how its 4-d tensors are laid out in memory.</summary>
-internal sealed record Placement(Device Device, bool ChannelsLast);
-
 /// <summary>
 /// Chooses the memory layout a model is built with. Channels-last lets oneDNN convolve without reordering.
 /// <list type="bullet">

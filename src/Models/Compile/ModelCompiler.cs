@@ -1,5 +1,4 @@
 using Norms.Torch;
-using TorchApi = Norms.Torch.Torch;
 
 namespace Norms.Models;
 
@@ -8,17 +7,17 @@ public static class ModelCompiler
 {
     /// <summary>
     /// Validates <paramref name="spec"/> (throws <see cref="ModelSpecException"/> with every error when it is
-    /// invalid), seeds the engine with <paramref name="seed"/> and builds the network in training mode.
-    /// Initialization is PyTorch's default, drawn in PyTorch's order (each conv's weight then its bias, in
-    /// construction order = spec order), on the CPU generator and then moved to <paramref name="device"/>,
-    /// so torch.manual_seed(seed) and the reference's constructor give the same weights.
+    /// invalid) and builds the network in training mode. Initialization is PyTorch's default, drawn in PyTorch's
+    /// order (each conv's weight then its bias, in construction order = spec order) from a CPU generator of the
+    /// model's own seeded with <paramref name="seed"/>, then moved to <paramref name="device"/>, so
+    /// torch.manual_seed(seed) and the reference's constructor give the same weights. No process-wide generator
+    /// is read or seeded; dropout's masks come from the seed too (<see cref="DropoutPosition"/>).
     /// </summary>
     public static CompiledModel Compile(ModelSpec spec, Device device, ulong seed)
     {
         var analysis = ShapeInference.Analyze(spec);
         if (!analysis.IsValid)
             throw new ModelSpecException(analysis.Errors);
-        TorchApi.ManualSeed(seed);
-        return new CompiledModel(spec, analysis, device);
+        return new CompiledModel(spec, analysis, device, seed);
     }
 }

@@ -20,7 +20,7 @@ internal sealed class SequenceModule
     {
     }
 
-    public static SequenceModule Build(Module owner, ValueList<Layer> layers, ModelSpec spec, ModelAnalysis analysis, string prefix, Placement placement)
+    public static SequenceModule Build(Module owner, ValueList<Layer> layers, ModelSpec spec, ModelAnalysis analysis, string prefix, ModuleBuild build)
     {
         var sequence = new SequenceModule();
         for (var i = 0; i < layers.Count; i++)
@@ -37,11 +37,11 @@ internal sealed class SequenceModule
             var info = analysis.Layers.Single(l => l.ModuleName == moduleName);
             Module module = layer switch
             {
-                Conv conv => new ConvModule(conv, placement),
-                Block block => new BlockModule(block, spec, analysis, moduleName, placement),
+                Conv conv => new ConvModule(conv, build),
+                Block block => new BlockModule(block, spec, analysis, moduleName, build),
                 MaxPool pool => new MaxPoolModule(pool.Kernel, pool.Stride ?? pool.Kernel),
                 GlobalAvgPool => new GlobalAvgPoolModule(),
-                Sequential seq => new SequentialModule(seq, spec, analysis, moduleName, placement),
+                Sequential seq => new SequentialModule(seq, spec, analysis, moduleName, build),
                 LogSoftmaxHead => new LogSoftmaxModule(),
                 _ => throw new ArgumentException($"{info.Path}: unknown layer type {layer.GetType().Name}"),
             };
@@ -86,8 +86,8 @@ internal sealed class SequentialModule : Module
 {
     private readonly SequenceModule body;
 
-    public SequentialModule(Sequential seq, ModelSpec spec, ModelAnalysis analysis, string moduleName, Placement placement) =>
-        body = SequenceModule.Build(this, seq.Layers, spec, analysis, moduleName, placement);
+    public SequentialModule(Sequential seq, ModelSpec spec, ModelAnalysis analysis, string moduleName, ModuleBuild build) =>
+        body = SequenceModule.Build(this, seq.Layers, spec, analysis, moduleName, build);
 
     internal void Adopt(string name, Module module) => RegisterModule(name, module);
 
@@ -101,7 +101,10 @@ internal sealed class ConvModule : Module
     private readonly Tensor? bias;
     private readonly Conv spec;
 
-    public ConvModule(Conv spec, Placement placement)
+    /// <summary>The kernel, [out, in, k, k]: what L1 regularizes.</summary>
+    public Tensor Weight => weight;
+
+    public ConvModule(Conv spec, ModuleBuild build)
     {
         this.spec = spec;
         // nn.Conv2d.reset_parameters: kaiming_uniform_(a=sqrt(5)) then uniform(-1/sqrt(fan_in), 1/sqrt(fan_in))
@@ -110,19 +113,20 @@ internal sealed class ConvModule : Module
         var a = Math.Sqrt(5.0);
         var gain = Math.Sqrt(2.0 / (1 + a * a));
         var bound = Math.Sqrt(3.0) * (gain / Math.Sqrt(fanIn));
-        weight = RegisterParameter("weight", Initialized([spec.Out, spec.In, spec.Kernel, spec.Kernel], bound, placement));
+        weight = RegisterParameter("weight", Initialized([spec.Out, spec.In, spec.Kernel, spec.Kernel], bound, build));
         if (spec.Bias)
-            bias = RegisterParameter("bias", Initialized([spec.Out], fanIn > 0 ? 1 / Math.Sqrt(fanIn) : 0, placement));
+            bias = RegisterParameter("bias", Initialized([spec.Out], fanIn > 0 ? 1 / Math.Sqrt(fanIn) : 0, build));
     }
 
-    // Drawn on the CPU generator, as PyTorch's constructor does before any .to(device).
+    // Drawn on the model's own CPU generator (the stream torch.manual_seed starts), as PyTorch's constructor draws
+    // before any .to(device).
     // A 4-d kernel is laid out channels-last when the model is (LayoutPolicy; same values, and oneDNN then
     // convolves without reordering it every call).
-    private static Tensor Initialized(long[] shape, double bound, Placement placement)
+    private static Tensor Initialized(long[] shape, double bound, ModuleBuild build)
     {
-        var device = placement.Device;
-        var cpu = Tensor.Zeros(shape, ScalarType.Float32, Device.Cpu).UniformInPlace(-bound, bound);
-        if (device == Device.Cpu && shape.Length == 4 && placement.ChannelsLast)
+        var device = build.Device;
+        var cpu = Tensor.Zeros(shape, ScalarType.Float32, Device.Cpu).UniformInPlace(-bound, bound, build.Init);
+        if (device == Device.Cpu && shape.Length == 4 && build.ChannelsLast)
         {
             using (cpu)
                 return cpu.Contiguous(MemoryFormat.ChannelsLast);
@@ -137,28 +141,35 @@ internal sealed class ConvModule : Module
         Functional.Conv2d(input, weight, bias, (spec.Stride, spec.Stride), (spec.Padding, spec.Padding));
 }
 
-/// <summary>conv -> norm -> ReLU -> dropout as nn.Sequential children "0" .. "3" (no "1" without a norm).</summary>
+/// <summary>conv -> norm -> ReLU -> dropout as nn.Sequential children "0" .. "3" (no "1" without a norm). ReLU and
+/// dropout run together (<see cref="Functional.ReluDropout"/>: one kernel when fused, the stock relu times the same
+/// mask when not), keyed by the block's module name and the batch's position; children "2" and "3" keep PyTorch's
+/// names and the dropout probability.</summary>
 internal sealed class BlockModule : Module
 {
     private readonly Module[] layers;
+    private readonly DropoutModule dropout;
+    private readonly string moduleName;
+    private readonly DropoutSource streams;
 
-    public BlockModule(Block block, ModelSpec spec, ModelAnalysis analysis, string moduleName, Placement placement)
+    public BlockModule(Block block, ModelSpec spec, ModelAnalysis analysis, string moduleName, ModuleBuild build)
     {
-        var conv = RegisterModule("0", new ConvModule(block.Conv, placement));
+        var conv = RegisterModule("0", new ConvModule(block.Conv, build));
         var norm = block.Norm ?? spec.Norm;
         var convOut = analysis.Layers.Single(l => l.ModuleName == $"{moduleName}.0").OutputShape!;
-        Module? normLayer = norm is NoNorm ? null : RegisterModule("1", NormLayers.Create(norm, convOut[0], convOut[1], convOut[2], ScalarType.Float32, placement.Device));
-        var relu = RegisterModule("2", new ReluModule());
+        Module? normLayer = norm is NoNorm ? null : RegisterModule("1", NormLayers.Create(norm, convOut[0], convOut[1], convOut[2], ScalarType.Float32, build.Device));
+        RegisterModule("2", new ReluModule());
         dropout = RegisterModule("3", new DropoutModule(block.Dropout ?? spec.Dropout));
-        layers = normLayer is null ? [conv, relu, dropout] : [conv, normLayer, relu, dropout];
+        layers = normLayer is null ? [conv] : [conv, normLayer];
+        this.moduleName = moduleName;
+        streams = build.Dropout;
     }
 
-    private readonly DropoutModule dropout;
+    /// <summary>The conv kernel L1 applies to.</summary>
+    public ConvModule Conv => (ConvModule)layers[0];
 
     public override Tensor Forward(Tensor input)
     {
-        if (FusedKernels.Enabled)
-            return ForwardFused(input);
         var x = input;
         foreach (var layer in layers)
         {
@@ -167,21 +178,8 @@ internal sealed class BlockModule : Module
                 x.Dispose();
             x = y;
         }
-        return x;
-    }
-
-    // conv -> norm, then ReLU and dropout in one kernel (Functional.ReluDropout): one pass, one saved tensor.
-    private Tensor ForwardFused(Tensor input)
-    {
-        var x = input;
-        for (var i = 0; i < layers.Length - 2; i++)
-        {
-            var y = layers[i].Forward(x);
-            if (!ReferenceEquals(x, input))
-                x.Dispose();
-            x = y;
-        }
-        var result = Functional.ReluDropout(x, dropout.P, Training);
+        var key = Training && dropout.P > 0 ? streams.For(moduleName) : default;
+        var result = Functional.ReluDropout(x, dropout.P, Training, key);
         if (!ReferenceEquals(x, input))
             x.Dispose();
         return result;
@@ -193,11 +191,13 @@ internal sealed class ReluModule : Module
     public override Tensor Forward(Tensor input) => Functional.Relu(input);
 }
 
+/// <summary>nn.Dropout's place and probability in a block; the block applies it together with the ReLU.</summary>
 internal sealed class DropoutModule(double p) : Module
 {
     public double P => p;
 
-    public override Tensor Forward(Tensor input) => Functional.Dropout(input, p, Training);
+    public override Tensor Forward(Tensor input) =>
+        throw new InvalidOperationException("a block's dropout runs inside BlockModule, keyed by the batch's position");
 }
 
 internal sealed class MaxPoolModule(int kernel, int stride) : Module

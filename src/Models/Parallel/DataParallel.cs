@@ -11,8 +11,8 @@ namespace Norms.Models;
 /// samples, each thread has whole convolutions of its own. The replicas share the parameters, so their backward
 /// passes add into the same gradients; batch norm shares its statistics between them
 /// (<see cref="Functional.BatchNormReplicated"/>), so the step computes what the unsplit step computes, up to
-/// float rounding. Dropout masks come from per-replica seed streams keyed by one draw per step from libtorch's
-/// generator: reproducible under Torch.ManualSeed, but not the masks of the unsplit step.
+/// float rounding. Dropout masks are keyed by each sample's position in the epoch (<see cref="DropoutKey"/>), so a
+/// split step drops exactly the elements the unsplit step drops.
 /// Switch off with NORMS_DATA_PARALLEL=0 (or NORMS_FUSED=0).
 /// </summary>
 public sealed class DataParallel : IDisposable
@@ -86,19 +86,18 @@ public sealed class DataParallel : IDisposable
             body(0, shares[0].Offset, shares[0].Count);
             return;
         }
-        var key = ReplicaScope.DrawKey();
         var group = _group;
         _firstError = null;
         _work = () =>
         {
-            using var replica = ReplicaScope.Enter(group, 1, StreamKey(key, 1), ThreadsPerReplica);
+            using var replica = ReplicaScope.Enter(group, 1, ThreadsPerReplica);
             using var scope = TorchApi.NewDisposeScope();
             body(1, shares[1].Offset, shares[1].Count);
         };
         _start.Release();
         try
         {
-            using var replica = ReplicaScope.Enter(group, 0, StreamKey(key, 0), ThreadsPerReplica);
+            using var replica = ReplicaScope.Enter(group, 0, ThreadsPerReplica);
             body(0, shares[0].Offset, shares[0].Count);
         }
         catch (Exception e)
@@ -119,8 +118,6 @@ public sealed class DataParallel : IDisposable
         Interlocked.CompareExchange(ref _firstError, ExceptionDispatchInfo.Capture(e), null);
         group.Abort();
     }
-
-    private static ulong StreamKey(ulong key, int rank) => key ^ (0x9E3779B97F4A7C15UL * (ulong)(rank + 1));
 
     private void WorkerLoop()
     {

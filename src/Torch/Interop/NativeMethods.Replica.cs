@@ -9,9 +9,6 @@ internal static partial class NativeMethods
     [LibraryImport(Lib)] internal static partial void nt_replica_group_free(nint group);
     [LibraryImport(Lib)] internal static partial void nt_replica_group_abort(nint group);
     [LibraryImport(Lib)] internal static partial int nt_norm_batch_replicated(nint x, nint weight, nint bias, nint runningMean, nint runningVar, nint group, int rank, double momentum, double eps, out nint result);
-    [LibraryImport(Lib)] internal static partial void nt_dropout_seed_stream_begin(ulong key);
-    [LibraryImport(Lib)] internal static partial void nt_dropout_seed_stream_end();
-    [LibraryImport(Lib)] internal static partial int nt_random_draw64(out ulong value);
     [LibraryImport(Lib)] internal static partial int nt_threads_set_this_thread(int n);
 }
 

@@ -44,7 +44,7 @@ public class Adam : Optimizer
     public double WeightDecay { get; }
     public bool Decoupled { get; }
 
-    public override unsafe void Step()
+    public override unsafe bool Step()
     {
         var parameters = Parameters.ToArray();
         var n = parameters.Length;
@@ -57,14 +57,16 @@ public class Adam : Optimizer
             ms[i] = _expAvg[i].H;
             vs[i] = _expAvgSq[i].H;
         }
+        bool finite;
         fixed (nint* p = ps)
         fixed (nint* m = ms)
         fixed (nint* v = vs)
         fixed (long* s = _steps)
-            Status.Check(NativeMethods.nt_optim_adam_step(p, m, v, s, n, LearningRate, Beta1, Beta2, Eps, WeightDecay, Decoupled));
+            Status.Check(NativeMethods.nt_optim_adam_step(p, m, v, s, n, LearningRate, Beta1, Beta2, Eps, WeightDecay, Decoupled, out finite));
         GC.KeepAlive(parameters);
         GC.KeepAlive(_expAvg);
         GC.KeepAlive(_expAvgSq);
+        return finite;
     }
 
     public override IEnumerable<(string Name, Tensor Tensor)> StateTensors()

@@ -18,7 +18,9 @@ public abstract class Optimizer : IDisposable
 
     public double LearningRate { get; set; }
 
-    public abstract void Step();
+    /// <summary>Applies one update from the parameters' gradients. Returns false, changing nothing, when a gradient
+    /// holds NaN or an infinity: the caller decides (the trainer stops the run as diverged).</summary>
+    public abstract bool Step();
 
     public void ZeroGrad(bool setToNone = true)
     {

@@ -32,7 +32,7 @@ public sealed class Sgd : Optimizer
     public double WeightDecay { get; }
     public bool Nesterov { get; }
 
-    public override unsafe void Step()
+    public override unsafe bool Step()
     {
         var parameters = Parameters.ToArray();
         var ps = new nint[parameters.Length];
@@ -42,12 +42,14 @@ public sealed class Sgd : Optimizer
             ps[i] = parameters[i].H;
             bs[i] = _buffers[i].H;
         }
+        bool finite;
         fixed (nint* p = ps)
         fixed (nint* b = bs)
         fixed (byte* init = _initialized)
-            Status.Check(NativeMethods.nt_optim_sgd_step(p, b, init, ps.Length, LearningRate, Momentum, Dampening, WeightDecay, Nesterov));
+            Status.Check(NativeMethods.nt_optim_sgd_step(p, b, init, ps.Length, LearningRate, Momentum, Dampening, WeightDecay, Nesterov, out finite));
         GC.KeepAlive(parameters);
         GC.KeepAlive(_buffers);
+        return finite;
     }
 
     public override IEnumerable<(string Name, Tensor Tensor)> StateTensors()

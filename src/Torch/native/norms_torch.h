@@ -136,6 +136,13 @@ NT_API nt_status nt_random_randint(int64_t low, int64_t high, const int64_t* sha
 NT_API nt_status nt_random_randperm(int64_t n, int device_type, int device_index, nt_tensor* out);
 NT_API nt_status nt_random_get_state(nt_tensor* out);
 NT_API nt_status nt_random_set_state(nt_tensor state);
+/* A CPU generator of one's own (at::make_generator<CPUGeneratorImpl>(seed): the stream torch.manual_seed(seed)
+ * starts on the default one), so a run's draws do not depend on what else the process draws. */
+typedef struct nt_generator_opaque* nt_generator;
+NT_API nt_status nt_generator_new(uint64_t seed, nt_generator* out);
+NT_API void nt_generator_free(nt_generator g);
+/* t.uniform_(low, high, g) */
+NT_API nt_status nt_tensor_uniform_with(nt_tensor t, double low, double high, nt_generator g);
 NT_API nt_status nt_threads_set(int n);
 NT_API nt_status nt_threads_get(int* out);
 
@@ -143,13 +150,15 @@ NT_API nt_status nt_threads_get(int* out);
 NT_API nt_status nt_device_cuda_available(bool* out);
 NT_API nt_status nt_device_cuda_count(int* out);
 
-/* ---- fused optimizer steps (optim.cpp), PyTorch 1.13 semantics; parameters without grad are skipped. ---- */
+/* ---- fused optimizer steps (optim.cpp), PyTorch 1.13 semantics; parameters without grad are skipped.
+ * Each first checks every gradient: when one holds NaN or an infinity, *finite = false and nothing is changed
+ * (no parameter, no state, no step count); otherwise *finite = true and the step is applied. ---- */
 NT_API nt_status nt_optim_sgd_step(const nt_tensor* params, const nt_tensor* momentum_buffers, uint8_t* initialized,
                                    int count, double lr, double momentum, double dampening, double weight_decay,
-                                   bool nesterov);
+                                   bool nesterov, bool* finite);
 NT_API nt_status nt_optim_adam_step(const nt_tensor* params, const nt_tensor* exp_avg, const nt_tensor* exp_avg_sq,
                                     int64_t* steps, int count, double lr, double beta1, double beta2, double eps,
-                                    double weight_decay, bool decoupled_weight_decay);
+                                    double weight_decay, bool decoupled_weight_decay, bool* finite);
 
 #ifdef __cplusplus
 }

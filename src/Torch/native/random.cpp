@@ -1,4 +1,5 @@
-// The default generator (seed, state), random factories, and libtorch's intra-op thread count.
+// The default generator (seed, state), generators of one's own, random factories, and libtorch's intra-op
+// thread count.
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Parallel.h>
 #include <mutex>
@@ -53,6 +54,23 @@ nt_status nt_random_set_state(nt_tensor state) {
     auto gen = at::detail::getDefaultCPUGenerator();
     std::lock_guard<std::mutex> lock(gen.mutex());
     gen.set_state(T(state));
+  });
+}
+
+nt_status nt_generator_new(uint64_t seed, nt_generator* out) {
+  return guard([&] {
+    *out = reinterpret_cast<nt_generator>(new at::Generator(at::make_generator<at::CPUGeneratorImpl>(seed)));
+  });
+}
+
+void nt_generator_free(nt_generator g) { delete reinterpret_cast<at::Generator*>(g); }
+
+nt_status nt_tensor_uniform_with(nt_tensor t, double low, double high, nt_generator g) {
+  return guard([&] {
+    TORCH_CHECK(g != nullptr, "null generator handle");
+    at::NoGradGuard no_grad;
+    // uniform_ takes the generator's own lock (so must not be called under it).
+    const_cast<at::Tensor&>(T(t)).uniform_(low, high, *reinterpret_cast<at::Generator*>(g));
   });
 }
 

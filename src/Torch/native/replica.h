@@ -1,8 +1,8 @@
 /*
  * Data-parallel replicas on one machine (replica.cpp): the batch is split between threads that run the
  * same model on their share concurrently, each with one intra-op thread. What must be shared between
- * them is shared here: batch-norm statistics (a barrier that gathers each replica's partial sums) and a
- * per-thread dropout seed stream, so masks do not depend on which thread reached the generator first.
+ * them is shared here: batch-norm statistics (a barrier that gathers each replica's partial sums). Dropout needs nothing
+ * shared: its masks are keyed by each sample's position (fused.h).
  * Same ownership and error rules as norms_torch.h.
  */
 #pragma once
@@ -29,13 +29,6 @@ NT_API void nt_replica_group_abort(nt_replica_group group);
 NT_API nt_status nt_norm_batch_replicated(nt_tensor x, nt_tensor weight, nt_tensor bias, nt_tensor running_mean,
                                           nt_tensor running_var, nt_replica_group group, int rank, double momentum,
                                           double eps, nt_tensor* out);
-
-/* The calling thread's dropout seeds: after begin(key), the fused dropout's n-th call on this thread uses a
- * seed derived from (key, n) instead of drawing from libtorch's generator; end() goes back to the generator. */
-NT_API void nt_dropout_seed_stream_begin(uint64_t key);
-NT_API void nt_dropout_seed_stream_end(void);
-/* One 64-bit draw from libtorch's default CPU generator (to derive the replicas' stream keys from). */
-NT_API nt_status nt_random_draw64(uint64_t* out);
 
 /* The calling thread's intra-op thread count only (at::set_num_threads also sets the process default). */
 NT_API nt_status nt_threads_set_this_thread(int n);

@@ -9,8 +9,8 @@ namespace Norms.Property.Tests.Models;
 
 /// <summary>
 /// A data-parallel step (the batch split between two replica threads, DataParallel) computes what the whole-batch
-/// step computes: with dropout 0 the same loss, every parameter gradient and the batch-norm running statistics; with
-/// dropout, gradients that depend only on the seed, not on how the threads were scheduled.
+/// step computes: the same loss, every parameter gradient and the batch-norm running statistics, with dropout too
+/// (its masks are keyed by each sample's position, so both steps drop the same elements).
 /// </summary>
 [Collection("FusedKernelSwitches")]
 public class DataParallelTests
@@ -22,11 +22,10 @@ public class DataParallelTests
         using var model = ModelCompiler.Compile(spec, Device.Cpu, seed: 3);
         using var scope = TorchApi.NewDisposeScope();
         var weights = model.RegularizedWeights().ToArray();
-        TorchApi.ManualSeed(seed);
         double loss;
         long hits;
         using (var replicas = split ? new DataParallel() : null)
-            (loss, hits) = TrainingStep.Run(model, replicas, x, y, weights, l1);
+            (loss, hits) = TrainingStep.Run(model, replicas, x, y, weights, l1, new DropoutKey(DropoutStreams.ForEpoch(seed, 1), 128));
         return new StepResult(loss, hits,
             model.Parameters().Select(p => p.Grad!.ToArray<float>()).ToArray(),
             model.NamedBuffers().Where(b => b.Tensor.Dtype == ScalarType.Float32).Select(b => b.Tensor.ToArray<float>()).ToArray());
@@ -63,23 +62,29 @@ public class DataParallelTests
         }
     }
 
-    [Fact]
-    public void With_dropout_the_gradients_depend_only_on_the_seed()
+    [Theory]
+    [InlineData("mnist8k", "bn", 16)]
+    [InlineData("mnist8k", "gn", 9)]
+    [InlineData("cifar50k", "bn", 6)]
+    public void With_dropout_a_split_step_computes_the_whole_batch_step(string modelName, string normName, int batch)
     {
-        var spec = Architectures.ByName("mnist8k", Architectures.NormFor("mnist8k", "bn")!, dropout: 0.3)!;
-        var (x, y) = Batch(spec, 16);
+        // Dropout 0.3 drops about a third of every activation: a mask that differed between the steps would move the
+        // loss and the gradients by far more than the rounding the tolerances allow.
+        var spec = Architectures.ByName(modelName, Architectures.NormFor(modelName, normName)!, dropout: 0.3)!;
+        var (x, y) = Batch(spec, batch);
         using (x)
         using (y)
         {
-            var first = Step(spec, x, y, 0, split: true);
-            for (var run = 0; run < 3; run++)
-            {
-                var again = Step(spec, x, y, 0, split: true);
-                for (var i = 0; i < first.Grads.Length; i++)
-                    Assert.Equal(first.Grads[i], again.Grads[i]);
-            }
+            var whole = Step(spec, x, y, 0, split: false);
+            var split = Step(spec, x, y, 0, split: true);
+            Approx.AllClose([whole.Loss], [split.Loss], 1e-5, 1e-5, "loss");
+            for (var i = 0; i < whole.Grads.Length; i++)
+                Approx.AllClose(whole.Grads[i], split.Grads[i], 1e-4, 1e-3, $"gradient {i}");
+            var again = Step(spec, x, y, 0, split: true);
+            for (var i = 0; i < split.Grads.Length; i++)
+                Assert.Equal(split.Grads[i], again.Grads[i]);
             var otherSeed = Step(spec, x, y, 0, split: true, seed: 6);
-            Assert.NotEqual(first.Grads[0], otherSeed.Grads[0]);
+            Assert.NotEqual(split.Grads[0], otherSeed.Grads[0]);
         }
     }
 
@@ -137,7 +142,7 @@ public class DataParallelTests
             {
                 model.ZeroGrad();
                 using (TorchApi.NewDisposeScope())
-                    TrainingStep.Run(model, replicas, x, y, weights, 1e-4);
+                    TrainingStep.Run(model, replicas, x, y, weights, 1e-4, new DropoutKey(1, i * 6));
             }
             model.ZeroGrad();
             Assert.Equal(live, TorchApi.LiveTensors);
