@@ -134,4 +134,35 @@ public sealed class OptimizerTests
         }
         Assert.Equal(Continue(false), Continue(true));
     }
+
+    [Theory]
+    [InlineData("sgd", double.NaN, ScalarType.Float32)]
+    [InlineData("sgd", double.PositiveInfinity, ScalarType.Float64)]
+    [InlineData("adam", double.NegativeInfinity, ScalarType.Float32)]
+    [InlineData("adamw", double.NaN, ScalarType.Float64)]
+    public void A_non_finite_gradient_is_refused_and_changes_nothing(string kind, double bad, ScalarType dtype)
+    {
+        // Two parameters: the first's gradient is fine, the second's holds one bad value (in the middle, so a check that
+        // only looked at the ends or the first tensor would miss it). Nothing may move: not the parameters, not the state.
+        using var scope = Torch.Torch.NewDisposeScope();
+        var a = Tensor.FromArray(P0, 4).To(dtype).WithRequiresGrad();
+        var b = Tensor.FromArray(new double[] { 1, 2, 3, 4, 5 }, 5).To(dtype).WithRequiresGrad();
+        using Optimizer opt = kind switch
+        {
+            "sgd" => new Sgd([a, b], 0.1, momentum: 0.9),
+            "adam" => new Adam([a, b], 0.1),
+            _ => new AdamW([a, b], 0.1),
+        };
+        var a0 = a.To(ScalarType.Float64).ToArray<double>();
+        (a.Sum() + (b * Tensor.FromArray(new[] { 1.0, 1, bad, 1, 1 }, 5).To(dtype)).Sum()).Backward();
+        Assert.False(opt.Step());
+        Assert.Equal(a0, a.To(ScalarType.Float64).ToArray<double>());
+        Assert.Equal([1.0, 2, 3, 4, 5], b.To(ScalarType.Float64).ToArray<double>());
+        Assert.All(opt.StateTensors(), s => Assert.All(s.Tensor.To(ScalarType.Float64).ToArray<double>(), v => Assert.Equal(0, v)));
+        // A finite gradient afterwards is applied as usual.
+        opt.ZeroGrad();
+        (a.Sum() + b.Sum()).Backward();
+        Assert.True(opt.Step());
+        Assert.NotEqual(a0, a.To(ScalarType.Float64).ToArray<double>());
+    }
 }

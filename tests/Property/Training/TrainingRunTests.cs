@@ -15,26 +15,11 @@ namespace Norms.Property.Tests.Training;
 [Collection(TrainingCollection.Name)]
 public sealed class TrainingRunTests(ITestOutputHelper output) : IDisposable
 {
-    private static readonly Lazy<Dataset?> Mnist = new(() =>
-    {
-        var root = Environment.GetEnvironmentVariable(DataRoot.EnvironmentVariable);
-        if (string.IsNullOrWhiteSpace(root) || IdxFolder.Missing(DataRoot.MnistFolder(root)).Count > 0) return null;
-        var full = DatasetLoader.Load(new DatasetSource.Mnist(), root, downloader: null);
-        return full with { Train = full.Train.Slice(0, 512), Test = full.Test.Slice(0, 256) };
-    });
-
     private readonly string outDir = Directory.CreateTempSubdirectory("norms-training-").FullName;
 
     public void Dispose() => Directory.Delete(outDir, recursive: true);
 
-    private Dataset? Data()
-    {
-        if (Mnist.Value is { } data) return data;
-        var why = $"{DataRoot.EnvironmentVariable} does not point at a folder with mnist/ (e.g. ../shared/data)";
-        if (Environment.GetEnvironmentVariable("CI") == "true") Assert.Fail($"{why}; CI must provide the real data");
-        output.WriteLine($"SKIPPED: {why}.");
-        return null;
-    }
+    private Dataset? Data() => RealMnist.OrSkip(output);
 
     private static ExperimentSpec Spec(int epochs = 1) => BuiltInExperiments.Find("mnist-bn-l1-l2")! with { Epochs = epochs };
 
@@ -122,6 +107,29 @@ public sealed class TrainingRunTests(ITestOutputHelper output) : IDisposable
         var json = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "nan", "result.json")))!;
         Assert.Equal("diverged", (string?)json["status"]);
         Assert.Equal(result.Epochs.Count, json["epochs"]!.AsArray().Count);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_network_without_norms_and_a_huge_learning_rate_ends_diverged_on_the_fused_and_the_stock_path(bool fused)
+    {
+        // No norm rescales the activations, so a learning rate of 1e4 blows them up to ∞ and NaN within a few steps. The
+        // fused ReLU used to turn NaN into 0, after which the network looked healthy (a constant prediction, a finite loss).
+        if (Data() is not { } data) return;
+        var spec = Spec() with
+        {
+            Norm = new NoNorm(), L1 = 0, L2 = 0, Schedule = new ConstantSchedule(), Optimizer = new global::Norms.Models.Sgd(Lr: 1e4, Momentum: 0.9),
+        };
+        var before = FusedKernels.Enabled;
+        FusedKernels.Enabled = fused;
+        try
+        {
+            var result = Train(spec, data, $"blowup-{fused}");
+            Assert.Equal(RunStatus.Diverged, result.Status);
+            Assert.Matches("the training loss became|a gradient became", result.Message);
+        }
+        finally { FusedKernels.Enabled = before; }
     }
 
     private sealed class CancelAfterFirstEpoch(CancellationTokenSource cancel) : ITrainingObserver
