@@ -53,27 +53,37 @@ internal sealed class CliProcess : IDisposable
     public int ExitCode => process.ExitCode;
 
     /// <summary>Waits until a line of standard output satisfies <paramref name="match"/>; false when the process ends first.</summary>
-    public bool WaitForLine(Func<string, bool> match, int seconds = 60)
+    public bool WaitForLine(Func<string, bool> match, int seconds = 60) => WaitFor(stdout, match, seconds);
+
+    /// <summary>Likewise for standard error.</summary>
+    public bool WaitForErrorLine(Func<string, bool> match, int seconds = 60) => WaitFor(stderr, match, seconds);
+
+    private bool WaitFor(ConcurrentQueue<string> lines, Func<string, bool> match, int seconds)
     {
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed.TotalSeconds < seconds)
         {
-            if (stdout.Any(match)) return true;
+            if (lines.Any(match)) return true;
             if (process.HasExited)
             {
                 // The async reader may still hold the last lines: WaitForExit() without a timeout waits for it to drain.
                 process.WaitForExit();
-                return stdout.Any(match);
+                return lines.Any(match);
             }
             Thread.Sleep(10);
         }
         return false;
     }
 
-    /// <summary>Sends a POSIX signal (INT, KILL, TERM) as a user or a supervisor would.</summary>
-    public void Signal(string name)
+    /// <summary>Sends a POSIX signal (INT, KILL, TERM, HUP) as a user or a supervisor would.</summary>
+    public void Signal(string name) => Kill(name, process.Id.ToString());
+
+    private void Kill(string signal, string target)
     {
-        using var kill = Process.Start(new ProcessStartInfo("kill", $"-{name} {process.Id}") { UseShellExecute = false })!;
+        // Once reaped, the number may be given to another process (or to a thread: kill(2) on a thread id reaches its whole
+        // process, this test host included); a child that has ended needs no signal.
+        if (process.HasExited) return;
+        using var kill = Process.Start(new ProcessStartInfo("kill", $"-{signal} -- {target}") { UseShellExecute = false })!;
         kill.WaitForExit();
     }
 

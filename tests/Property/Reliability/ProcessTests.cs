@@ -6,8 +6,8 @@ namespace Norms.Property.Tests.Reliability;
 
 /// <summary>
 /// The CLI as users meet it: a real child process on a small generated idx dataset (192 train / 64 test, 6 epochs of
-/// 12 steps, one thread, so each run takes a few seconds), interrupted by SIGINT, SIGTERM and SIGKILL at chosen and
-/// random moments, and started twice into one folder.
+/// 12 steps, one thread, so each run takes a few seconds), interrupted by SIGINT, SIGTERM, SIGHUP and SIGKILL at chosen
+/// and random moments, and started twice into one folder.
 /// </summary>
 [Collection(Training.TrainingCollection.Name)]
 public sealed class ProcessTests(ProcessTests.Fixture shared, ITestOutputHelper log) : IClassFixture<ProcessTests.Fixture>, IDisposable
@@ -54,13 +54,18 @@ public sealed class ProcessTests(ProcessTests.Fixture shared, ITestOutputHelper 
 
     private static int PrintedEpochs(CliProcess p) => p.Out.Count(l => l.StartsWith($"{Name} epoch ", StringComparison.Ordinal));
 
-    [Fact]
-    public void Sigterm_stops_cleanly_after_a_checkpoint_and_resume_ends_like_an_uninterrupted_run() => StopsCleanlyAndResumes("TERM");
+    /// <summary>Each stop signal ends the run cleanly with 128 + its number, as shells report a process that signal ended.</summary>
+    [Theory]
+    [InlineData("TERM", 143)]
+    [InlineData("HUP", 129)]
+    public void A_signal_stops_cleanly_after_a_checkpoint_and_resume_ends_like_an_uninterrupted_run(string signal, int exit) =>
+        StopsCleanlyAndResumes(signal, exit);
 
     [SigintDeliverableFact]
-    public void Sigint_stops_cleanly_after_a_checkpoint_and_resume_ends_like_an_uninterrupted_run() => StopsCleanlyAndResumes("INT");
+    public void Sigint_stops_cleanly_after_a_checkpoint_and_resume_ends_like_an_uninterrupted_run() =>
+        StopsCleanlyAndResumes("INT", 130);
 
-    private void StopsCleanlyAndResumes(string signal)
+    private void StopsCleanlyAndResumes(string signal, int exit)
     {
         var reference = Reference();
         var outDir = Path.Combine(temp.Path, "interrupted");
@@ -69,7 +74,7 @@ public sealed class ProcessTests(ProcessTests.Fixture shared, ITestOutputHelper 
         {
             Assert.True(run.WaitForLine(l => l.Contains($"epoch 2/{Epochs}")), "the run never finished epoch 2");
             run.Signal(signal);
-            Assert.Equal(130, run.WaitForExit());
+            Assert.Equal(exit, run.WaitForExit());
             var result = RunResultJson.Deserialize(File.ReadAllText(Result(outDir)));
             Assert.Equal(RunStatus.Interrupted, result.Status);
             Assert.Contains("--resume", result.Message);
