@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text;
 using Norms.Experiments.Data;
 using Norms.Experiments.Training;
@@ -10,12 +9,12 @@ using Spectre.Console;
 namespace Norms.Experiments.Cli;
 
 /// <summary>The edge between the CLI and <see cref="Trainer"/>: loads data, claims the run folder, shows progress,
-/// turns Ctrl+C into an interrupted run and data/resume problems into <see cref="UserError"/>s.</summary>
+/// turns SIGINT, SIGTERM and SIGHUP into an interrupted run and data/resume problems into <see cref="UserError"/>s.</summary>
 public static class ExperimentRunner
 {
-    /// <summary>Exit code of a run that diverged (the message says why) and of one interrupted by Ctrl+C.</summary>
+    /// <summary>Exit code of a run that diverged (the message says why). An interrupted run exits with 128 + the signal's
+    /// number (<see cref="StopSignals.ExitCode"/>).</summary>
     public const int DivergedExit = 3;
-    public const int InterruptedExit = 130;
 
     /// <summary>Runs the experiments in order; returns their results and the exit code (0 when all completed).</summary>
     /// <param name="datasets">Where loaded datasets are kept by name, so a caller can reuse them (the report's test
@@ -23,52 +22,29 @@ public static class ExperimentRunner
     public static (IReadOnlyList<RunResult> Results, int ExitCode) RunAll(IReadOnlyList<ExperimentSpec> specs, TrainingRequest request,
         TextWriter output, CancellationToken cancellation = default, Dictionary<string, Dataset>? datasets = null)
     {
-        using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        ConsoleCancelEventHandler onCancel = (_, e) =>
+        using var signals = new StopSignals(cancellation);
+        var results = new List<RunResult>();
+        datasets ??= [];
+        foreach (var original in specs)
         {
-            // The first Ctrl+C stops after the current step and writes an "interrupted" result instead of dying mid-write;
-            // a second one ends the process at once (every file is written atomically, so that is safe too).
-            e.Cancel = !interrupt.IsCancellationRequested;
-            interrupt.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
-        // SIGTERM (kill, systemd, docker stop) and SIGHUP (a closed terminal) stop the run the same way as Ctrl+C.
-        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-        using var onHup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Stop);
-        void Stop(PosixSignalContext context)
-        {
-            context.Cancel = !interrupt.IsCancellationRequested;
-            interrupt.Cancel();
-        }
-        try
-        {
-            var results = new List<RunResult>();
-            datasets ??= [];
-            foreach (var original in specs)
+            var spec = request.Apply(original);
+            var errors = ExperimentSpecJson.Validate(spec);
+            if (errors.Count > 0)
+                throw new UserError($"{spec.Name}: " + string.Join("; ", errors.Select(e => $"{e.Path}: {e.Message}")));
+            if (spec is { Optimizer: AdamW, L2: > 0 })
+                throw new UserError($"{spec.Name}: l2 with adamw is not supported; use adamw's weight_decay, or sgd/adam with l2");
+            if (!datasets.TryGetValue(spec.Dataset, out var data))
             {
-                var spec = request.Apply(original);
-                var errors = ExperimentSpecJson.Validate(spec);
-                if (errors.Count > 0)
-                    throw new UserError($"{spec.Name}: " + string.Join("; ", errors.Select(e => $"{e.Path}: {e.Message}")));
-                if (spec is { Optimizer: AdamW, L2: > 0 })
-                    throw new UserError($"{spec.Name}: l2 with adamw is not supported; use adamw's weight_decay, or sgd/adam with l2");
-                if (!datasets.TryGetValue(spec.Dataset, out var data))
-                {
-                    datasets[spec.Dataset] = data = Load(spec.Dataset, request);
-                    // Reading leaves decompression buffers behind as garbage; hand them back to the OS now, so the
-                    // next dataset's load (CIFAR-10 after MNIST in `all`) does not stack on them (peak RSS).
-                    HeapCompaction.ReturnFreedMemory();
-                }
-                var result = RunOne(spec, Limit(data, request), request, output, interrupt.Token);
-                results.Add(result);
-                if (result.Status == RunStatus.Interrupted) return (results, InterruptedExit);
+                datasets[spec.Dataset] = data = Load(spec.Dataset, request);
+                // Reading leaves decompression buffers behind as garbage; hand them back to the OS now, so the
+                // next dataset's load (CIFAR-10 after MNIST in `all`) does not stack on them (peak RSS).
+                HeapCompaction.ReturnFreedMemory();
             }
-            return (results, results.Any(r => r.Status == RunStatus.Diverged) ? DivergedExit : 0);
+            var result = RunOne(spec, Limit(data, request), request, output, signals.Token);
+            results.Add(result);
+            if (result.Status == RunStatus.Interrupted) return (results, signals.ExitCode);
         }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
+        return (results, results.Any(r => r.Status == RunStatus.Diverged) ? DivergedExit : 0);
     }
 
     private static RunResult RunOne(ExperimentSpec spec, Dataset data, TrainingRequest request, TextWriter output, CancellationToken cancellation)

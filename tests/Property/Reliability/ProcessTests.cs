@@ -6,8 +6,9 @@ namespace Norms.Property.Tests.Reliability;
 
 /// <summary>
 /// The CLI as users meet it: a real child process on a small generated idx dataset (192 train / 64 test, 6 epochs of
-/// 12 steps, one thread, so each run takes a few seconds), interrupted by SIGINT, SIGTERM and SIGKILL at chosen and
-/// random moments, and started twice into one folder.
+/// 12 steps, one thread, so each run takes a few seconds), interrupted by SIGINT, SIGTERM, SIGHUP and SIGKILL at chosen
+/// and random moments, started through scripts/norms and stopped by a SIGTERM to its process group, and started twice
+/// into one folder.
 /// </summary>
 [Collection(Training.TrainingCollection.Name)]
 public sealed class ProcessTests(ProcessTests.Fixture shared, ITestOutputHelper log) : IClassFixture<ProcessTests.Fixture>, IDisposable
@@ -54,22 +55,41 @@ public sealed class ProcessTests(ProcessTests.Fixture shared, ITestOutputHelper 
 
     private static int PrintedEpochs(CliProcess p) => p.Out.Count(l => l.StartsWith($"{Name} epoch ", StringComparison.Ordinal));
 
-    [Fact]
-    public void Sigterm_stops_cleanly_after_a_checkpoint_and_resume_ends_like_an_uninterrupted_run() => StopsCleanlyAndResumes("TERM");
+    /// <summary>Each stop signal ends the run cleanly with 128 + its number, as shells report a process that signal ended.</summary>
+    [Theory]
+    [InlineData("TERM", 143)]
+    [InlineData("HUP", 129)]
+    public void A_signal_stops_cleanly_after_a_checkpoint_and_resume_ends_like_an_uninterrupted_run(string signal, int exit) =>
+        StopsCleanlyAndResumes(signal, exit, throughScript: false);
 
     [SigintDeliverableFact]
-    public void Sigint_stops_cleanly_after_a_checkpoint_and_resume_ends_like_an_uninterrupted_run() => StopsCleanlyAndResumes("INT");
+    public void Sigint_stops_cleanly_after_a_checkpoint_and_resume_ends_like_an_uninterrupted_run() =>
+        StopsCleanlyAndResumes("INT", 130, throughScript: false);
 
-    private void StopsCleanlyAndResumes(string signal)
+    /// <summary>The documented way to start a run (scripts/norms) in a process group of its own, and SIGTERM sent to the
+    /// whole group, as Slurm, docker stop, systemd and Kubernetes send it: the script must have handed its process over
+    /// to the program (exec), so the one signal reaches the program alone and nothing in between ends it first.</summary>
+    [Fact]
+    public void Sigterm_to_the_process_group_of_scripts_norms_stops_cleanly_and_resume_ends_like_an_uninterrupted_run() =>
+        StopsCleanlyAndResumes("TERM", 143, throughScript: true);
+
+    private void StopsCleanlyAndResumes(string signal, int exit, bool throughScript)
     {
         var reference = Reference();
         var outDir = Path.Combine(temp.Path, "interrupted");
         int saved;
-        using (var run = CliProcess.Start(Args(outDir)))
+        using (var run = throughScript ? CliProcess.StartScriptInOwnGroup("norms", Args(outDir)) : CliProcess.Start(Args(outDir)))
         {
-            Assert.True(run.WaitForLine(l => l.Contains($"epoch 2/{Epochs}")), "the run never finished epoch 2");
-            run.Signal(signal);
-            Assert.Equal(130, run.WaitForExit());
+            Assert.True(run.WaitForLine(l => l.Contains($"epoch 2/{Epochs}"), seconds: 120), "the run never finished epoch 2:\n" + string.Join('\n', run.Err));
+            if (throughScript)
+            {
+                Assert.Equal(run.Id, run.ProcessGroup());
+                Assert.Contains(run.Program(), new[] { "Norms.Experiments", "Norms.Experiments.dll" }); // exec'd: no shell or host left between
+                run.SignalGroup(signal);
+            }
+            else
+                run.Signal(signal);
+            Assert.Equal(exit, run.WaitForExit());
             var result = RunResultJson.Deserialize(File.ReadAllText(Result(outDir)));
             Assert.Equal(RunStatus.Interrupted, result.Status);
             Assert.Contains("--resume", result.Message);
