@@ -69,13 +69,13 @@ public static class NormValidation
     private static void CheckEps(double eps, List<NormError> errors)
     {
         // eps = 0 is allowed, as in PyTorch (then a constant group divides by zero: the caller's choice).
-        if (!(eps >= 0) || double.IsInfinity(eps))
-            errors.Add(new("eps", $"eps must be a finite number >= 0, got {Format(eps)}; use e.g. 1e-5"));
+        if (!Float32Range.HoldsNonNegative(eps))
+            errors.Add(new("eps", $"eps must be 0 or in float32's range {Float32Range.Text}, got {Format(eps)}; use e.g. 1e-5"));
     }
 
     private static void CheckMomentum(double momentum, List<NormError> errors)
     {
-        if (!(momentum >= 0 && momentum <= 1))
+        if (!(momentum >= 0 && momentum <= 1) || !Float32Range.HoldsNonNegative(momentum))
             errors.Add(new("momentum", $"momentum must be in [0, 1] (the weight of the new batch), got {Format(momentum)}; use e.g. 0.1, or null for a cumulative average"));
     }
 

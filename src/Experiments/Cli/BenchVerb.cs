@@ -37,6 +37,7 @@ internal static class BenchVerb
             if (b < 2) throw new UserError($"--batch-size must be >= 2 (batch norm needs two images), got {b}");
             var t = parse.GetValue(threads);
             if (t < 1) throw new UserError($"--threads must be >= 1, got {t}");
+            t = TrainingOptions.Threads(t, Environment.ProcessorCount, Console.Error);
             switch (parse.GetValue(fused))
             {
                 case null: break;

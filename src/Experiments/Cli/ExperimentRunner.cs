@@ -12,39 +12,94 @@ namespace Norms.Experiments.Cli;
 /// turns SIGINT, SIGTERM and SIGHUP into an interrupted run and data/resume problems into <see cref="UserError"/>s.</summary>
 public static class ExperimentRunner
 {
-    /// <summary>Exit code of a run that diverged (the message says why). An interrupted run exits with 128 + the signal's
-    /// number (<see cref="StopSignals.ExitCode"/>).</summary>
+    /// <summary>Exit codes besides 0: 2 when a run failed through a mistake the user can fix (its folder in use, an
+    /// unreadable checkpoint, missing data, a full disk), 1 when one failed otherwise (an engine error, memory), 3 when one
+    /// diverged; the first of these that applies. An interrupted run exits with 128 + the signal's number
+    /// (<see cref="StopSignals.ExitCode"/>) and stops the rest.</summary>
+    public const int MistakeExit = 2;
+    public const int FailedExit = 1;
     public const int DivergedExit = 3;
 
-    /// <summary>Runs the experiments in order; returns their results and the exit code (0 when all completed).</summary>
+    /// <summary>Runs the experiments in order; returns their results and the exit code (0 when all completed). Every
+    /// experiment is checked before the first one trains; a run that fails prints one line and the next one starts.</summary>
     /// <param name="datasets">Where loaded datasets are kept by name, so a caller can reuse them (the report's test
     /// images in `all`); a fresh one when null.</param>
     public static (IReadOnlyList<RunResult> Results, int ExitCode) RunAll(IReadOnlyList<ExperimentSpec> specs, TrainingRequest request,
         TextWriter output, CancellationToken cancellation = default, Dictionary<string, Dataset>? datasets = null)
     {
+        var checkedSpecs = specs.Select(s => Checked(request.Apply(s))).ToArray();
         using var signals = new StopSignals(cancellation);
         var results = new List<RunResult>();
+        var mistakes = 0;
         datasets ??= [];
-        foreach (var original in specs)
+        var unloadable = new Dictionary<string, string>();
+        foreach (var planned in checkedSpecs)
         {
-            var spec = request.Apply(original);
-            var errors = ExperimentSpecJson.Validate(spec);
-            if (errors.Count > 0)
-                throw new UserError($"{spec.Name}: " + string.Join("; ", errors.Select(e => $"{e.Path}: {e.Message}")));
-            if (spec is { Optimizer: AdamW, L2: > 0 })
-                throw new UserError($"{spec.Name}: l2 with adamw is not supported; use adamw's weight_decay, or sgd/adam with l2");
-            if (!datasets.TryGetValue(spec.Dataset, out var data))
+            RunResult result;
+            try
             {
-                datasets[spec.Dataset] = data = Load(spec.Dataset, request);
-                // Reading leaves decompression buffers behind as garbage; hand them back to the OS now, so the
-                // next dataset's load (CIFAR-10 after MNIST in `all`) does not stack on them (peak RSS).
-                HeapCompaction.ReturnFreedMemory();
+                var data = Limit(Data(planned.Dataset, request, datasets, unloadable), request);
+                result = RunOne(WholeSetAtMost(planned, data, Console.Error), data, request, output, signals.Token);
             }
-            var result = RunOne(spec, Limit(data, request), request, output, signals.Token);
+            catch (UserError e)
+            {
+                Console.Error.WriteLine($"error: {e.Message}");
+                if (request.Debug) Console.Error.WriteLine(e);
+                mistakes++;
+                result = RunResult.FailedBeforeStart(planned, e.Message);
+            }
+            catch (RunFailedException e)
+            {
+                Console.Error.WriteLine($"error: {planned.Name} failed after {e.Result.Epochs.Count} completed epoch(s): {e.Result.Message}");
+                if (request.Debug) Console.Error.WriteLine(e.InnerException);
+                result = e.Result;
+            }
             results.Add(result);
             if (result.Status == RunStatus.Interrupted) return (results, signals.ExitCode);
         }
-        return (results, results.Any(r => r.Status == RunStatus.Diverged) ? DivergedExit : 0);
+        var exit = mistakes > 0 ? MistakeExit
+            : results.Any(r => r.Status == RunStatus.Failed) ? FailedExit
+            : results.Any(r => r.Status == RunStatus.Diverged) ? DivergedExit : 0;
+        return (results, exit);
+    }
+
+    /// <summary>The experiment validated (every error on one line, a <see cref="UserError"/>), its dataset canonical.</summary>
+    private static ExperimentSpec Checked(ExperimentSpec spec)
+    {
+        var errors = ExperimentSpecJson.Validate(spec);
+        if (errors.Count > 0)
+            throw new UserError($"{RunNameShown(spec)}: " + string.Join("; ", errors.Select(e => $"{e.Path}: {e.Message}")));
+        return spec with { Dataset = DatasetSource.TryParse(spec.Dataset)!.ToString() };
+    }
+
+    private static string RunNameShown(ExperimentSpec spec) => RunName.Problem(spec.Name) is null ? spec.Name : "the experiment";
+
+    /// <summary>A batch larger than the training set becomes one batch of the whole set, as PyTorch's DataLoader gives
+    /// (and no buffer is sized for images that do not exist).</summary>
+    internal static ExperimentSpec WholeSetAtMost(ExperimentSpec spec, Dataset data, TextWriter notes)
+    {
+        if (spec.BatchSize <= data.Train.Count || data.Train.Count == 0) return spec;
+        notes.WriteLine($"note: {spec.Name}: batch size {spec.BatchSize} is more than the {data.Train.Count} training images; using one batch of {data.Train.Count}");
+        return spec with { BatchSize = data.Train.Count };
+    }
+
+    private static Dataset Data(string name, TrainingRequest request, Dictionary<string, Dataset> datasets, Dictionary<string, string> unloadable)
+    {
+        if (datasets.TryGetValue(name, out var data)) return data;
+        if (unloadable.TryGetValue(name, out var why)) throw new UserError(why);
+        try
+        {
+            datasets[name] = data = Load(name, request);
+        }
+        catch (UserError e)
+        {
+            unloadable[name] = e.Message; // the next experiment on it would fail the same way: say so without trying again
+            throw;
+        }
+        // Reading leaves decompression buffers behind as garbage; hand them back to the OS now, so the
+        // next dataset's load (CIFAR-10 after MNIST in `all`) does not stack on them (peak RSS).
+        HeapCompaction.ReturnFreedMemory();
+        return data;
     }
 
     private static RunResult RunOne(ExperimentSpec spec, Dataset data, TrainingRequest request, TextWriter output, CancellationToken cancellation)
@@ -54,20 +109,16 @@ public static class ExperimentRunner
         {
             return RunLocked(spec, data, request, output, cancellation, folder);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException && e is not TensorArchiveException)
+        catch (Exception e) when (Unwrapped(e) is IOException or UnauthorizedAccessException && Unwrapped(e) is not TensorArchiveException)
         {
             // Every file is written to a temporary name and renamed, so the previous result.json, metrics.csv and checkpoint stand.
-            throw new UserError(IsDiskFull(e)
+            throw new UserError(Failure.IsDiskFull(Unwrapped(e))
                 ? $"{folder.Path}: no space left on the device; free some space or use another --out, then run again with --resume (the files of the last completed epoch are intact)"
-                : $"cannot write to {folder.Path} ({FirstLine(e.Message)}); check the folder's permissions and free space, or use another --out");
+                : $"cannot write to {folder.Path} ({Failure.FirstLine(Unwrapped(e).Message)}); check the folder's permissions and free space, or use another --out");
         }
     }
 
-    /// <summary>ENOSPC (28) on Linux and macOS, ERROR_HANDLE_DISK_FULL/ERROR_DISK_FULL on Windows.</summary>
-    internal static bool IsDiskFull(Exception e) =>
-        (e.HResult & 0xFFFF) is 28 or 0x27 or 0x70 || e.Message.Contains("No space left", StringComparison.OrdinalIgnoreCase);
-
-    private static string FirstLine(string s) => s.Split('\n')[0].Trim();
+    private static Exception Unwrapped(Exception e) => e is RunFailedException { InnerException: { } inner } ? inner : e;
 
     private static RunResult RunLocked(ExperimentSpec spec, Dataset data, TrainingRequest request, TextWriter output, CancellationToken cancellation,
         RunFolder folder)
@@ -135,7 +186,7 @@ public static class ExperimentRunner
     {
         var rows = results.Select(r => new[]
         {
-            r.Name, r.Norm, F(r.L1, "G3"), F(r.L2, "G3"), r.Params.ToString(CultureInfo.InvariantCulture), r.Epochs.Count.ToString(CultureInfo.InvariantCulture),
+            r.Name, r.Norm, Decimals.Readable(r.L1), Decimals.Readable(r.L2), r.Params.ToString(CultureInfo.InvariantCulture), r.Epochs.Count.ToString(CultureInfo.InvariantCulture),
             r.BestTestAcc is { } a ? F(a, "F2") : "-", r.BestEpoch?.ToString(CultureInfo.InvariantCulture) ?? "-",
             r.Epochs.Count > 0 ? F(r.Epochs[^1].TestAcc, "F2") : "-", r.Status.ToString().ToLowerInvariant(),
         }).ToList();

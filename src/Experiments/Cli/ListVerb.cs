@@ -21,12 +21,11 @@ internal static class ListVerb
 
     public static string Render()
     {
-        static string F(double v) => v.ToString("G3", CultureInfo.InvariantCulture);
+        static string F(double v) => Decimals.Readable(v);
         var rows = BuiltInExperiments.All.Select(e => new[]
         {
             e.Name, e.Dataset, e.Model, e.Norm.ShortName, F(e.L1), F(e.L2),
-            e.Optimizer switch { Sgd s => $"sgd momentum {F(s.Momentum)}", var o => o.GetType().Name.ToLowerInvariant() },
-            e.Schedule switch { OneCycle o => $"onecycle max_lr {F(o.MaxLr)}", var s => s.GetType().Name.ToLowerInvariant() },
+            RecipeText.Optimizer(e), RecipeText.Schedule(e),
             e.BatchSize.ToString(CultureInfo.InvariantCulture), e.Epochs.ToString(CultureInfo.InvariantCulture),
             e.Augmentation ? (e.Dataset == "mnist" ? "rotate 15" : "crop 4 + flip") : "none",
         }).ToList();

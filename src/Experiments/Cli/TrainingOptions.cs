@@ -21,16 +21,22 @@ public sealed record TrainingRequest(
     int? LimitTest,
     string? Dataset,
     bool Resume,
-    bool Progress)
+    bool Progress,
+    bool Debug = false)
 {
-    /// <summary>The experiment with the command line's overrides applied.</summary>
-    public ExperimentSpec Apply(ExperimentSpec spec) => spec with
+    /// <summary>The experiment with the command line's overrides applied, its dataset in canonical form ("MNIST" and
+    /// "mnist" are one dataset, loaded once).</summary>
+    public ExperimentSpec Apply(ExperimentSpec spec)
     {
-        Epochs = Epochs ?? spec.Epochs,
-        BatchSize = BatchSize ?? spec.BatchSize,
-        Seed = Seed ?? spec.Seed,
-        Dataset = Dataset ?? spec.Dataset,
-    };
+        var dataset = Dataset ?? spec.Dataset;
+        return spec with
+        {
+            Epochs = Epochs ?? spec.Epochs,
+            BatchSize = BatchSize ?? spec.BatchSize,
+            Seed = Seed ?? spec.Seed,
+            Dataset = (dataset is null ? null : DatasetSource.TryParse(dataset)?.ToString()) ?? dataset!,
+        };
+    }
 }
 
 /// <summary>The options run and all share, and their checking (every bad value is a <see cref="UserError"/>).</summary>
@@ -68,13 +74,14 @@ internal sealed class TrainingOptions
             Positive(parse.GetValue(epochs) ?? (isQuick ? 1 : null), "--epochs", "e.g. --epochs 20"),
             Positive(parse.GetValue(batchSize), "--batch-size", "e.g. --batch-size 64"),
             parse.GetValue(seed),
-            Positive(parse.GetValue(threads), "--threads", $"e.g. --threads {Environment.ProcessorCount}")!.Value,
+            Threads(Positive(parse.GetValue(threads), "--threads", $"e.g. --threads {Environment.ProcessorCount}")!.Value, Environment.ProcessorCount, Console.Error),
             ParseDevice(parse.GetValue(device)!),
             Positive(parse.GetValue(limitTrain) ?? (isQuick ? QuickTrain : null), "--limit-train", "e.g. --limit-train 5000"),
             Positive(parse.GetValue(limitTest) ?? (isQuick ? QuickTest : null), "--limit-test", "e.g. --limit-test 1000"),
             CheckDataset(parse.GetValue(dataset)),
             parse.GetValue(resume),
-            !parse.GetValue(noProgress));
+            !parse.GetValue(noProgress),
+            parse.GetValue(Runner.Debug));
         return request;
     }
 
@@ -88,6 +95,15 @@ internal sealed class TrainingOptions
         {
             throw new UserError(e.Message);
         }
+    }
+
+    /// <summary>More threads than processors only make libtorch's threads wait on each other (and thousands would exhaust
+    /// the process), so the count is clamped to the processor count, with a note.</summary>
+    internal static int Threads(int requested, int processors, TextWriter notes)
+    {
+        if (requested <= processors) return requested;
+        notes.WriteLine($"note: --threads {requested} is more than this machine's {processors} processor(s); using {processors}");
+        return processors;
     }
 
     private static string NonEmpty(string? value, string flag) =>

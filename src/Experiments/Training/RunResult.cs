@@ -13,6 +13,8 @@ public enum RunStatus
     [JsonStringEnumMemberName("completed")] Completed,
     [JsonStringEnumMemberName("diverged")] Diverged,
     [JsonStringEnumMemberName("interrupted")] Interrupted,
+    /// <summary>An error stopped it (the engine, memory, a file); <see cref="RunResult.Message"/> says which.</summary>
+    [JsonStringEnumMemberName("failed")] Failed,
 }
 
 /// <summary>One epoch's numbers. Losses are mean NLL per sample (train without the L1 term, as the reference);
@@ -77,6 +79,12 @@ public sealed record RunResult(
     }
 
     public static JsonNode SpecNode(ExperimentSpec spec) => JsonNode.Parse(ExperimentSpecJson.Serialize(spec))!;
+
+    /// <summary>The result of a run that failed before training began (its data, its folder): for the closing table
+    /// only, never written, since the folder may belong to another run.</summary>
+    public static RunResult FailedBeforeStart(ExperimentSpec spec, string message) =>
+        new(spec.Name, spec.Dataset, spec.Model, spec.Norm.ShortName, spec.L1, spec.L2, 0, spec.Seed, "", 0, 0, 0, spec.Augmentation,
+            RunStatus.Failed, message, [], null, null, null, null, [], [], 0, SpecNode(spec));
 }
 
 /// <summary>result.json's (and the checkpoint metadata's) JSON form: snake_case, indented, doubles round-trip exactly.</summary>

@@ -24,6 +24,13 @@ public interface ITrainingObserver
 /// <summary>The checkpoint in the run folder was made for other settings, so --resume cannot continue it.</summary>
 public sealed class ResumeMismatchException(string message) : Exception(message);
 
+/// <summary>An error stopped a run while it trained or evaluated. <see cref="Result"/> is what result.json now says
+/// (status failed, the completed epochs kept; written when the folder still took it); the cause is the inner exception.</summary>
+public sealed class RunFailedException(RunResult result, Exception cause) : Exception(cause.Message, cause)
+{
+    public RunResult Result { get; } = result;
+}
+
 /// <summary>
 /// Trains one experiment: seeded model and optimizer, each epoch's order and augmentation derived from (seed, epoch)
 /// (so a resumed run sees the same data as an uninterrupted one), the next batch built on a worker thread while the
@@ -76,67 +83,84 @@ public static class Trainer
 
         var size = train.PixelsPerImage;
         var history = result.Epochs.ToList();
-        for (var epoch = firstEpoch; epoch <= spec.Epochs; epoch++)
+        try
         {
-            var clock = Stopwatch.StartNew();
-            observer?.EpochStarted(spec, epoch, stepsPerEpoch);
-            var order = BatchOrder.Permutation(train.Count, spec.Seed, epoch);
-            var dropoutStream = DropoutStreams.ForEpoch(spec.Seed, epoch);
-            var epochNumber = epoch;
-            using var batches = new BatchPrefetcher(stepsPerEpoch, spec.BatchSize, size, (step, pixels, labels) =>
+            for (var epoch = firstEpoch; epoch <= spec.Epochs; epoch++)
             {
-                var n = Math.Min(spec.BatchSize, train.Count - step * spec.BatchSize);
-                BatchBuilder.Fill(train, order.AsSpan(step * spec.BatchSize, n), pixels.AsSpan(0, n * size), labels.AsSpan(0, n),
-                    data.Stats, augmentation, augment: true, spec.Seed, epochNumber, step);
-                return n;
-            });
-            model.Train();
-            double lossSum = 0;
-            long correct = 0;
-            var seen = 0;
-            for (var step = 0; step < stepsPerEpoch; step++)
-            {
-                if (cancellation.IsCancellationRequested)
-                    return Finish(folder, result with { Epochs = history }, RunStatus.Interrupted,
-                        $"interrupted during epoch {epoch}; run again with --resume to continue after epoch {epoch - 1}");
-                var (pixels, labels, n) = batches.Take(step);
-                double loss;
-                long hits;
-                using (TorchApi.NewDisposeScope())
+                var clock = Stopwatch.StartNew();
+                observer?.EpochStarted(spec, epoch, stepsPerEpoch);
+                var order = BatchOrder.Permutation(train.Count, spec.Seed, epoch);
+                var dropoutStream = DropoutStreams.ForEpoch(spec.Seed, epoch);
+                var epochNumber = epoch;
+                using var batches = new BatchPrefetcher(stepsPerEpoch, spec.BatchSize, size, (step, pixels, labels) =>
                 {
-                    var x = Tensor.FromSpan<float>(pixels.AsSpan(0, n * size), [n, train.Channels, train.Height, train.Width], settings.Device);
-                    var y = Tensor.FromSpan<long>(labels.AsSpan(0, n), [n], settings.Device);
-                    optimizer.ZeroGrad();
-                    var position = new DropoutKey(dropoutStream, (long)step * spec.BatchSize);
-                    (loss, hits) = TrainingStep.Run(model, replicas, x, y, weights, spec.L1, position);
-                    if (!double.IsFinite(loss))
-                        return Finish(folder, result with { Epochs = history }, RunStatus.Diverged,
-                            $"the training loss became {loss} at epoch {epoch}, step {step + 1}; lower the learning rate (max_lr) or the regularization");
-                    // The fused step checks every gradient before it changes anything (one read pass, no allocation).
-                    if (!optimizer.Step())
-                        return Finish(folder, result with { Epochs = history }, RunStatus.Diverged,
-                            $"a gradient became NaN or infinite at epoch {epoch}, step {step + 1}; lower the learning rate (max_lr) or the regularization");
-                    if (perBatch) scheduler.Step();
+                    var n = Math.Min(spec.BatchSize, train.Count - step * spec.BatchSize);
+                    BatchBuilder.Fill(train, order.AsSpan(step * spec.BatchSize, n), pixels.AsSpan(0, n * size), labels.AsSpan(0, n),
+                        data.Stats, augmentation, augment: true, spec.Seed, epochNumber, step);
+                    return n;
+                });
+                model.Train();
+                double lossSum = 0;
+                long correct = 0;
+                var seen = 0;
+                for (var step = 0; step < stepsPerEpoch; step++)
+                {
+                    if (cancellation.IsCancellationRequested)
+                        return Finish(folder, result with { Epochs = history }, RunStatus.Interrupted,
+                            $"interrupted during epoch {epoch}; run again with --resume to continue after epoch {epoch - 1}");
+                    var (pixels, labels, n) = batches.Take(step);
+                    double loss;
+                    long hits;
+                    using (TorchApi.NewDisposeScope())
+                    {
+                        var x = Tensor.FromSpan<float>(pixels.AsSpan(0, n * size), [n, train.Channels, train.Height, train.Width], settings.Device);
+                        var y = Tensor.FromSpan<long>(labels.AsSpan(0, n), [n], settings.Device);
+                        optimizer.ZeroGrad();
+                        var position = new DropoutKey(dropoutStream, (long)step * spec.BatchSize);
+                        (loss, hits) = TrainingStep.Run(model, replicas, x, y, weights, spec.L1, position);
+                        if (!double.IsFinite(loss))
+                            return Finish(folder, result with { Epochs = history }, RunStatus.Diverged,
+                                $"the training loss became {loss} at epoch {epoch}, step {step + 1}; lower the learning rate (max_lr) or the regularization");
+                        // The fused step checks every gradient before it changes anything (one read pass, no allocation).
+                        if (!optimizer.Step())
+                            return Finish(folder, result with { Epochs = history }, RunStatus.Diverged,
+                                $"a gradient became NaN or infinite at epoch {epoch}, step {step + 1}; lower the learning rate (max_lr) or the regularization");
+                        if (perBatch) scheduler.Step();
+                    }
+                    lossSum += loss * n;
+                    correct += hits;
+                    seen += n;
+                    observer?.StepCompleted(step + 1, lossSum / seen, 100.0 * correct / seen);
                 }
-                lossSum += loss * n;
-                correct += hits;
-                seen += n;
-                observer?.StepCompleted(step + 1, lossSum / seen, 100.0 * correct / seen);
+                if (!perBatch) scheduler.Step();
+                var trainSeconds = clock.Elapsed.TotalSeconds;
+                var evaluation = Evaluation.Run(model, test, data.Stats, settings.Device, replicas, evaluationBatch);
+                var record = new EpochRecord(epoch, lossSum / seen, 100.0 * correct / seen, evaluation.Loss, evaluation.Accuracy,
+                    optimizer.LearningRate, clock.Elapsed.TotalSeconds, trainSeconds);
+                history.Add(record);
+                result = (result with
+                {
+                    Epochs = history.ToArray(), Confusion = evaluation.Confusion, Misclassified = evaluation.Misclassified,
+                    TotalSeconds = result.TotalSeconds + clock.Elapsed.TotalSeconds,
+                }).WithBests();
+                folder.SaveCheckpoint(model, optimizer, new CheckpointInfo(epoch, scheduler.StepCount, result));
+                folder.WriteResult(result);
+                observer?.EpochCompleted(spec, record);
             }
-            if (!perBatch) scheduler.Step();
-            var trainSeconds = clock.Elapsed.TotalSeconds;
-            var evaluation = Evaluation.Run(model, test, data.Stats, settings.Device, replicas, evaluationBatch);
-            var record = new EpochRecord(epoch, lossSum / seen, 100.0 * correct / seen, evaluation.Loss, evaluation.Accuracy,
-                optimizer.LearningRate, clock.Elapsed.TotalSeconds, trainSeconds);
-            history.Add(record);
-            result = (result with
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or RunFailedException))
+        {
+            // Whatever stopped it (an engine error, memory, a file), the completed epochs stay recorded with the cause.
+            var failed = (result with { Status = RunStatus.Failed, Message = Failure.Describe(e), Epochs = history.ToArray() }).WithBests();
+            try
             {
-                Epochs = history.ToArray(), Confusion = evaluation.Confusion, Misclassified = evaluation.Misclassified,
-                TotalSeconds = result.TotalSeconds + clock.Elapsed.TotalSeconds,
-            }).WithBests();
-            folder.SaveCheckpoint(model, optimizer, new CheckpointInfo(epoch, scheduler.StepCount, result));
-            folder.WriteResult(result);
-            observer?.EpochCompleted(spec, record);
+                folder.WriteResult(failed);
+            }
+            catch (Exception write) when (write is IOException or UnauthorizedAccessException)
+            {
+                // The folder refuses writes too (a full disk): the previous result.json stands, whole.
+            }
+            throw new RunFailedException(failed, e);
         }
         return Finish(folder, result, RunStatus.Completed, null);
     }

@@ -8,11 +8,12 @@ namespace Norms.Models;
 /// optimizer (sgd, adam, adamw), schedule (onecycle, step, constant). Parse with
 /// <see cref="ExperimentSpecJson.Parse"/>, which also validates.
 /// <para>
-/// <see cref="Dataset"/>: "mnist", "cifar10" or "idx:PATH" (a folder of MNIST-format idx files).
-/// <see cref="Model"/>: a name from <see cref="Architectures.Names"/>. <see cref="Dropout"/>: null = the model's default.
-/// <see cref="L1"/>: lambda in loss + lambda * sum |w| over conv weights. <see cref="L2"/>: coupled L2, given to the
-/// optimizer as weight decay (the reference's recipe); so sgd and adam reject their own weight_decay when l2 is set
-/// (adamw's weight_decay is decoupled, a different thing, and may be combined with l2).
+/// <see cref="Name"/>: a name, not a path (<see cref="RunName"/>). <see cref="Dataset"/>: <see cref="DatasetSource"/>'s grammar
+/// ("mnist", "cifar10", "idx:PATH"). <see cref="Model"/>: a name from <see cref="Architectures.Names"/>.
+/// <see cref="Dropout"/>: null = the model's default. <see cref="L1"/>: lambda in loss + lambda * sum |w| over the
+/// convolution kernels. <see cref="L2"/>: coupled L2, given to the optimizer as weight decay over every parameter (the
+/// reference's recipe); its rules against the optimizer's own weight_decay (and adamw) are in
+/// <see cref="ExperimentSpecJson.Validate"/>. Every field is documented in docs/SPEC.md.
 /// </para>
 /// </summary>
 public sealed record ExperimentSpec(
@@ -71,8 +72,11 @@ public sealed record AdamW(double Lr = 1e-3, double Beta1 = 0.9, double Beta2 = 
 [JsonDerivedType(typeof(ConstantSchedule), "constant")]
 public abstract record ScheduleSpec;
 
-/// <summary>torch.optim.lr_scheduler.OneCycleLR (cosine), stepped every batch; PyTorch's defaults.</summary>
-public sealed record OneCycle(double MaxLr, double PctStart = 0.3, double DivFactor = 25, double FinalDivFactor = 1e4) : ScheduleSpec;
+/// <summary>torch.optim.lr_scheduler.OneCycleLR (cosine), stepped every batch; PyTorch's defaults. With
+/// <paramref name="CycleMomentum"/> (PyTorch's default) SGD's momentum, or Adam's beta1, moves from max_momentum to
+/// base_momentum while the learning rate warms up and back while it anneals, overriding the optimizer's own value.</summary>
+public sealed record OneCycle(double MaxLr, double PctStart = 0.3, double DivFactor = 25, double FinalDivFactor = 1e4,
+    bool CycleMomentum = true, double BaseMomentum = 0.85, double MaxMomentum = 0.95) : ScheduleSpec;
 
 /// <summary>torch.optim.lr_scheduler.StepLR stepped every epoch: lr * gamma every <paramref name="StepSize"/> epochs.</summary>
 public sealed record StepSchedule(int StepSize, double Gamma = 0.1) : ScheduleSpec;

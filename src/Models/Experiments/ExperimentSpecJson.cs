@@ -51,15 +51,16 @@ public static partial class ExperimentSpecJson
     {
         var errors = new List<SpecError>();
         void Error(string path, string message) => errors.Add(new SpecError(path, message));
-        if (string.IsNullOrWhiteSpace(spec.Name))
-            Error("$.name", "the experiment needs a name; give e.g. \"mnist-bn\"");
-        if (spec.Dataset is not ("mnist" or "cifar10") && !(spec.Dataset?.StartsWith("idx:", StringComparison.Ordinal) == true && spec.Dataset.Length > 4))
-            Error("$.dataset", $"unknown dataset '{spec.Dataset}'; use mnist, cifar10 or idx:PATH (a folder of MNIST-format idx files)");
+        if (RunName.Problem(spec.Name) is { } nameProblem)
+            Error("$.name", nameProblem);
+        var source = spec.Dataset is null ? null : DatasetSource.TryParse(spec.Dataset);
+        if (source is null)
+            Error("$.dataset", $"unknown dataset '{spec.Dataset}'; use {DatasetSource.Syntax} (a folder of MNIST-format idx files)");
         var modelKnown = spec.Model is not null && Architectures.Names.Contains(spec.Model);
         if (!modelKnown)
             Error("$.model", $"unknown model '{spec.Model}'; use one of {string.Join(", ", Architectures.Names)}");
-        else if ((spec.Model, spec.Dataset) is (Architectures.Mnist8kName, "cifar10") or (Architectures.Cifar50kName, "mnist"))
-            Error("$.model", $"{spec.Model} does not take {spec.Dataset} images; use {(spec.Dataset == "mnist" ? Architectures.Mnist8kName : Architectures.Cifar50kName)}");
+        else if ((spec.Model, source) is (Architectures.Mnist8kName, DatasetSource.Cifar10) or (Architectures.Cifar50kName, DatasetSource.Mnist))
+            Error("$.model", $"{spec.Model} does not take {source} images; use {(source is DatasetSource.Mnist ? Architectures.Mnist8kName : Architectures.Cifar50kName)}");
         NonNegative(errors, "$.l1", spec.L1);
         NonNegative(errors, "$.l2", spec.L2);
         if (spec.Dropout is { } p && !(p >= 0 && p < 1))
@@ -92,17 +93,21 @@ public static partial class ExperimentSpecJson
                     Error("$.optimizer.momentum", $"momentum must be in [0, 1), got {F(sgd.Momentum)}; use e.g. 0.9");
                 if (sgd.Nesterov && !(sgd.Momentum > 0))
                     Error("$.optimizer.nesterov", "nesterov needs a momentum > 0; set momentum (e.g. 0.9) or nesterov false");
-                WeightDecay(errors, sgd.WeightDecay, spec.L2, coupled: true);
+                WeightDecay(errors, sgd.WeightDecay, spec.L2);
                 break;
             case Adam adam:
                 Positive(errors, "$.optimizer.lr", adam.Lr);
                 Betas(errors, adam.Beta1, adam.Beta2, adam.Eps);
-                WeightDecay(errors, adam.WeightDecay, spec.L2, coupled: true);
+                WeightDecay(errors, adam.WeightDecay, spec.L2);
                 break;
             case AdamW adamw:
                 Positive(errors, "$.optimizer.lr", adamw.Lr);
                 Betas(errors, adamw.Beta1, adamw.Beta2, adamw.Eps);
-                WeightDecay(errors, adamw.WeightDecay, spec.L2, coupled: false);
+                NonNegative(errors, "$.optimizer.weight_decay", adamw.WeightDecay);
+                // The one rule for AdamW and L2: l2 is coupled weight decay (added to the gradient), which AdamW exists to
+                // replace by its decoupled weight_decay; mixing the two is refused rather than given a meaning.
+                if (spec.L2 > 0)
+                    Error("$.l2", "l2 (coupled weight decay) does not combine with adamw, whose weight_decay is decoupled; set optimizer.weight_decay instead, or use sgd or adam with l2");
                 break;
         }
     }
@@ -121,6 +126,12 @@ public static partial class ExperimentSpecJson
                     Error("$.schedule.pct_start", $"pct_start must be in (0, 1), got {F(one.PctStart)}; use e.g. 0.3");
                 Positive(errors, "$.schedule.div_factor", one.DivFactor);
                 Positive(errors, "$.schedule.final_div_factor", one.FinalDivFactor);
+                if (!(one.BaseMomentum >= 0 && one.BaseMomentum < 1))
+                    Error("$.schedule.base_momentum", $"base_momentum must be in [0, 1), got {F(one.BaseMomentum)}; use e.g. 0.85");
+                if (!(one.MaxMomentum >= 0 && one.MaxMomentum < 1))
+                    Error("$.schedule.max_momentum", $"max_momentum must be in [0, 1), got {F(one.MaxMomentum)}; use e.g. 0.95");
+                else if (one.BaseMomentum > one.MaxMomentum)
+                    Error("$.schedule.base_momentum", $"base_momentum ({F(one.BaseMomentum)}) must not exceed max_momentum ({F(one.MaxMomentum)})");
                 break;
             case StepSchedule step:
                 if (step.StepSize < 1)
@@ -131,10 +142,11 @@ public static partial class ExperimentSpecJson
         }
     }
 
-    private static void WeightDecay(List<SpecError> errors, double decay, double l2, bool coupled)
+    // sgd's and adam's weight_decay is coupled L2, exactly what l2 gives them: one of the two, not both.
+    private static void WeightDecay(List<SpecError> errors, double decay, double l2)
     {
         NonNegative(errors, "$.optimizer.weight_decay", decay);
-        if (coupled && decay > 0 && l2 > 0)
+        if (decay > 0 && l2 > 0)
             errors.Add(new("$.optimizer.weight_decay", "l2 is already given to the optimizer as weight decay; set only one of l2 and optimizer.weight_decay"));
     }
 
@@ -149,14 +161,14 @@ public static partial class ExperimentSpecJson
 
     private static void Positive(List<SpecError> errors, string path, double v)
     {
-        if (!(v > 0) || double.IsInfinity(v))
-            errors.Add(new(path, $"must be a finite number > 0, got {F(v)}"));
+        if (!Float32Range.HoldsPositive(v))
+            errors.Add(new(path, $"must be a number > 0 in float32's range {Float32Range.Text} (the engine computes in float32), got {F(v)}"));
     }
 
     private static void NonNegative(List<SpecError> errors, string path, double v)
     {
-        if (!(v >= 0) || double.IsInfinity(v))
-            errors.Add(new(path, $"must be a finite number >= 0, got {F(v)}; use 0 for none"));
+        if (!Float32Range.HoldsNonNegative(v))
+            errors.Add(new(path, $"must be 0 or a number in float32's range {Float32Range.Text} (the engine computes in float32), got {F(v)}; use 0 for none"));
     }
 
     // System.Text.Json's messages name CLR types and byte positions; say what a user writing the file needs.
@@ -202,7 +214,7 @@ public static partial class ExperimentSpecJson
     {
         "epochs" or "batch_size" or "step_size" or "groups" or "channels_per_group" => "a whole number",
         "seed" => "a whole number >= 0",
-        "augmentation" or "nesterov" or "affine" or "track_running_stats" or "elementwise_affine" => "true or false",
+        "augmentation" or "nesterov" or "cycle_momentum" or "affine" or "track_running_stats" or "elementwise_affine" => "true or false",
         "name" or "dataset" or "model" or "kind" => "a string",
         "norm" or "optimizer" or "schedule" => "an object with a \"kind\"",
         "$" => "an experiment object",

@@ -6,8 +6,9 @@ public sealed record InputShape(int Channels, int Height, int Width)
     public override string ToString() => $"{Channels}x{Height}x{Width}";
 }
 
-/// <summary>Penalties added to the loss: <paramref name="L1"/> * sum |w| and <paramref name="L2"/>
-/// as weight decay, both over conv weights (the reference's recipe). Zero means off.</summary>
+/// <summary>The regularization: <paramref name="L1"/> * sum |w| over the convolution kernels, added to the loss, and
+/// <paramref name="L2"/> as the optimizer's (coupled) weight decay over every parameter, norm affines and biases included
+/// (the reference's recipe). Zero means off.</summary>
 public sealed record Regularization(double L1 = 0, double L2 = 0)
 {
     public static Regularization None { get; } = new();

@@ -1,3 +1,4 @@
+using Norms.Models;
 using Norms.Experiments.Data;
 using Xunit;
 

@@ -1,3 +1,4 @@
+using Norms.Models;
 using System.Net;
 using System.Security.Cryptography;
 using Norms.Experiments.Data;

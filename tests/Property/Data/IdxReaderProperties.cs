@@ -1,3 +1,4 @@
+using Norms.Models;
 using FsCheck;
 using FsCheck.Fluent;
 using Norms.Experiments.Data;

@@ -18,6 +18,41 @@ public sealed class CliInputTests : IDisposable
     private string[] RunArgs(string data, string outDir, params string[] extra) =>
         ["run", Name, "--dataset", "idx:" + data, "--out", outDir, "--epochs", "1", "--batch-size", "16", "--threads", "1", "--no-progress", .. extra];
 
+    /// <summary>`run a b` where a fails (an unreadable checkpoint under --resume) goes on with b: one error line for a, b trains,
+    /// the closing table says failed, and the exit code is the mistake's, 2.</summary>
+    [Fact]
+    public void A_failing_run_is_one_line_and_the_next_one_still_runs()
+    {
+        var data = SyntheticData.WriteIdxFolder(Path.Combine(temp.Path, "data"), 48, 16);
+        var outDir = Path.Combine(temp.Path, "out");
+        Directory.CreateDirectory(Path.Combine(outDir, Name));
+        File.WriteAllText(Path.Combine(outDir, Name, "checkpoint.nta"), "not an archive");
+        using var p = CliProcess.Run(["run", Name, "mnist-gn", "--dataset", "idx:" + data, "--out", outDir, "--epochs", "1", "--batch-size", "16",
+            "--threads", "1", "--no-progress", "--resume"]);
+        Assert.Equal(2, p.ExitCode);
+        var error = Assert.Single(p.Err, l => l.StartsWith("error:", StringComparison.Ordinal));
+        Assert.Contains("checkpoint.nta", error);
+        Assert.DoesNotContain(p.Err, l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal)); // no stack trace
+        Assert.Contains(p.Out, l => l.StartsWith(Name, StringComparison.Ordinal) && l.TrimEnd().EndsWith("failed", StringComparison.Ordinal));
+        Assert.Contains(p.Out, l => l.StartsWith("mnist-gn ", StringComparison.Ordinal) && l.TrimEnd().EndsWith("completed", StringComparison.Ordinal));
+        Assert.True(File.Exists(Path.Combine(outDir, "mnist-gn", "result.json")));
+    }
+
+    /// <summary>A spec that names a path instead of a name is refused before anything is written.</summary>
+    [Fact]
+    public void A_spec_whose_name_is_a_path_writes_nothing()
+    {
+        var outDir = Path.Combine(temp.Path, "deep", "out");
+        var spec = temp.File("climb.json", Encoding.UTF8.GetBytes(
+            "{\"name\": \"../../escaped\", \"dataset\": \"mnist\", \"model\": \"mnist8k\", \"norm\": {\"kind\": \"batch\"}, " +
+            "\"optimizer\": {\"kind\": \"sgd\", \"lr\": 0.01}, \"schedule\": {\"kind\": \"constant\"}, \"epochs\": 1}"));
+        using var p = CliProcess.Run(["run", "--spec", spec, "--out", outDir, "--no-progress"]);
+        var line = InProcessCli.AssertOneLineUserError((p.ExitCode, string.Join('\n', p.Out), string.Join('\n', p.Err)));
+        Assert.Contains("$.name", line);
+        Assert.False(Directory.Exists(Path.Combine(temp.Path, "escaped")));
+        Assert.False(Directory.Exists(outDir));
+    }
+
     /// <summary>The built executable as a user runs it, on each kind of bad input.</summary>
     [Fact]
     public void The_executable_answers_corrupt_inputs_with_exit_2_and_one_line()

@@ -28,7 +28,7 @@ public sealed class ProcessTests(ProcessTests.Fixture shared, ITestOutputHelper 
 
         public Fixture()
         {
-            Data = SyntheticData.WriteIdxFolder(Path.Combine(folder.Path, "data"), 192, 64);
+            Data = SyntheticData.WriteIdxFolder(Path.Combine(folder.Path, "data"), 768, 64); // 48 steps an epoch: long enough that a signal sent after epoch 2 arrives before the run ends
             Reference = new(() =>
             {
                 var outDir = Path.Combine(folder.Path, "reference");

@@ -63,6 +63,25 @@ public sealed class RegularizationTests
         Assert.Equal(Expected([4f, -1f]), bias.Detach().ToArray<float>(), new FloatTolerance(1e-6f));
     }
 
+    [Theory]
+    [InlineData("mnist8k", "layer")]
+    [InlineData("cifar50k", "layer")]
+    [InlineData("cifar50k", "bn")]
+    public void L1_regularizes_exactly_the_convolution_kernels_never_a_norms_weight(string modelName, string normName)
+    {
+        // nn.LayerNorm's affine weight is [C, H, W]: "more than one dimension" would count it as a kernel; module kind does not.
+        var spec = Architectures.ByName(modelName, normName == "layer" ? new LayerNorm() : Architectures.NormFor(modelName, normName)!)!;
+        using var model = ModelCompiler.Compile(spec, Device.Cpu, seed: 1);
+        var regularized = model.RegularizedWeights().ToHashSet(ReferenceEqualityComparer.Instance);
+        var named = model.NamedParameters().ToArray();
+        var kernels = named.Where(p => p.Tensor.Dim == 4).ToArray();
+        Assert.Equal(kernels.Length, regularized.Count);
+        Assert.All(kernels, k => Assert.Contains(k.Tensor, regularized));
+        Assert.All(named.Where(p => p.Tensor.Dim != 4), p => Assert.DoesNotContain(p.Tensor, regularized));
+        if (normName == "layer")
+            Assert.Contains(named, p => p.Tensor.Dim == 3 && p.Name.EndsWith(".1.weight", StringComparison.Ordinal)); // the case that mattered is there
+    }
+
     private sealed class FloatTolerance(float tolerance) : IEqualityComparer<float>
     {
         public bool Equals(float x, float y) => Math.Abs(x - y) <= tolerance;

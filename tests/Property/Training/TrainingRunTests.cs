@@ -132,6 +132,33 @@ public sealed class TrainingRunTests(ITestOutputHelper output) : IDisposable
         finally { FusedKernels.Enabled = before; }
     }
 
+    [Fact]
+    public void An_error_during_training_ends_the_run_failed_with_its_message_and_the_completed_epochs()
+    {
+        if (Data() is not { } data) return;
+        var baseline = TorchApi.LiveTensors;
+        var error = Assert.Throws<RunFailedException>(() => Train(Spec(3), data, "broken", observer: new FailInEpoch(2)));
+        Assert.Equal(RunStatus.Failed, error.Result.Status);
+        Assert.IsType<InvalidOperationException>(error.InnerException);
+        Assert.Contains("the disk controller caught fire", error.Result.Message);
+        var json = RunResultJson.Deserialize(File.ReadAllText(Path.Combine(outDir, "broken", "result.json")));
+        Assert.Equal(RunStatus.Failed, json.Status);
+        Assert.Equal([1, 2], json.Epochs.Select(e => e.Epoch)); // epoch 2 was saved before its observer failed
+        Assert.Equal(error.Result.Message, json.Message);
+        Assert.Equal(baseline, TorchApi.LiveTensors);
+    }
+
+    private sealed class FailInEpoch(int failing) : ITrainingObserver
+    {
+        public void EpochStarted(ExperimentSpec spec, int epoch, int steps) { }
+        public void StepCompleted(int step, double meanLoss, double accuracy) { }
+        public void Note(string message) { }
+        public void EpochCompleted(ExperimentSpec spec, EpochRecord record)
+        {
+            if (record.Epoch == failing) throw new InvalidOperationException("the disk controller caught fire");
+        }
+    }
+
     private sealed class CancelAfterFirstEpoch(CancellationTokenSource cancel) : ITrainingObserver
     {
         public void EpochStarted(ExperimentSpec spec, int epoch, int steps) { }

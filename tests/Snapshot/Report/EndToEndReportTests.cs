@@ -1,3 +1,4 @@
+using Norms.Models;
 using Norms.Experiments.Data;
 using Norms.Experiments.Reports.Report;
 using Norms.Experiments.Training;

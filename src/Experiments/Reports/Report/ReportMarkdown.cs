@@ -1,4 +1,6 @@
 using System.Text;
+using Norms.Experiments.Training;
+using Norms.Models;
 
 namespace Norms.Experiments.Reports.Report;
 
@@ -80,12 +82,18 @@ public static class ReportMarkdown
         var r = e.Run;
         var last = e.Last;
         var text = $"{r.Model} with {r.Norm} on {r.Dataset} ({ReportNumbers.Count(r.TrainSamples)} train / {ReportNumbers.Count(r.TestSamples)} test images), " +
-                   $"L1 {ReportNumbers.Factor(r.L1)}, L2 {ReportNumbers.Factor(r.L2)}, seed {r.Seed}, augmentation {(r.Augmentation ? "on" : "off")}; " +
+                   $"L1 {ReportNumbers.Factor(r.L1)}, L2 {ReportNumbers.Factor(r.L2)}, {Recipe(r)}seed {r.Seed}, augmentation {(r.Augmentation ? "on" : "off")}; " +
                    $"status {r.Status.ToString().ToLowerInvariant()}, {r.Epochs.Count} epoch{(r.Epochs.Count == 1 ? "" : "s")}";
         if (r.BestEpoch is { } be) text += $", best test accuracy {n.Acc(r.BestTestAcc)} at epoch {be}";
         if (last is not null) text += $"; last epoch: train {n.Acc(last.TrainAcc)}, test {n.Acc(last.TestAcc)}";
         return text + ".";
     }
+
+    // The optimizer and schedule that really ran (one-cycle's cycled momentum, not the optimizer's value), from the
+    // saved spec; nothing when it does not read as an experiment.
+    private static string Recipe(RunResult r) =>
+        ExperimentSpecJson.Parse(r.Spec.ToJsonString()) is { IsValid: true, Value: { } spec }
+            ? $"{RecipeText.Optimizer(spec)}, {RecipeText.Schedule(spec)}, " : "";
 
     private static void Table(StringBuilder s, IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string>> rows)
     {

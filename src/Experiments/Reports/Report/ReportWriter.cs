@@ -1,3 +1,4 @@
+using Norms.Models;
 using System.Text.Json;
 using Norms.Experiments.Data;
 using Norms.Experiments.Training;
