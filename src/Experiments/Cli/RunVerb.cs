@@ -11,7 +11,7 @@ internal static class RunVerb
     public static Command Create()
     {
         var names = new Argument<string[]>("names") { Description = $"Built-in experiments: {string.Join(", ", BuiltInExperiments.Names)}.", Arity = ArgumentArity.ZeroOrMore };
-        var specFile = new Option<string?>("--spec") { Description = "An experiment JSON file (snake_case fields; see ExperimentSpec)." };
+        var specFile = new Option<string?>("--spec") { Description = "An experiment JSON file: every field, its type, default and range are in docs/SPEC.md." };
         var options = new TrainingOptions();
         var command = new Command("run", "Train one or more experiments and write OUT/NAME/result.json, metrics.csv and a checkpoint.");
         command.Arguments.Add(names);

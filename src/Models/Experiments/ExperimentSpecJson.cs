@@ -61,6 +61,8 @@ public static partial class ExperimentSpecJson
             Error("$.model", $"unknown model '{spec.Model}'; use one of {string.Join(", ", Architectures.Names)}");
         else if ((spec.Model, source) is (Architectures.Mnist8kName, DatasetSource.Cifar10) or (Architectures.Cifar50kName, DatasetSource.Mnist))
             Error("$.model", $"{spec.Model} does not take {source} images; use {(source is DatasetSource.Mnist ? Architectures.Mnist8kName : Architectures.Cifar50kName)}");
+        else if ((spec.Model, source) is (Architectures.Cifar50kName, DatasetSource.Idx))
+            Error("$.model", $"{spec.Model} takes 3-channel images and an idx folder holds 1-channel ones; use {Architectures.Mnist8kName}");
         NonNegative(errors, "$.l1", spec.L1);
         NonNegative(errors, "$.l2", spec.L2);
         if (spec.Dropout is { } p && !(p >= 0 && p < 1))

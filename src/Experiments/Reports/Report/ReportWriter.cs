@@ -58,7 +58,10 @@ public static class ReportWriter
             var result = RunResultJson.Deserialize(File.ReadAllText(file));
             if (result.Name is null || result.Epochs is null || result.Confusion is null || result.Misclassified is null || result.Spec is null)
                 throw new JsonException("a required field (name, epochs, confusion, misclassified or spec) is missing");
-            return result;
+            // The report writes a run's charts into the folder its result.json lies in, so the run goes by that folder's
+            // name (one path component, from the listing), never by the name the file claims: a result.json copied from
+            // elsewhere or written by hand ("name": "../../x") cannot send files outside --out.
+            return result with { Name = Path.GetFileName(Path.GetDirectoryName(file)!) };
         }
         catch (Exception e) when (e is JsonException or NotSupportedException or ArgumentException)
         {
