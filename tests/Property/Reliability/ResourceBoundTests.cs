@@ -42,4 +42,19 @@ public sealed class ResourceBoundTests
         var line = InProcessCli.AssertOneLineUserError(InProcessCli.Run("run", "mnist-bn", "--threads", threads, "--out", Path.GetTempPath()));
         Assert.Contains("--threads must be >= 1", line);
     }
+
+    [Theory]
+    [InlineData("run mnist-bn --seed -1", "a whole number >= 0")]
+    [InlineData("run mnist-bn --epochs 99999999999", "a whole number")]
+    [InlineData("run mnist-bn --epochs many", "a whole number")]
+    [InlineData("trian mnist-bn", "Unrecognized command or argument 'trian'")]
+    public void Flags_that_do_not_parse_are_one_line_not_the_help_page(string commandLine, string expected)
+    {
+        var (exit, output, err) = InProcessCli.Run(commandLine.Split(' '));
+        var line = InProcessCli.AssertOneLineUserError((exit, output, err));
+        Assert.Contains(expected, line);
+        Assert.Contains("--help", line);
+        Assert.DoesNotContain("System.", line);
+        Assert.Equal("", output);
+    }
 }
