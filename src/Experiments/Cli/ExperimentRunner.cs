@@ -213,7 +213,7 @@ public static class ExperimentRunner
         public void Note(string message) => output.WriteLine(message);
 
         public void EpochCompleted(ExperimentSpec spec, EpochRecord r) => output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{spec.Name} epoch {r.Epoch}/{spec.Epochs}: train loss {r.TrainLoss:F4} acc {r.TrainAcc:F2}% | test loss {r.TestLoss:F4} acc {r.TestAcc:F2}% | lr {r.Lr:G4} | {r.Seconds:F1} s"));
+            $"{spec.Name} epoch {r.Epoch}/{spec.Epochs}: train loss {r.TrainLoss:F4} acc {r.TrainAcc:F2}% | test loss {r.TestLoss:F4} acc {r.TestAcc:F2}% | lr {Decimals.Readable(double.Parse(r.Lr.ToString("G4", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture))} | {r.Seconds:F1} s"));
     }
 
     private sealed class BarObserver(ProgressContext context) : ITrainingObserver
