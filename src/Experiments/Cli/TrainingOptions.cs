@@ -8,7 +8,7 @@ using TorchApi = Norms.Torch.Torch;
 
 namespace Norms.Experiments.Cli;
 
-/// <summary>What run/all were asked to do, after checking every flag.</summary>
+/// <summary>What run/all were asked to do, after checking every flag; <see cref="Provenance"/> is the process's, for each result.</summary>
 public sealed record TrainingRequest(
     string DataRoot,
     string OutDir,
@@ -21,7 +21,8 @@ public sealed record TrainingRequest(
     int? LimitTest,
     string? Dataset,
     bool Resume,
-    bool Progress)
+    bool Progress,
+    Provenance? Provenance = null)
 {
     /// <summary>The experiment with the command line's overrides applied.</summary>
     public ExperimentSpec Apply(ExperimentSpec spec) => spec with
