@@ -40,7 +40,12 @@ public sealed class SwitchSentenceProperties
 
     /// <summary>Runs of one dataset sharing <c>Base</c>, the switches changed (each on one run, maybe the same run), and
     /// how many runs without a provenance (old files) and without a test accuracy (not compared) join them.</summary>
-    private sealed record Case(EngineSwitches Base, int Runs, int[] Changed, int[] Where, int Old, int Untested);
+    private sealed record Case(EngineSwitches Base, int Runs, int[] Changed, int[] Where, int Old, int Untested)
+    {
+        // A counterexample shows the arrays' contents, not their type.
+        public override string ToString() =>
+            $"{Base}, {Runs} runs, changed [{string.Join(", ", Changed.Select(c => Names[c]))}] on runs [{string.Join(", ", Where)}], {Old} old, {Untested} untested";
+    }
 
     private static readonly Gen<Case> Cases =
         from b in Switches
