@@ -62,6 +62,17 @@ public static class Torch
         }
     }
 
+    /// <summary>The libtorch version the shim was compiled against (its TORCH_VERSION; "unknown" when its headers
+    /// have none). Debian's 1.13.1 package reports "1.13.0": its headers were not bumped for the patch release.</summary>
+    public static string LibtorchVersion
+    {
+        get
+        {
+            Status.Check(nt_version_libtorch(out var text));
+            return System.Runtime.InteropServices.Marshal.PtrToStringUTF8(text) ?? "unknown";
+        }
+    }
+
     /// <summary>Tensors whose handle is alive, as counted by the binding.</summary>
     public static long LiveTensors => TensorHandle.Live;
 

@@ -56,12 +56,9 @@ public static class StepBenchmark
             process.Refresh();
             cpuMs = (process.TotalProcessorTime - cpu0).TotalMilliseconds / steps;
         }
-        return new BenchResult($"norms libtorch {LibtorchVersion}", dataset, normName, parameters, batchSize, threads, steps, warmup,
+        return new BenchResult($"norms libtorch {TorchApi.LibtorchVersion}", dataset, normName, parameters, batchSize, threads, steps, warmup,
             ms, cpuMs, FusedKernels.Enabled, channelsLast, dataParallel, liveBefore, TorchApi.LiveTensors, PeakRss.Kilobytes());
     }
-
-    /// <summary>The libtorch Debian ships (the shim is built against it).</summary>
-    public const string LibtorchVersion = "1.13.1";
 
     // Each step's dropout masks are those of step i of the run's first epoch, as the trainer keys them.
     private static void Step(CompiledModel model, DataParallel? replicas, Optimizer optimizer, Tensor x, Tensor y, ulong seed, int i)

@@ -8,7 +8,8 @@ namespace Norms.Experiments.Cli;
 /// <summary>`run NAME...` or `run --spec FILE`: trains built-in experiments or one from a JSON file.</summary>
 internal static class RunVerb
 {
-    public static Command Create()
+    /// <param name="args">The process's arguments, recorded in each result's provenance.</param>
+    public static Command Create(IReadOnlyList<string> args)
     {
         var names = new Argument<string[]>("names") { Description = $"Built-in experiments: {string.Join(", ", BuiltInExperiments.Names)}.", Arity = ArgumentArity.ZeroOrMore };
         var specFile = new Option<string?>("--spec") { Description = "An experiment JSON file: every field, its type, default and range are in docs/SPEC.md." };
@@ -20,7 +21,8 @@ internal static class RunVerb
         command.SetAction(parse =>
         {
             var specs = Resolve(parse.GetValue(names) ?? [], parse.GetValue(specFile));
-            var (results, exit) = ExperimentRunner.RunAll(specs, options.Read(parse), Console.Out);
+            var request = options.Read(parse) with { Provenance = ProvenanceProbe.Gather(args) };
+            var (results, exit) = ExperimentRunner.RunAll(specs, request, Console.Out);
             if (results.Count > 1) Console.Out.Write(ExperimentRunner.ResultsTable(results));
             return exit;
         });

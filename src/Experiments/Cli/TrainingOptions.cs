@@ -8,7 +8,7 @@ using TorchApi = Norms.Torch.Torch;
 
 namespace Norms.Experiments.Cli;
 
-/// <summary>What run/all were asked to do, after checking every flag.</summary>
+/// <summary>What run/all were asked to do, after checking every flag; <see cref="Provenance"/> is the process's, for each result.</summary>
 public sealed record TrainingRequest(
     string DataRoot,
     string OutDir,
@@ -22,7 +22,8 @@ public sealed record TrainingRequest(
     string? Dataset,
     bool Resume,
     bool Progress,
-    bool Debug = false)
+    bool Debug = false,
+    Provenance? Provenance = null)
 {
     /// <summary>The experiment with the command line's overrides applied, its dataset in canonical form ("MNIST" and
     /// "mnist" are one dataset, loaded once).</summary>

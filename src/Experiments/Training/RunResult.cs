@@ -33,7 +33,8 @@ public sealed record Misclassified(int Index, int Label, int Pred, double Confid
 /// <see cref="Misclassified"/> (the first <see cref="Evaluation.MisclassifiedKept"/> by test index) describe the model
 /// after the last completed epoch. Best values are over epochs: <see cref="BestTestAcc"/> and <see cref="BestEpoch"/> the
 /// highest test accuracy (earliest on ties), <see cref="BestTestLoss"/> the lowest test loss, <see cref="BestTrainAcc"/>
-/// the highest train accuracy. Timing fields end in "seconds" so a comparison can drop them.
+/// the highest train accuracy. Timing fields end in "seconds" so a comparison can drop them. <see cref="Provenance"/> says
+/// how the result was made; results written before it existed read it as null (the report says "not recorded").
 /// </summary>
 public sealed record RunResult(
     string Name,
@@ -59,7 +60,8 @@ public sealed record RunResult(
     int[][] Confusion,
     IReadOnlyList<Misclassified> Misclassified,
     double TotalSeconds,
-    JsonNode Spec)
+    JsonNode Spec,
+    Provenance? Provenance = null)
 {
     /// <summary>The best-of fields recomputed from <see cref="Epochs"/>.</summary>
     public RunResult WithBests()

@@ -8,8 +8,9 @@ using TorchApi = Norms.Torch.Torch;
 
 namespace Norms.Experiments.Training;
 
-/// <summary>Where a run goes and how: the engine device, libtorch's thread count, and whether to continue from the checkpoint.</summary>
-public sealed record TrainingSettings(Device Device, int Threads, bool Resume = false);
+/// <summary>Where a run goes and how: the engine device, libtorch's thread count, and whether to continue from the checkpoint.
+/// <see cref="Provenance"/> is the process's (build, versions, command line, CPU), gathered by the caller; the run adds its engine switches.</summary>
+public sealed record TrainingSettings(Device Device, int Threads, bool Resume = false, Provenance? Provenance = null);
 
 /// <summary>Hears about a run's progress (the CLI draws bars or prints lines). Called on the training thread.</summary>
 public interface ITrainingObserver
@@ -57,9 +58,14 @@ public static class Trainer
         var (schedule, perBatch) = OptimizerFactory.Schedule(spec, stepsPerEpoch);
         var weights = model.RegularizedWeights().ToArray();
         var evaluationBatch = Evaluation.BatchSizeFor(model.Analysis);
+        // A resumed run keeps this provenance, not the checkpoint's: result.json says which process wrote it.
+        var provenance = (settings.Provenance ?? Provenance.Unrecorded) with
+        {
+            Engine = new EngineSwitches(FusedKernels.Enabled, replicas is not null, EngineSwitches.Layout(model.ChannelsLast), settings.Threads, evaluationBatch),
+        };
         var result = new RunResult(spec.Name, spec.Dataset, spec.Model, spec.Norm.ShortName, spec.L1, spec.L2, model.ParameterCount(),
             spec.Seed, settings.Device.ToString(), settings.Threads, train.Count, test.Count, augmentation is not Augmentation.None,
-            RunStatus.Running, null, [], null, null, null, null, [], [], 0, RunResult.SpecNode(spec));
+            RunStatus.Running, null, [], null, null, null, null, [], [], 0, RunResult.SpecNode(spec), provenance);
 
         long schedulerStep = 0;
         var firstEpoch = 1;

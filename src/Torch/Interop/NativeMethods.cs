@@ -96,6 +96,7 @@ internal static unsafe partial class NativeMethods
 
     [LibraryImport(Lib)] internal static partial int nt_device_cuda_available([MarshalAs(UnmanagedType.U1)] out bool result);
     [LibraryImport(Lib)] internal static partial int nt_device_cuda_count(out int result);
+    [LibraryImport(Lib)] internal static partial int nt_version_libtorch(out nint result);
 
     [LibraryImport(Lib)] internal static partial int nt_optim_sgd_step(nint* parameters, nint* momentumBuffers, byte* initialized, int count, double lr, double momentum, double dampening, double weightDecay, [MarshalAs(UnmanagedType.U1)] bool nesterov, [MarshalAs(UnmanagedType.U1)] out bool finite);
     [LibraryImport(Lib)] internal static partial int nt_optim_adam_step(nint* parameters, nint* expAvg, nint* expAvgSq, long* steps, int count, double lr, double beta1, double beta2, double eps, double weightDecay, [MarshalAs(UnmanagedType.U1)] bool decoupledWeightDecay, [MarshalAs(UnmanagedType.U1)] out bool finite);

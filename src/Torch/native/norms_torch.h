@@ -150,6 +150,10 @@ NT_API nt_status nt_threads_get(int* out);
 NT_API nt_status nt_device_cuda_available(bool* out);
 NT_API nt_status nt_device_cuda_count(int* out);
 
+/* ---- version (version.cpp) ---- */
+/* libtorch's TORCH_VERSION as compiled in ("unknown" without <torch/version.h>); a static string, never freed. */
+NT_API nt_status nt_version_libtorch(const char** out);
+
 /* ---- fused optimizer steps (optim.cpp), PyTorch 1.13 semantics; parameters without grad are skipped.
  * Each first checks every gradient: when one holds NaN or an infinity, *finite = false and nothing is changed
  * (no parameter, no state, no step count); otherwise *finite = true and the step is applied. ---- */

@@ -127,10 +127,13 @@ internal sealed class CliProcess : IDisposable
         process.Dispose();
     }
 
-    /// <summary>result.json without the fields that hold wall-clock seconds: equal for equal runs under determinism.</summary>
+    /// <summary>result.json without the fields that hold wall-clock seconds, and without its provenance (it describes the
+    /// process that wrote the file: a resumed run's command line has --resume, another --out another folder): equal for
+    /// equal runs under determinism.</summary>
     public static string Comparable(string resultFile)
     {
         var node = JsonNode.Parse(File.ReadAllText(resultFile))!;
+        node.AsObject().Remove("provenance");
         Strip(node);
         return node.ToJsonString();
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Norms.Property.Tests.Data;
 
 namespace Norms.Property.Tests.Reliability;
@@ -20,7 +19,7 @@ public sealed class MovedCheckoutTests : IDisposable
     [InlineData(false)]
     public void A_cmake_cache_of_another_folder_is_dropped_and_one_of_this_folder_kept(bool foreign)
     {
-        var native = Path.Combine(Root(), "src", "Torch", "native");
+        var native = Path.Combine(MsBuild.Root(), "src", "Torch", "native");
         var build = Path.Combine(temp.Path, "native") + "/";
         Directory.CreateDirectory(Path.Combine(build, "CMakeFiles"));
         var source = foreign ? "/elsewhere/norms/src/Torch/native" : native;
@@ -28,30 +27,11 @@ public sealed class MovedCheckoutTests : IDisposable
         File.WriteAllText(cache, $"# This is the CMakeCache file.\nCMAKE_BUILD_TYPE:STRING=Release\n" +
             $"CMAKE_CACHEFILE_DIR:INTERNAL={build.TrimEnd('/')}\nCMAKE_HOME_DIRECTORY:INTERNAL={source}\n");
 
-        var (exit, output) = MsBuild(Path.Combine(Root(), "src", "Torch", "Torch.csproj"), "DropForeignNativeShimCache", $"NativeShimBuildDir={build}");
+        var (exit, output) = MsBuild.Run(Path.Combine(MsBuild.Root(), "src", "Torch", "Torch.csproj"), "DropForeignNativeShimCache", [$"NativeShimBuildDir={build}"]);
 
         Assert.True(exit == 0, output);
         Assert.Equal(!foreign, File.Exists(cache));
         Assert.Equal(!foreign, Directory.Exists(Path.Combine(build, "CMakeFiles")));
         Assert.Equal(foreign, output.Contains("was made for another folder"));
-    }
-
-    private static (int Exit, string Output) MsBuild(string project, string target, string property)
-    {
-        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "msbuild", project, "-nologo", "-v:n", "--disable-build-servers", $"-t:{target}", $"-p:{property}" })
-            info.ArgumentList.Add(a);
-        using var process = Process.Start(info)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(2))) process.Kill();
-        return (process.ExitCode, stdout + stderr.Result);
-    }
-
-    private static string Root()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Norms.sln"))) return dir.FullName;
-        throw new DirectoryNotFoundException("Norms.sln not found above the test binaries");
     }
 }

@@ -106,6 +106,23 @@ public sealed class ProcessTests(ProcessTests.Fixture shared, ITestOutputHelper 
         Assert.Equal(reference, CliProcess.Comparable(Result(outDir)));
     }
 
+    /// <summary>The command line a result records is the one the program was given (Program.Main hands it down), and the
+    /// commit is the one built into the program.</summary>
+    [Fact]
+    public void The_cli_records_its_command_line_and_build_in_result_json()
+    {
+        var outDir = Path.Combine(temp.Path, "provenance");
+        string[] args = ["run", Name, "--dataset", "idx:" + shared.Data, "--out", outDir, "--epochs", "1", "--batch-size", "16", "--threads", "1", "--no-progress"];
+        using var run = CliProcess.Run(args);
+        Assert.True(run.ExitCode == 0, string.Join('\n', run.Err));
+        var provenance = RunResultJson.Deserialize(File.ReadAllText(Result(outDir))).Provenance!;
+        Assert.Equal(Experiments.Cli.CommandLineText.Join(args), provenance.CommandLine);
+        Assert.Equal(Experiments.Cli.ProvenanceProbe.Commit(typeof(Experiments.Cli.ProvenanceProbe).Assembly), provenance.Commit);
+        // One thread: unsplit; Mnist8k unsplit is channels-first unless NORMS_CHANNELS_LAST=1 forces it (LayoutPolicy).
+        var layout = Torch.FusedKernels.Layout == Torch.LayoutPreference.ChannelsLast ? "channels-last" : "channels-first";
+        Assert.Equal(new EngineSwitches(Torch.FusedKernels.Enabled, false, layout, 1, provenance.Engine!.EvaluationBatch), provenance.Engine);
+    }
+
     /// <summary>SIGKILL cannot be caught (kill moments are random, logged for a failing case): what survives is whatever was last renamed into place. Every file must be whole,
     /// the checkpoint must hold every epoch the run reported complete, and --resume must end where an uninterrupted run ends.</summary>
     [Fact]

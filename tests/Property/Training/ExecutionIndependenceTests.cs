@@ -48,6 +48,9 @@ public sealed class ExecutionIndependenceTests(ITestOutputHelper output) : IDisp
         // keyed without their offset (a wrong mask for half of each batch) differed by 1.5e-3 to 1.8e-3: so 5e-4 in loss,
         // and 0.4 points (2 of 512 training images, 1 of 256 test images) in accuracy.
         Assert.All(new[] { one, split, unsplit }, r => Assert.Equal(RunStatus.Completed, r.Status));
+        // Each result says how it was executed: whether the batches were actually split, and at how many threads.
+        Assert.Equal([(false, 1), (true, 2), (false, 2)],
+            new[] { one, split, unsplit }.Select(r => (r.Provenance!.Engine!.DataParallel, r.Provenance.Engine.Threads)));
         foreach (var (name, other) in new[] { ("2 threads split", split), ("2 threads unsplit", unsplit) })
             for (var e = 0; e < one.Epochs.Count; e++)
             {

@@ -6,11 +6,16 @@ namespace Norms.Snapshot.Tests.Report;
 /// <summary>
 /// Hand-made results (3 planned epochs each) covering what a report must handle: plain and regularized runs, a run
 /// that diverged (NaN loss in epoch 2), one interrupted (cut short at 2 of 3 epochs), and one that completed with fewer
-/// epochs than planned; plus a synthetic MNIST-shaped test set for the misclassified gallery.
+/// epochs than planned; plus a synthetic MNIST-shaped test set for the misclassified gallery. Their provenance: most
+/// made by one `all` at 2 threads (split, the batch-norm networks channels-last), mnist-ln-l2 by a `run` of its own at one
+/// thread, and cifar10-gn written before result.json recorded any (null: "not recorded").
 /// </summary>
 public static class ReportFixtures
 {
     public const int Planned = 3;
+
+    // Before Runs: static fields are initialized in the order they are written.
+    private static readonly Provenance Machine = new("3f9c2a7d81e0", "1.13.0", ".NET 10.0.0", "all --epochs 3", "AMD EPYC 7B13 64-Core Processor", "AVX2");
 
     public static IReadOnlyList<RunResult> Runs { get; } =
     [
@@ -35,8 +40,17 @@ public static class ReportFixtures
         var misclassified = Enumerable.Range(0, 30).Select(i => new Misclassified(i * 3 + name.Length % 3, Label(i * 3 + name.Length % 3), (Label(i * 3 + name.Length % 3) + 1 + i % 4) % 10, 0.5 + i % 5 * 0.1)).ToArray();
         return new RunResult(name, spec.Dataset, spec.Model, spec.Norm.ShortName, spec.L1, spec.L2, cifar ? 42_256 : 7_946, spec.Seed, "cpu", 2,
             cifar ? 50_000 : 60_000, 10_000, true, status, message, records, null, null, null, null, confusion, misclassified,
-            records.Sum(r => r.Seconds) + 1.25, RunResult.SpecNode(spec)).WithBests();
+            records.Sum(r => r.Seconds) + 1.25, RunResult.SpecNode(spec), ProvenanceOf(name)).WithBests();
     }
+
+    private static Provenance? ProvenanceOf(string name) => name switch
+    {
+        "mnist-bn" or "mnist-bn-l1" or "mnist-bn-l1-l2" => Machine with { Engine = new(true, true, "channels-last", 2, 334) },
+        "mnist-gn" or "mnist-ln" => Machine with { Engine = new(true, true, "channels-first", 2, 334) },
+        "mnist-ln-l2" => Machine with { CommandLine = "run mnist-ln-l2 --epochs 3 --threads 1", Engine = new(true, false, "channels-first", 1, 334) },
+        "cifar10-bn" => Machine with { Engine = new(true, true, "channels-last", 2, 64) },
+        _ => null,
+    };
 
     /// <summary>A 10x10 matrix of 1,000 images with the given accuracy (percent, rounded), the errors spread by a fixed pattern.</summary>
     private static int[][] Confusion(int salt, int accuracy)

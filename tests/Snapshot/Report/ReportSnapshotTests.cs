@@ -143,6 +143,31 @@ public sealed class ReportSnapshotTests
         model.Notes.ShouldContain(n => n.Contains("do not match the loaded mnist test set", StringComparison.Ordinal));
     }
 
+    /// <summary>A result.json written before results recorded their provenance (docs/results/mnist-bn, copied as it was)
+    /// still loads, and the report, written from the files as `report` writes it, says "not recorded" for it.</summary>
+    [Fact]
+    public void A_result_written_before_provenance_loads_and_is_reported_as_not_recorded()
+    {
+        var old = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Report", "fixtures", "mnist-bn.before-provenance.result.json"));
+        old.ShouldNotContain("provenance");
+        RunResultJson.Deserialize(old).Provenance.ShouldBeNull();
+        var dir = Directory.CreateTempSubdirectory("norms-report-").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(dir, "mnist-bn"));
+            File.WriteAllText(Path.Combine(dir, "mnist-bn", "result.json"), old);
+            var outcome = ReportWriter.Write(dir, dataRoot: null);
+            const string notRecorded = "| mnist-bn | not recorded | not recorded | not recorded | not recorded | not recorded |";
+            var md = File.ReadAllText(outcome.MarkdownPath);
+            (md.Split(notRecorded).Length - 1).ShouldBe(2, md); // the build-and-machine table and the engine-switch table
+            File.ReadAllText(outcome.HtmlPath).ShouldContain("<tr><td>mnist-bn</td><td>not recorded</td>");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [Fact]
     public void A_folder_without_results_is_a_one_line_user_error()
     {

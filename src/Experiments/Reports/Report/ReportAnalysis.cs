@@ -13,6 +13,7 @@ public static class ReportAnalysis
         Regularization(experiments, n, s);
         Gap(experiments, n, s);
         NormComparison(experiments, n, s);
+        s.AddRange(ReportProvenance.SwitchSentences(experiments.Select(e => e.Run)));
         return s;
     }
 

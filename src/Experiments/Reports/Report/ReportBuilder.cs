@@ -44,7 +44,8 @@ public static class ReportBuilder
             ExplainText.Render(explanation),
             ReportAnalysis.Sentences(experiments, numbers),
             allNotes,
-            numbers);
+            numbers,
+            ReportProvenance.Tables(runs));
     }
 
     private static ExperimentReport Experiment(RunResult run, ImageSet? test, List<string> notes)

@@ -78,6 +78,11 @@ public static class ReportHtml
             s.Append("</ul>\n");
         }
 
+        s.Append("<h2 id=\"provenance\">How these results were made</h2>\n<p>Build and machine, one row per distinct combination:</p>\n");
+        Table(s, ReportProvenance.BuildHeader, m.Provenance.Build);
+        s.Append("<p>Engine switches, one row per distinct combination:</p>\n");
+        Table(s, ReportProvenance.EngineHeader, m.Provenance.Engine);
+
         s.Append("<h2 id=\"norms\">Norms</h2>\n");
         foreach (var norm in m.Norms)
         {
@@ -125,6 +130,20 @@ public static class ReportHtml
         }
         s.Append("</body>\n</html>\n");
         return s.ToString();
+    }
+
+    private static void Table(StringBuilder s, IReadOnlyList<string> header, IReadOnlyList<ProvenanceRow> rows)
+    {
+        s.Append("<table>\n<thead><tr>");
+        foreach (var h in header) s.Append("<th>").Append(E(h)).Append("</th>");
+        s.Append("</tr></thead>\n<tbody>\n");
+        foreach (var row in rows)
+        {
+            s.Append("<tr><td>").Append(E(string.Join(", ", row.Experiments))).Append("</td>");
+            foreach (var cell in row.Cells) s.Append("<td>").Append(E(cell)).Append("</td>");
+            s.Append("</tr>\n");
+        }
+        s.Append("</tbody>\n</table>\n");
     }
 
     /// <summary>Inlines an SVG; its element ids (grid, axes, legend...) repeat in every chart, so they become classes to keep ids unique in the page.</summary>

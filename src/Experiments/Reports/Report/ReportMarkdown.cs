@@ -30,6 +30,13 @@ public static class ReportMarkdown
         foreach (var sentence in m.Analysis) s.Append($"- {Escape(sentence)}\n");
         s.Append('\n');
 
+        s.Append("## How these results were made\n\n");
+        s.Append("Build and machine, one row per distinct combination:\n\n");
+        Table(s, ReportProvenance.BuildHeader, m.Provenance.Build.Select(Cells));
+        s.Append("\nEngine switches, one row per distinct combination:\n\n");
+        Table(s, ReportProvenance.EngineHeader, m.Provenance.Engine.Select(Cells));
+        s.Append('\n');
+
         s.Append("## Norms\n\n");
         foreach (var norm in m.Norms)
         {
@@ -94,6 +101,8 @@ public static class ReportMarkdown
     private static string Recipe(RunResult r) =>
         ExperimentSpecJson.Parse(r.Spec.ToJsonString()) is { IsValid: true, Value: { } spec }
             ? $"{RecipeText.Optimizer(spec)}, {RecipeText.Schedule(spec)}, " : "";
+
+    private static IReadOnlyList<string> Cells(ProvenanceRow row) => [string.Join(", ", row.Experiments), .. row.Cells];
 
     private static void Table(StringBuilder s, IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string>> rows)
     {

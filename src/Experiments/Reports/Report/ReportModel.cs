@@ -31,7 +31,8 @@ public sealed record NormSection(string Norm, string Title, string Pooling, IRea
 
 /// <summary>
 /// Everything a report says, computed once from the saved results; the Markdown, HTML and SVG renderers are pure
-/// functions of it. <see cref="Notes"/> are facts about the report itself (e.g. test images that could not be loaded).
+/// functions of it. <see cref="Notes"/> are facts about the report itself (e.g. test images that could not be loaded);
+/// <see cref="Provenance"/> says how the results were made.
 /// </summary>
 public sealed record ReportModel(
     IReadOnlyList<ExperimentReport> Experiments,
@@ -42,4 +43,5 @@ public sealed record ReportModel(
     string ExplainText,
     IReadOnlyList<string> Analysis,
     IReadOnlyList<string> Notes,
-    ReportNumbers Numbers);
+    ReportNumbers Numbers,
+    ProvenanceTables Provenance);
