@@ -10,12 +10,12 @@ internal static class AllVerb
     /// <param name="args">The process's arguments, recorded in each result's provenance.</param>
     public static Command Create(IReadOnlyList<string> args)
     {
-        var options = new TrainingOptions();
+        var options = new TrainingOptions(args);
         var command = new Command("all", $"Train every built-in experiment in order ({string.Join(", ", BuiltInExperiments.Names)}) and print a results table; then write the report into --out (as `report`).");
         options.AddTo(command);
         command.SetAction(parse =>
         {
-            var request = options.Read(parse) with { Provenance = ProvenanceProbe.Gather(args) };
+            var request = options.Read(parse);
             var datasets = new Dictionary<string, Dataset>();
             var (results, exit) = ExperimentRunner.RunAll(BuiltInExperiments.All, request, Console.Out, datasets: datasets);
             Console.Out.WriteLine();

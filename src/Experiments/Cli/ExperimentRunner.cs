@@ -109,12 +109,12 @@ public static class ExperimentRunner
         {
             return RunLocked(spec, data, request, output, cancellation, folder);
         }
-        catch (Exception e) when (Unwrapped(e) is IOException or UnauthorizedAccessException && Unwrapped(e) is not TensorArchiveException)
+        catch (Exception e) when (Unwrapped(e) is var cause && cause is IOException or UnauthorizedAccessException && cause is not TensorArchiveException)
         {
             // Every file is written to a temporary name and renamed, so the previous result.json, metrics.csv and checkpoint stand.
-            throw new UserError(Failure.IsDiskFull(Unwrapped(e))
+            throw new UserError(Failure.IsDiskFull(cause)
                 ? $"{folder.Path}: no space left on the device; free some space or use another --out, then run again with --resume (the files of the last completed epoch are intact)"
-                : $"cannot write to {folder.Path} ({Failure.FirstLine(Unwrapped(e).Message)}); check the folder's permissions and free space, or use another --out");
+                : $"cannot write to {folder.Path} ({Failure.FirstLine(cause.Message)}); check the folder's permissions and free space, or use another --out");
         }
     }
 
@@ -213,7 +213,7 @@ public static class ExperimentRunner
         public void Note(string message) => output.WriteLine(message);
 
         public void EpochCompleted(ExperimentSpec spec, EpochRecord r) => output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{spec.Name} epoch {r.Epoch}/{spec.Epochs}: train loss {r.TrainLoss:F4} acc {r.TrainAcc:F2}% | test loss {r.TestLoss:F4} acc {r.TestAcc:F2}% | lr {Decimals.Readable(double.Parse(r.Lr.ToString("G4", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture))} | {r.Seconds:F1} s"));
+            $"{spec.Name} epoch {r.Epoch}/{spec.Epochs}: train loss {r.TrainLoss:F4} acc {r.TrainAcc:F2}% | test loss {r.TestLoss:F4} acc {r.TestAcc:F2}% | lr {Decimals.Readable(r.Lr, significantDigits: 4)} | {r.Seconds:F1} s"));
     }
 
     private sealed class BarObserver(ProgressContext context) : ITrainingObserver

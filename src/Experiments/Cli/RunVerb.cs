@@ -13,7 +13,7 @@ internal static class RunVerb
     {
         var names = new Argument<string[]>("names") { Description = $"Built-in experiments: {string.Join(", ", BuiltInExperiments.Names)}.", Arity = ArgumentArity.ZeroOrMore };
         var specFile = new Option<string?>("--spec") { Description = "An experiment JSON file: every field, its type, default and range are in docs/SPEC.md." };
-        var options = new TrainingOptions();
+        var options = new TrainingOptions(args);
         var command = new Command("run", "Train one or more experiments and write OUT/NAME/result.json, metrics.csv and a checkpoint.");
         command.Arguments.Add(names);
         command.Options.Add(specFile);
@@ -21,7 +21,7 @@ internal static class RunVerb
         command.SetAction(parse =>
         {
             var specs = Resolve(parse.GetValue(names) ?? [], parse.GetValue(specFile));
-            var request = options.Read(parse) with { Provenance = ProvenanceProbe.Gather(args) };
+            var request = options.Read(parse);
             var (results, exit) = ExperimentRunner.RunAll(specs, request, Console.Out);
             if (results.Count > 1) Console.Out.Write(ExperimentRunner.ResultsTable(results));
             return exit;

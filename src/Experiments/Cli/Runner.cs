@@ -24,8 +24,10 @@ public static partial class Runner
         // System.CommandLine answers a parse error with the whole help page and exit 1; a mistake here is one line and 2.
         if (parse.Errors.Count > 0 && !args.Any(a => a is "-h" or "--help" or "-?"))
         {
-            var command = string.Join(' ', parse.CommandResult.Command is RootCommand ? [] : new[] { parse.CommandResult.Command.Name });
-            Console.Error.WriteLine($"error: {ParseErrorText(parse.Errors.OrderBy(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal) ? 0 : 1).First().Message)}; see `{(command.Length == 0 ? "" : command + " ")}--help`");
+            var help = parse.CommandResult.Command is RootCommand ? "--help" : $"{parse.CommandResult.Command.Name} --help";
+            // An unknown verb also leaves "Required command was not provided"; the unknown word is what to show.
+            var first = parse.Errors.OrderBy(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal) ? 0 : 1).First();
+            Console.Error.WriteLine($"error: {ParseErrorText(first.Message)}; see `{help}`");
             return 2;
         }
         try

@@ -25,23 +25,20 @@ public sealed record TrainingRequest(
     bool Debug = false,
     Provenance? Provenance = null)
 {
-    /// <summary>The experiment with the command line's overrides applied, its dataset in canonical form ("MNIST" and
-    /// "mnist" are one dataset, loaded once).</summary>
-    public ExperimentSpec Apply(ExperimentSpec spec)
+    /// <summary>The experiment with the command line's overrides applied (ExperimentRunner then validates it and puts its
+    /// dataset in canonical form).</summary>
+    public ExperimentSpec Apply(ExperimentSpec spec) => spec with
     {
-        var dataset = Dataset ?? spec.Dataset;
-        return spec with
-        {
-            Epochs = Epochs ?? spec.Epochs,
-            BatchSize = BatchSize ?? spec.BatchSize,
-            Seed = Seed ?? spec.Seed,
-            Dataset = (dataset is null ? null : DatasetSource.TryParse(dataset)?.ToString()) ?? dataset!,
-        };
-    }
+        Epochs = Epochs ?? spec.Epochs,
+        BatchSize = BatchSize ?? spec.BatchSize,
+        Seed = Seed ?? spec.Seed,
+        Dataset = Dataset ?? spec.Dataset,
+    };
 }
 
 /// <summary>The options run and all share, and their checking (every bad value is a <see cref="UserError"/>).</summary>
-internal sealed class TrainingOptions
+/// <param name="args">The process's arguments, recorded in each result's provenance (<see cref="ProvenanceProbe"/>).</param>
+internal sealed class TrainingOptions(IReadOnlyList<string> args)
 {
     public const int QuickTrain = 5_000;
     public const int QuickTest = 1_000;
@@ -82,7 +79,8 @@ internal sealed class TrainingOptions
             CheckDataset(parse.GetValue(dataset)),
             parse.GetValue(resume),
             !parse.GetValue(noProgress),
-            parse.GetValue(Runner.Debug));
+            parse.GetValue(Runner.Debug),
+            ProvenanceProbe.Gather(args));
         return request;
     }
 

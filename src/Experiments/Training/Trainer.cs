@@ -124,13 +124,13 @@ public static class Trainer
                         optimizer.ZeroGrad();
                         var position = new DropoutKey(dropoutStream, (long)step * spec.BatchSize);
                         (loss, hits) = TrainingStep.Run(model, replicas, x, y, weights, spec.L1, position);
+                        RunResult Diverged(string what) => Finish(folder, result with { Epochs = history }, RunStatus.Diverged,
+                            $"{what} at epoch {epochNumber}, step {step + 1}; lower the learning rate (max_lr) or the regularization");
                         if (!double.IsFinite(loss))
-                            return Finish(folder, result with { Epochs = history }, RunStatus.Diverged,
-                                $"the training loss became {loss} at epoch {epoch}, step {step + 1}; lower the learning rate (max_lr) or the regularization");
+                            return Diverged($"the training loss became {loss}");
                         // The fused step checks every gradient before it changes anything (one read pass, no allocation).
                         if (!optimizer.Step())
-                            return Finish(folder, result with { Epochs = history }, RunStatus.Diverged,
-                                $"a gradient became NaN or infinite at epoch {epoch}, step {step + 1}; lower the learning rate (max_lr) or the regularization");
+                            return Diverged("a gradient became NaN or infinite");
                         if (perBatch) scheduler.Step();
                     }
                     lossSum += loss * n;

@@ -25,7 +25,7 @@ public sealed class DataParallel : IDisposable
 
     /// <summary>Whether a model on <paramref name="device"/> trained with <paramref name="threads"/> threads is split,
     /// short of model-specific reasons (<see cref="CanSplit"/>): what the layout policy plans for. It takes data
-    /// parallelism switched on, 2 threads, the fused kernels (their dropout takes per-replica seeds) and the CPU.</summary>
+    /// parallelism switched on, 2 threads, the fused kernels (NORMS_FUSED=0 means libtorch's stock path throughout) and the CPU.</summary>
     public static bool Splits(Device device, int threads) =>
         Enabled && threads >= Replicas && FusedKernels.Enabled && device.Type == DeviceType.Cpu;
 

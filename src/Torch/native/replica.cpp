@@ -1,5 +1,5 @@
-// Data-parallel replicas (replica.h): the meeting point for synchronized batch norm, the per-thread dropout
-// seed stream, and the per-thread intra-op thread count.
+// Data-parallel replicas (replica.h): the meeting point for synchronized batch norm and the per-thread intra-op
+// thread count.
 #include "replica.h"
 
 #include <ATen/Parallel.h>
