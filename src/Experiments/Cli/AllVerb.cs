@@ -1,6 +1,7 @@
 using System.CommandLine;
-using Norms.Experiments.Data;
-using Norms.Experiments.Training;
+using Norms.Data;
+using Norms.Models;
+using Norms.Training;
 
 namespace Norms.Experiments.Cli;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Norms.Experiments.Bench;
+using Norms.Training.Bench;
 
 namespace Norms.Experiments.Cli;
 

@@ -1,3 +1,5 @@
+using Norms.Results;
+
 namespace Norms.Experiments.Cli;
 
 /// <summary>Which vector instruction sets .NET reports as usable here (System.Runtime.Intrinsics), as plain flags so
@@ -17,7 +19,7 @@ public static class CpuDescription
             if (colon > 0 && line[..colon].Trim() == "model name" && line[(colon + 1)..].Trim() is { Length: > 0 } name)
                 return name;
         }
-        return Training.Provenance.Unknown;
+        return Results.Provenance.Unknown;
     }
 
     /// <summary>The widest set first: "AVX-512" (foundation), "AVX2", "AVX", "SSE4.2", "SSE4.1", "SSE2"; Arm "AdvSIMD"; else "none".</summary>

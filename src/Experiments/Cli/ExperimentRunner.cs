@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text;
-using Norms.Experiments.Data;
-using Norms.Experiments.Training;
+using Norms.Data;
+using Norms.Training;
+using Norms.Results;
 using Norms.Models;
 using Norms.Torch.Serialization;
 using Spectre.Console;

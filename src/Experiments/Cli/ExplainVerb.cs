@@ -1,6 +1,6 @@
 using System.CommandLine;
-using Norms.Experiments.Data;
-using Norms.Experiments.Reports;
+using Norms.Data;
+using Norms.Reports;
 using Norms.Explain;
 
 namespace Norms.Experiments.Cli;

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Norms.Experiments.Training;
+using Norms.Training;
 using Norms.Models;
 
 namespace Norms.Experiments.Cli;

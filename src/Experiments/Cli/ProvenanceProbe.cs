@@ -2,7 +2,8 @@ using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
-using Norms.Experiments.Training;
+using Norms.Training;
+using Norms.Results;
 using TorchApi = Norms.Torch.Torch;
 
 namespace Norms.Experiments.Cli;

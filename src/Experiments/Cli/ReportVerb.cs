@@ -1,6 +1,6 @@
 using System.CommandLine;
-using Norms.Experiments.Data;
-using Norms.Experiments.Reports.Report;
+using Norms.Data;
+using Norms.Reports;
 
 namespace Norms.Experiments.Cli;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using Norms.Experiments.Data;
-using Norms.Experiments.Training;
+using Norms.Data;
+using Norms.Training;
 using Norms.Models;
 
 namespace Norms.Experiments.Cli;

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Norms.Experiments.Training;
+using Norms.Training;
 
 namespace Norms.Experiments.Cli;
 

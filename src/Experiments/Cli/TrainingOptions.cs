@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using Norms.Experiments.Data;
-using Norms.Experiments.Training;
+using Norms.Data;
+using Norms.Training;
+using Norms.Results;
 using Norms.Models;
 using Norms.Torch;
 using TorchApi = Norms.Torch.Torch;

@@ -1,6 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
-using Norms.Experiments.Data;
+using Norms.Data;
 using Xunit;
 
 namespace Norms.Property.Tests.Data;

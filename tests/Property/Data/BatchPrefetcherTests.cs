@@ -1,6 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
-using Norms.Experiments.Data;
+using Norms.Data;
 using Norms.Property.Tests.Generators;
 using Xunit;
 

@@ -1,6 +1,6 @@
 using System.IO.Compression;
 using System.Text;
-using Norms.Experiments.Data;
+using Norms.Data;
 
 namespace Norms.Property.Tests.Data;
 

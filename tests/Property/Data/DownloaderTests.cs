@@ -1,7 +1,7 @@
 using Norms.Models;
 using System.Net;
 using System.Security.Cryptography;
-using Norms.Experiments.Data;
+using Norms.Data;
 using Xunit;
 using static Norms.Property.Tests.Data.DataFixtures;
 

@@ -1,7 +1,7 @@
 using Norms.Models;
 using FsCheck;
 using FsCheck.Fluent;
-using Norms.Experiments.Data;
+using Norms.Data;
 using Xunit;
 
 namespace Norms.Property.Tests.Data;

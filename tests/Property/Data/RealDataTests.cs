@@ -1,5 +1,5 @@
 using Norms.Models;
-using Norms.Experiments.Data;
+using Norms.Data;
 using Xunit;
 using Xunit.Abstractions;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using FsCheck;
 using FsCheck.Fluent;
-using Norms.Experiments.Data;
+using Norms.Data;
 using Xunit;
 using static Norms.Property.Tests.Data.DataFixtures;
 

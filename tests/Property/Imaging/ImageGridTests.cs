@@ -1,4 +1,4 @@
-using Norms.Experiments.Reports.Imaging;
+using Norms.Reports.Imaging;
 using Xunit;
 
 namespace Norms.Property.Tests.Imaging;

@@ -3,7 +3,7 @@ using System.IO.Compression;
 using System.Text;
 using FsCheck;
 using FsCheck.Fluent;
-using Norms.Experiments.Reports.Imaging;
+using Norms.Reports.Imaging;
 using Xunit;
 
 namespace Norms.Property.Tests.Imaging;

@@ -1,7 +1,7 @@
 using System.Xml.Linq;
 using FsCheck;
 using FsCheck.Fluent;
-using Norms.Experiments.Reports.Imaging;
+using Norms.Reports.Imaging;
 using Xunit;
 
 namespace Norms.Property.Tests.Imaging;

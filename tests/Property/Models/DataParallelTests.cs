@@ -1,4 +1,4 @@
-using Norms.Experiments.Training;
+using Norms.Training;
 using Norms.Models;
 using Norms.Property.Tests.Norms;
 using Norms.Torch;

@@ -119,7 +119,7 @@ public class SpecRuleTests
         Assert.Contains("\"cycle_momentum\": false", json);
         var parsed = ExperimentSpecJson.Parse(json);
         Assert.True(parsed.IsValid, string.Join("; ", parsed.Errors));
-        var schedule = (global::Norms.Torch.Optim.OneCycleLr)global::Norms.Experiments.Training.OptimizerFactory.Schedule(parsed.Value!, 10).Schedule;
+        var schedule = (global::Norms.Torch.Optim.OneCycleLr)global::Norms.Training.OptimizerFactory.Schedule(parsed.Value!, 10).Schedule;
         Assert.False(schedule.CycleMomentum);
         Assert.Equal((0.8, 0.9), (schedule.BaseMomentum, schedule.MaxMomentum));
         Assert.Null(schedule.Momentum(3));

@@ -1,8 +1,9 @@
 using System.Text.Json.Nodes;
 using FsCheck;
 using FsCheck.Fluent;
-using Norms.Experiments.Reports.Report;
-using Norms.Experiments.Training;
+using Norms.Reports;
+using Norms.Training;
+using Norms.Results;
 using Norms.Property.Tests.Generators;
 
 namespace Norms.Property.Tests.Recording;

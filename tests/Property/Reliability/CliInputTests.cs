@@ -1,6 +1,6 @@
 using System.Text;
 using FsCheck.Fluent;
-using Norms.Experiments.Data;
+using Norms.Data;
 using Norms.Property.Tests.Data;
 using Norms.Property.Tests.Generators;
 

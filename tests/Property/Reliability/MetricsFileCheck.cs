@@ -1,4 +1,4 @@
-using Norms.Experiments.Training;
+using Norms.Training;
 using Xunit;
 
 namespace Norms.Property.Tests.Reliability;

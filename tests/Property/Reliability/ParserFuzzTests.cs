@@ -1,8 +1,8 @@
 using System.Text;
 using FsCheck;
 using FsCheck.Fluent;
-using Norms.Experiments.Data;
-using Norms.Experiments.Training;
+using Norms.Data;
+using Norms.Training;
 using Norms.Models;
 using Norms.Property.Tests.Data;
 using Norms.Property.Tests.Generators;

@@ -1,4 +1,5 @@
-using Norms.Experiments.Training;
+using Norms.Training;
+using Norms.Results;
 using Norms.Property.Tests.Data;
 using Xunit.Abstractions;
 

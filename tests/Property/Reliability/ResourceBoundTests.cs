@@ -1,8 +1,8 @@
 using FsCheck;
 using FsCheck.Fluent;
 using Norms.Experiments.Cli;
-using Norms.Experiments.Data;
-using Norms.Experiments.Training;
+using Norms.Data;
+using Norms.Training;
 using Norms.Models;
 
 namespace Norms.Property.Tests.Reliability;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
-using Norms.Experiments.Training;
+using Norms.Training;
+using Norms.Results;
 using Norms.Models;
 using Norms.Property.Tests.Data;
 using Norms.Torch;
@@ -91,7 +92,7 @@ public sealed class ResourceTests(ITestOutputHelper log) : IDisposable
 
             // The seam-free unit view: an atomic write that runs out of space throws IOException and leaves the old file.
             var error = Assert.ThrowsAny<IOException>(() => RunFolder.WriteAtomically(folder.ResultFile, new string('x', 1 << 20)));
-            Assert.True(global::Norms.Experiments.Training.Failure.IsDiskFull(error), error.Message);
+            Assert.True(global::Norms.Training.Failure.IsDiskFull(error), error.Message);
             var resultBefore = File.ReadAllBytes(folder.ResultFile);
             Assert.ThrowsAny<IOException>(() => RunFolder.WriteAtomically(folder.ResultFile, new string('y', 1 << 20)));
             Assert.Equal(resultBefore, File.ReadAllBytes(folder.ResultFile));

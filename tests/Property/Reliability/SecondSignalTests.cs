@@ -1,5 +1,6 @@
 using System.Diagnostics;
-using Norms.Experiments.Training;
+using Norms.Training;
+using Norms.Results;
 using Norms.Property.Tests.Data;
 using Xunit.Abstractions;
 

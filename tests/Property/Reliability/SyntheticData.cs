@@ -1,4 +1,4 @@
-using Norms.Experiments.Data;
+using Norms.Data;
 using Norms.Property.Tests.Data;
 
 namespace Norms.Property.Tests.Reliability;

@@ -1,7 +1,8 @@
 using FsCheck;
 using FsCheck.Fluent;
-using Norms.Experiments.Data;
-using Norms.Experiments.Training;
+using Norms.Data;
+using Norms.Training;
+using Norms.Results;
 using Norms.Models;
 using Norms.Property.Tests.Norms;
 using Norms.Property.Tests.Reliability;

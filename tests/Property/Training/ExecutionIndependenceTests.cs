@@ -1,4 +1,5 @@
-using Norms.Experiments.Training;
+using Norms.Training;
+using Norms.Results;
 using Norms.Models;
 using Norms.Torch;
 using Xunit.Abstractions;
@@ -19,7 +20,7 @@ public sealed class ExecutionIndependenceTests(ITestOutputHelper output) : IDisp
 
     public void Dispose() => Directory.Delete(outDir, recursive: true);
 
-    private RunResult Train(ExperimentSpec spec, global::Norms.Experiments.Data.Dataset data, int threads, bool split)
+    private RunResult Train(ExperimentSpec spec, global::Norms.Data.Dataset data, int threads, bool split)
     {
         var before = DataParallel.Enabled;
         DataParallel.Enabled = split;

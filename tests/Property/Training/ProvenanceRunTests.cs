@@ -1,7 +1,8 @@
 using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using Norms.Experiments.Cli;
-using Norms.Experiments.Training;
+using Norms.Training;
+using Norms.Results;
 using Norms.Models;
 using Norms.Torch;
 using Xunit.Abstractions;

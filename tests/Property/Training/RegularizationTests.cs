@@ -1,6 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
-using Norms.Experiments.Training;
+using Norms.Training;
 using Norms.Models;
 using Norms.Torch;
 using TorchApi = Norms.Torch.Torch;

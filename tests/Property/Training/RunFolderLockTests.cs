@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Norms.Experiments.Training;
+using Norms.Training;
 
 namespace Norms.Property.Tests.Training;
 

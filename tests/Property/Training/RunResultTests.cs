@@ -1,4 +1,5 @@
-using Norms.Experiments.Training;
+using Norms.Training;
+using Norms.Results;
 
 namespace Norms.Property.Tests.Training;
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
-using Norms.Experiments.Data;
-using Norms.Experiments.Training;
+using Norms.Data;
+using Norms.Training;
+using Norms.Results;
 using Norms.Models;
 using Norms.Torch;
 using Xunit.Abstractions;

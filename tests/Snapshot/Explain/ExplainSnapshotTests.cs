@@ -1,5 +1,5 @@
 using Norms.Experiments.Cli;
-using Norms.Experiments.Reports;
+using Norms.Reports;
 using Norms.Explain;
 using Norms.Reference;
 using Shouldly;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using Norms.Experiments.Data;
-using Norms.Experiments.Reports.Report;
-using Norms.Experiments.Training;
+using Norms.Data;
+using Norms.Reports;
+using Norms.Training;
 using Xunit;
 using Xunit.Abstractions;
 

@@ -1,7 +1,8 @@
 using Norms.Models;
-using Norms.Experiments.Data;
-using Norms.Experiments.Reports.Report;
-using Norms.Experiments.Training;
+using Norms.Data;
+using Norms.Reports;
+using Norms.Training;
+using Norms.Results;
 using Norms.Torch;
 using Shouldly;
 using Xunit;

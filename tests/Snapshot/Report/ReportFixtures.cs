@@ -1,5 +1,6 @@
-using Norms.Experiments.Data;
-using Norms.Experiments.Training;
+using Norms.Data;
+using Norms.Models;
+using Norms.Results;
 
 namespace Norms.Snapshot.Tests.Report;
 

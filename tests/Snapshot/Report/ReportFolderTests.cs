@@ -1,5 +1,6 @@
-using Norms.Experiments.Reports.Report;
-using Norms.Experiments.Training;
+using Norms.Reports;
+using Norms.Training;
+using Norms.Results;
 
 namespace Norms.Snapshot.Tests.Report;
 

@@ -1,8 +1,9 @@
 using Norms.Experiments.Cli;
-using Norms.Experiments.Data;
-using Norms.Experiments.Reports.Imaging;
-using Norms.Experiments.Reports.Report;
-using Norms.Experiments.Training;
+using Norms.Data;
+using Norms.Reports.Imaging;
+using Norms.Reports;
+using Norms.Training;
+using Norms.Results;
 using Shouldly;
 using Xunit;
 

@@ -1,0 +1,85 @@
+using System.Globalization;
+using Norms.Results;
+
+namespace Norms.Reports;
+
+/// <summary>A row of a provenance table: the cells, and the experiments that share them.</summary>
+public sealed record ProvenanceRow(IReadOnlyList<string> Experiments, IReadOnlyList<string> Cells);
+
+/// <summary>The report's "How these results were made": the build and machine, and the engine switches, each one row per
+/// distinct combination, so a report of one `all` reads as a line or two.</summary>
+public sealed record ProvenanceTables(IReadOnlyList<ProvenanceRow> Build, IReadOnlyList<ProvenanceRow> Engine);
+
+/// <summary>
+/// What the report says about how its results were made, shared by the Markdown and HTML renderers. Pure: a function
+/// of the saved results. Results written before result.json held a provenance show "not recorded".
+/// </summary>
+public static class ReportProvenance
+{
+    public const string NotRecorded = "not recorded";
+
+    public static IReadOnlyList<string> BuildHeader { get; } = ["experiments", "commit", "libtorch", ".NET", "CPU (vector ISA)", "command line"];
+
+    /// <summary>Each engine switch: its name (in the table's header and in the sentence) and how its value is printed.</summary>
+    private static readonly (string Name, Func<EngineSwitches, string> Cell)[] Switches =
+    [
+        ("fused kernels", e => OnOff(e.FusedKernels)),
+        ("data parallel", e => OnOff(e.DataParallel)),
+        ("memory layout", e => e.MemoryLayout),
+        ("threads", e => e.Threads.ToString(CultureInfo.InvariantCulture)),
+        ("evaluation batch", e => e.EvaluationBatch.ToString(CultureInfo.InvariantCulture)),
+    ];
+
+    public static IReadOnlyList<string> EngineHeader { get; } = ["experiments", .. Switches.Select(s => s.Name)];
+
+    public static ProvenanceTables Tables(IReadOnlyList<RunResult> runs) => new(Rows(runs, BuildCells), Rows(runs, EngineCells));
+
+    private static IReadOnlyList<string> BuildCells(RunResult r) =>
+        r.Provenance is { } p ? [p.Commit, p.Libtorch, p.Dotnet, $"{p.Cpu} ({p.VectorIsa})", p.CommandLine] : Blank(BuildHeader.Count - 1);
+
+    private static IReadOnlyList<string> EngineCells(RunResult r) =>
+        r.Provenance?.Engine is { } e ? [.. Switches.Select(s => s.Cell(e))] : Blank(Switches.Length);
+
+    private static string[] Blank(int cells) => Enumerable.Repeat(NotRecorded, cells).ToArray();
+
+    private static string OnOff(bool on) => on ? "on" : "off";
+
+    /// <summary>One row per distinct set of cells, in the order of each set's first experiment.</summary>
+    private static IReadOnlyList<ProvenanceRow> Rows(IReadOnlyList<RunResult> runs, Func<RunResult, IReadOnlyList<string>> cells)
+    {
+        var rows = new List<(List<string> Experiments, IReadOnlyList<string> Cells)>();
+        foreach (var run in runs)
+        {
+            var c = cells(run);
+            var index = rows.FindIndex(row => row.Cells.SequenceEqual(c));
+            if (index < 0) rows.Add(([run.Name], c));
+            else rows[index].Experiments.Add(run.Name);
+        }
+        return [.. rows.Select(row => new ProvenanceRow(row.Experiments, row.Cells))];
+    }
+
+    /// <summary>The switches whose recorded values differ among <paramref name="runs"/>, in the table's order. Runs without
+    /// a record are left out: nothing is known to differ about them (the table says "not recorded").</summary>
+    public static IReadOnlyList<string> DifferingSwitches(IEnumerable<RunResult> runs)
+    {
+        var recorded = runs.Select(r => r.Provenance?.Engine).OfType<EngineSwitches>().ToArray();
+        return [.. Switches.Where(s => recorded.Select(s.Cell).Distinct().Count() > 1).Select(s => s.Name)];
+    }
+
+    /// <summary>
+    /// One sentence for each dataset whose compared results (those with a test accuracy: the ones the analysis ranks)
+    /// were made with different engine switches, naming them; none where they agree. The switches change speed and the
+    /// last digits (data parallelism also the dropout masks), so a reader weighing small differences should know.
+    /// </summary>
+    public static IReadOnlyList<string> SwitchSentences(IEnumerable<RunResult> runs) =>
+    [
+        .. runs.Where(r => r.BestTestAcc is not null).GroupBy(r => r.Dataset)
+            .Select(g => (Dataset: g.Key, Names: DifferingSwitches(g)))
+            .Where(d => d.Names.Count > 0)
+            .Select(d => $"The {d.Dataset} results compared here were not all made with the same engine switches: " +
+                         $"{Words(d.Names)} differ{(d.Names.Count == 1 ? "s" : "")} (see How these results were made)."),
+    ];
+
+    private static string Words(IReadOnlyList<string> names) =>
+        names.Count == 1 ? names[0] : string.Join(", ", names.Take(names.Count - 1)) + " and " + names[^1];
+}

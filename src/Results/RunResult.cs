@@ -1,0 +1,107 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using Norms.Models;
+
+namespace Norms.Results;
+
+/// <summary>How a run ended (or that it is still going).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<RunStatus>))]
+public enum RunStatus
+{
+    [JsonStringEnumMemberName("running")] Running,
+    [JsonStringEnumMemberName("completed")] Completed,
+    [JsonStringEnumMemberName("diverged")] Diverged,
+    [JsonStringEnumMemberName("interrupted")] Interrupted,
+    /// <summary>An error stopped it (the engine, memory, a file); <see cref="RunResult.Message"/> says which.</summary>
+    [JsonStringEnumMemberName("failed")] Failed,
+}
+
+/// <summary>One epoch's numbers. Losses are mean NLL per sample (train without the L1 term, as the reference);
+/// accuracies are percent; <see cref="Lr"/> is the learning rate after the epoch's last step;
+/// <see cref="Seconds"/> (training plus evaluation) and <see cref="TrainSeconds"/> (the training loop alone, batch pipeline
+/// included: what the reference's <c>train_seconds</c> measures) are the only fields that differ between identical runs.
+/// Results written before <see cref="TrainSeconds"/> existed read it as 0.</summary>
+public sealed record EpochRecord(int Epoch, double TrainLoss, double TrainAcc, double TestLoss, double TestAcc, double Lr, double Seconds,
+    double TrainSeconds = 0);
+
+/// <summary>A test image the model got wrong: its index in the test set, true label, prediction and exp(max log-prob).</summary>
+public sealed record Misclassified(int Index, int Label, int Pred, double Confidence);
+
+/// <summary>
+/// What result.json holds. <see cref="Confusion"/> (rows = true label, columns = prediction) and
+/// <see cref="Misclassified"/> (the first <see cref="Evaluation.MisclassifiedKept"/> by test index) describe the model
+/// after the last completed epoch. Best values are over epochs: <see cref="BestTestAcc"/> and <see cref="BestEpoch"/> the
+/// highest test accuracy (earliest on ties), <see cref="BestTestLoss"/> the lowest test loss, <see cref="BestTrainAcc"/>
+/// the highest train accuracy. Timing fields end in "seconds" so a comparison can drop them. <see cref="Provenance"/> says
+/// how the result was made; results written before it existed read it as null (the report says "not recorded").
+/// </summary>
+public sealed record RunResult(
+    string Name,
+    string Dataset,
+    string Model,
+    string Norm,
+    double L1,
+    double L2,
+    long Params,
+    ulong Seed,
+    string Device,
+    int Threads,
+    int TrainSamples,
+    int TestSamples,
+    bool Augmentation,
+    RunStatus Status,
+    string? Message,
+    IReadOnlyList<EpochRecord> Epochs,
+    double? BestTestAcc,
+    double? BestTestLoss,
+    double? BestTrainAcc,
+    int? BestEpoch,
+    int[][] Confusion,
+    IReadOnlyList<Misclassified> Misclassified,
+    double TotalSeconds,
+    JsonNode Spec,
+    Provenance? Provenance = null)
+{
+    /// <summary>The best-of fields recomputed from <see cref="Epochs"/>.</summary>
+    public RunResult WithBests()
+    {
+        if (Epochs.Count == 0) return this with { BestTestAcc = null, BestTestLoss = null, BestTrainAcc = null, BestEpoch = null };
+        var best = Epochs[0];
+        foreach (var e in Epochs)
+            if (e.TestAcc > best.TestAcc) best = e;
+        return this with
+        {
+            BestTestAcc = best.TestAcc,
+            BestEpoch = best.Epoch,
+            // A diverged epoch can carry a NaN loss; Min would return NaN, so only finite losses compete.
+            BestTestLoss = Epochs.Select(e => e.TestLoss).Where(double.IsFinite).Select(l => (double?)l).Min(),
+            BestTrainAcc = Epochs.Max(e => e.TrainAcc),
+        };
+    }
+
+    public static JsonNode SpecNode(ExperimentSpec spec) => JsonNode.Parse(ExperimentSpecJson.Serialize(spec))!;
+
+    /// <summary>The result of a run that failed before training began (its data, its folder): for the closing table
+    /// only, never written, since the folder may belong to another run.</summary>
+    public static RunResult FailedBeforeStart(ExperimentSpec spec, string message) =>
+        new(spec.Name, spec.Dataset, spec.Model, spec.Norm.ShortName, spec.L1, spec.L2, 0, spec.Seed, "", 0, 0, 0, spec.Augmentation,
+            RunStatus.Failed, message, [], null, null, null, null, [], [], 0, SpecNode(spec));
+}
+
+/// <summary>result.json's (and the checkpoint metadata's) JSON form: snake_case, indented, doubles round-trip exactly.</summary>
+public static class RunResultJson
+{
+    public static JsonSerializerOptions Options { get; } = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        // NaN/∞ can appear in a diverged epoch's losses; JSON has no literal for them, so they are written as strings.
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public static string Serialize(RunResult result) => JsonSerializer.Serialize(result, Options) + "\n";
+
+    public static RunResult Deserialize(string json) =>
+        JsonSerializer.Deserialize<RunResult>(json, Options) ?? throw new JsonException("result JSON holds null");
+}

@@ -1,0 +1,195 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Norms.Data;
+using Norms.Models;
+using Norms.Torch;
+using Norms.Torch.Optim;
+using TorchApi = Norms.Torch.Torch;
+using Norms.Results;
+
+namespace Norms.Training;
+
+/// <summary>Where a run goes and how: the engine device, libtorch's thread count, and whether to continue from the checkpoint.
+/// <see cref="Provenance"/> is the process's (build, versions, command line, CPU), gathered by the caller; the run adds its engine switches.</summary>
+public sealed record TrainingSettings(Device Device, int Threads, bool Resume = false, Provenance? Provenance = null);
+
+/// <summary>Hears about a run's progress (the CLI draws bars or prints lines). Called on the training thread.</summary>
+public interface ITrainingObserver
+{
+    void EpochStarted(ExperimentSpec spec, int epoch, int steps);
+    /// <summary>After each step, with the epoch's running mean loss and accuracy (percent).</summary>
+    void StepCompleted(int step, double meanLoss, double accuracy);
+    void EpochCompleted(ExperimentSpec spec, EpochRecord record);
+    void Note(string message);
+}
+
+/// <summary>The checkpoint in the run folder was made for other settings, so --resume cannot continue it.</summary>
+public sealed class ResumeMismatchException(string message) : Exception(message);
+
+/// <summary>An error stopped a run while it trained or evaluated. <see cref="Result"/> is what result.json now says
+/// (status failed, the completed epochs kept; written when the folder still took it); the cause is the inner exception.</summary>
+public sealed class RunFailedException(RunResult result, Exception cause) : Exception(cause.Message, cause)
+{
+    public RunResult Result { get; } = result;
+}
+
+/// <summary>
+/// Trains one experiment: seeded model and optimizer, each epoch's order and augmentation derived from (seed, epoch)
+/// (so a resumed run sees the same data as an uninterrupted one), the next batch built on a worker thread while the
+/// engine runs the current step, one dispose scope per step, a test pass after every
+/// epoch, then result.json, metrics.csv and the checkpoint rewritten. A non-finite loss stops the run as diverged;
+/// cancellation stops it as interrupted; both keep the history of the completed epochs.
+/// </summary>
+public static class Trainer
+{
+    public static RunResult Run(ExperimentSpec spec, Dataset data, RunFolder folder, TrainingSettings settings,
+        ITrainingObserver? observer = null, CancellationToken cancellation = default)
+    {
+        TorchApi.Threads = settings.Threads;
+        var train = data.Train;
+        var test = data.Test;
+        var augmentation = spec.Augmentation && DatasetSource.TryParse(data.Name) is { } source
+            ? DatasetLoader.DefaultAugmentation(source) : new Augmentation.None();
+        var stepsPerEpoch = (train.Count + spec.BatchSize - 1) / spec.BatchSize;
+        if (stepsPerEpoch == 0) throw new ArgumentException("the training set is empty");
+
+        using var model = ModelCompiler.Compile(spec.ToModelSpec(), settings.Device, spec.Seed);
+        using var optimizer = OptimizerFactory.Create(spec, model.Parameters());
+        using var replicas = DataParallel.TryCreate(model, settings.Threads);
+        var (schedule, perBatch) = OptimizerFactory.Schedule(spec, stepsPerEpoch);
+        var weights = model.RegularizedWeights().ToArray();
+        var evaluationBatch = Evaluation.BatchSizeFor(model.Analysis);
+        // A resumed run keeps this provenance, not the checkpoint's: result.json says which process wrote it.
+        var provenance = (settings.Provenance ?? Provenance.Unrecorded) with
+        {
+            Engine = new EngineSwitches(FusedKernels.Enabled, replicas is not null, EngineSwitches.Layout(model.ChannelsLast), settings.Threads, evaluationBatch),
+        };
+        var result = new RunResult(spec.Name, spec.Dataset, spec.Model, spec.Norm.ShortName, spec.L1, spec.L2, model.ParameterCount(),
+            spec.Seed, settings.Device.ToString(), settings.Threads, train.Count, test.Count, augmentation is not Augmentation.None,
+            RunStatus.Running, null, [], null, null, null, null, [], [], 0, RunResult.SpecNode(spec), provenance);
+
+        long schedulerStep = 0;
+        var firstEpoch = 1;
+        if (settings.Resume && File.Exists(folder.CheckpointFile))
+        {
+            var saved = folder.ReadCheckpointInfo() ?? throw new ResumeMismatchException($"{folder.CheckpointFile} has no metadata");
+            CheckResumable(saved.Result, result, folder);
+            var info = folder.LoadCheckpoint(model, optimizer);
+            schedulerStep = info.SchedulerStep;
+            firstEpoch = info.Epoch + 1;
+            result = result with
+            {
+                Epochs = info.Result.Epochs, Confusion = info.Result.Confusion, Misclassified = info.Result.Misclassified,
+                TotalSeconds = info.Result.TotalSeconds,
+            };
+            observer?.Note($"{spec.Name}: resuming after epoch {info.Epoch} of {spec.Epochs}");
+        }
+        var scheduler = new LrScheduler(optimizer, schedule, schedulerStep);
+        result = result.WithBests();
+        folder.WriteResult(result with { Status = firstEpoch > spec.Epochs ? RunStatus.Completed : RunStatus.Running });
+
+        var size = train.PixelsPerImage;
+        var history = result.Epochs.ToList();
+        try
+        {
+            for (var epoch = firstEpoch; epoch <= spec.Epochs; epoch++)
+            {
+                var clock = Stopwatch.StartNew();
+                observer?.EpochStarted(spec, epoch, stepsPerEpoch);
+                var order = BatchOrder.Permutation(train.Count, spec.Seed, epoch);
+                var dropoutStream = DropoutStreams.ForEpoch(spec.Seed, epoch);
+                var epochNumber = epoch;
+                using var batches = new BatchPrefetcher(stepsPerEpoch, spec.BatchSize, size, (step, pixels, labels) =>
+                {
+                    var n = Math.Min(spec.BatchSize, train.Count - step * spec.BatchSize);
+                    BatchBuilder.Fill(train, order.AsSpan(step * spec.BatchSize, n), pixels.AsSpan(0, n * size), labels.AsSpan(0, n),
+                        data.Stats, augmentation, augment: true, spec.Seed, epochNumber, step);
+                    return n;
+                });
+                model.Train();
+                double lossSum = 0;
+                long correct = 0;
+                var seen = 0;
+                for (var step = 0; step < stepsPerEpoch; step++)
+                {
+                    if (cancellation.IsCancellationRequested)
+                        return Finish(folder, result with { Epochs = history }, RunStatus.Interrupted,
+                            $"interrupted during epoch {epoch}; run again with --resume to continue after epoch {epoch - 1}");
+                    var (pixels, labels, n) = batches.Take(step);
+                    double loss;
+                    long hits;
+                    using (TorchApi.NewDisposeScope())
+                    {
+                        var x = Tensor.FromSpan<float>(pixels.AsSpan(0, n * size), [n, train.Channels, train.Height, train.Width], settings.Device);
+                        var y = Tensor.FromSpan<long>(labels.AsSpan(0, n), [n], settings.Device);
+                        optimizer.ZeroGrad();
+                        var position = new DropoutKey(dropoutStream, (long)step * spec.BatchSize);
+                        (loss, hits) = TrainingStep.Run(model, replicas, x, y, weights, spec.L1, position);
+                        RunResult Diverged(string what) => Finish(folder, result with { Epochs = history }, RunStatus.Diverged,
+                            $"{what} at epoch {epochNumber}, step {step + 1}; lower the learning rate (max_lr) or the regularization");
+                        if (!double.IsFinite(loss))
+                            return Diverged($"the training loss became {loss}");
+                        // The fused step checks every gradient before it changes anything (one read pass, no allocation).
+                        if (!optimizer.Step())
+                            return Diverged("a gradient became NaN or infinite");
+                        if (perBatch) scheduler.Step();
+                    }
+                    lossSum += loss * n;
+                    correct += hits;
+                    seen += n;
+                    observer?.StepCompleted(step + 1, lossSum / seen, 100.0 * correct / seen);
+                }
+                if (!perBatch) scheduler.Step();
+                var trainSeconds = clock.Elapsed.TotalSeconds;
+                var evaluation = Evaluation.Run(model, test, data.Stats, settings.Device, replicas, evaluationBatch);
+                var record = new EpochRecord(epoch, lossSum / seen, 100.0 * correct / seen, evaluation.Loss, evaluation.Accuracy,
+                    optimizer.LearningRate, clock.Elapsed.TotalSeconds, trainSeconds);
+                history.Add(record);
+                result = (result with
+                {
+                    Epochs = history.ToArray(), Confusion = evaluation.Confusion, Misclassified = evaluation.Misclassified,
+                    TotalSeconds = result.TotalSeconds + clock.Elapsed.TotalSeconds,
+                }).WithBests();
+                folder.SaveCheckpoint(model, optimizer, new CheckpointInfo(epoch, scheduler.StepCount, result));
+                folder.WriteResult(result);
+                observer?.EpochCompleted(spec, record);
+            }
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or RunFailedException))
+        {
+            // Whatever stopped it (an engine error, memory, a file), the completed epochs stay recorded with the cause.
+            var failed = (result with { Status = RunStatus.Failed, Message = Failure.Describe(e), Epochs = history.ToArray() }).WithBests();
+            try
+            {
+                folder.WriteResult(failed);
+            }
+            catch (Exception write) when (write is IOException or UnauthorizedAccessException)
+            {
+                // The folder refuses writes too (a full disk): the previous result.json stands, whole.
+            }
+            throw new RunFailedException(failed, e);
+        }
+        return Finish(folder, result, RunStatus.Completed, null);
+    }
+
+    private static RunResult Finish(RunFolder folder, RunResult result, RunStatus status, string? message)
+    {
+        var final = (result with { Status = status, Message = message, Epochs = result.Epochs.ToArray() }).WithBests();
+        folder.WriteResult(final);
+        return final;
+    }
+
+    private static void CheckResumable(RunResult saved, RunResult current, RunFolder folder)
+    {
+        string? Difference()
+        {
+            if (!JsonNode.DeepEquals(saved.Spec, current.Spec)) return "the experiment's settings differ";
+            if (saved.TrainSamples != current.TrainSamples || saved.TestSamples != current.TestSamples)
+                return $"it used {saved.TrainSamples}/{saved.TestSamples} train/test images, this run {current.TrainSamples}/{current.TestSamples}";
+            return null;
+        }
+        if (Difference() is { } why)
+            throw new ResumeMismatchException(
+                $"cannot resume {folder.Path}: {why}; use the same settings as the interrupted run, or leave out --resume to start over");
+    }
+}
