@@ -20,13 +20,13 @@ public static partial class Functional
     /// memory layout) of sample n (dim 0) is kept with probability 1 - p by a hash of (key.Stream,
     /// key.FirstSample + n, j), and kept values are scaled by 1/(1 - p). So a batch split at any sample, in either
     /// layout, at any thread count, gets the same mask. NaN propagates, as the stock relu and dropout let it.
-    /// With <see cref="FusedKernels.Enabled"/> (float32/float64 on the CPU) one pass whose backward saves only the
-    /// output; otherwise the stock relu times the same mask (<see cref="DropoutMask"/>), so both paths drop the
-    /// same elements.
+    /// With <paramref name="fused"/> (<see cref="EngineOptions.FusedKernels"/>; float32/float64 on the CPU) one pass
+    /// whose backward saves only the output; otherwise the stock relu times the same mask (<see cref="DropoutMask"/>),
+    /// so both paths drop the same elements.
     /// </summary>
-    public static Tensor ReluDropout(Tensor input, double p, bool training, DropoutKey key)
+    public static Tensor ReluDropout(Tensor input, double p, bool training, DropoutKey key, bool fused = true)
     {
-        if (FusedKernels.Enabled && input.Device.Type == DeviceType.Cpu && input.Dtype is ScalarType.Float32 or ScalarType.Float64)
+        if (fused && input.Device.Type == DeviceType.Cpu && input.Dtype is ScalarType.Float32 or ScalarType.Float64)
             return Result(nt_fused_relu_dropout(input.H, p, training, key.Stream, key.FirstSample, out var r), r, input);
         if (!training || p == 0) return Relu(input);
         using var relu = Relu(input);

@@ -9,9 +9,14 @@ using Norms.Results;
 
 namespace Norms.Training;
 
-/// <summary>Where a run goes and how: the engine device, libtorch's thread count, and whether to continue from the checkpoint.
-/// <see cref="Provenance"/> is the process's (build, versions, command line, CPU), gathered by the caller; the run adds its engine switches.</summary>
-public sealed record TrainingSettings(Device Device, int Threads, bool Resume = false, Provenance? Provenance = null);
+/// <summary>How a run goes: the engine options (device, threads, kernels, data parallelism, layout) and whether to continue
+/// from the checkpoint. <see cref="Provenance"/> is the process's (build, versions, command line, CPU), gathered by the
+/// caller; the run adds its engine switches.</summary>
+public sealed record TrainingSettings(EngineOptions Engine, bool Resume = false, Provenance? Provenance = null)
+{
+    public Device Device => Engine.Device;
+    public int Threads => Engine.Threads;
+}
 
 /// <summary>Hears about a run's progress (the CLI draws bars or prints lines). Called on the training thread.</summary>
 public interface ITrainingObserver
@@ -45,7 +50,7 @@ public static class Trainer
     public static RunResult Run(ExperimentSpec spec, Dataset data, RunFolder folder, TrainingSettings settings,
         ITrainingObserver? observer = null, CancellationToken cancellation = default)
     {
-        TorchApi.Threads = settings.Threads;
+        using var threads = IntraOpThreads.OnThisThread(settings.Threads);
         var train = data.Train;
         var test = data.Test;
         var augmentation = spec.Augmentation && DatasetSource.TryParse(data.Name) is { } source
@@ -53,16 +58,16 @@ public static class Trainer
         var stepsPerEpoch = (train.Count + spec.BatchSize - 1) / spec.BatchSize;
         if (stepsPerEpoch == 0) throw new ArgumentException("the training set is empty");
 
-        using var model = ModelCompiler.Compile(spec.ToModelSpec(), settings.Device, spec.Seed);
+        using var model = ModelCompiler.Compile(spec.ToModelSpec(), settings.Engine, spec.Seed);
         using var optimizer = OptimizerFactory.Create(spec, model.Parameters());
-        using var replicas = DataParallel.TryCreate(model, settings.Threads);
+        using var replicas = DataParallel.TryCreate(model);
         var (schedule, perBatch) = OptimizerFactory.Schedule(spec, stepsPerEpoch);
         var weights = model.RegularizedWeights().ToArray();
         var evaluationBatch = Evaluation.BatchSizeFor(model.Analysis);
         // A resumed run keeps this provenance, not the checkpoint's: result.json says which process wrote it.
         var provenance = (settings.Provenance ?? Provenance.Unrecorded) with
         {
-            Engine = new EngineSwitches(FusedKernels.Enabled, replicas is not null, EngineSwitches.Layout(model.ChannelsLast), settings.Threads, evaluationBatch),
+            Engine = new EngineSwitches(settings.Engine.FusedKernels, replicas is not null, EngineSwitches.Layout(model.ChannelsLast), settings.Threads, evaluationBatch),
         };
         var result = new RunResult(spec.Name, spec.Dataset, spec.Model, spec.Norm.ShortName, spec.L1, spec.L2, model.ParameterCount(),
             spec.Seed, settings.Device.ToString(), settings.Threads, train.Count, test.Count, augmentation is not Augmentation.None,

@@ -12,13 +12,8 @@ namespace Norms.Engine.Tests;
 /// </summary>
 public sealed class FusedKernelTests
 {
-    private static T WithFused<T>(bool enabled, Func<T> f)
-    {
-        var before = FusedKernels.Enabled;
-        FusedKernels.Enabled = enabled;
-        try { return f(); }
-        finally { FusedKernels.Enabled = before; }
-    }
+    // The fused kernel is chosen per call (EngineOptions.FusedKernels reaches it through the compiled model).
+    private static T WithFused<T>(bool enabled, Func<bool, T> f) => f(enabled);
 
     private static readonly DropoutKey Key = new(0x1234_5678_9abc_def0UL, 40);
 
@@ -27,9 +22,9 @@ public sealed class FusedKernelTests
     {
         // The key fixes the mask, so f is a fixed piecewise-linear map. Inputs at least 0.05 away from ReLU's kink
         // (|x| >= 0.05 >> h = 1e-6) keep the differences one-sided-free.
-        WithFused(true, () =>
+        WithFused(true, useFused =>
         {
-            GradCheckTests.CheckGradient([3, 4, 5], x => F.ReluDropout(x, 0.3, training: true, Key), offset: 0, awayFromZero: 0.05);
+            GradCheckTests.CheckGradient([3, 4, 5], x => F.ReluDropout(x, 0.3, training: true, Key, useFused), offset: 0, awayFromZero: 0.05);
             return 0;
         });
     }
@@ -74,11 +69,11 @@ public sealed class FusedKernelTests
     [Fact]
     public void IsReluTimesMaskOverKeep()
     {
-        WithFused(true, () =>
+        WithFused(true, useFused =>
         {
             using var scope = TorchApi.NewDisposeScope();
             var x = Tensor.Randn([8, 6, 10, 10]);
-            var y = F.ReluDropout(x, 0.25, training: true, Key);
+            var y = F.ReluDropout(x, 0.25, training: true, Key, useFused);
             var xs = x.ToArray<float>();
             var ys = y.ToArray<float>();
             var ms = F.DropoutMask([8, 6, 10, 10], 0.25, Key).ToArray<float>();
@@ -100,7 +95,7 @@ public sealed class FusedKernelTests
         // float32 runs the AVX2 loops (8 lanes, scalar tails; channels-last in groups of 8 channels), float64 the scalar
         // bodies. Same key and same values (small integers and halves, exact in both types) must give the same mask and
         // the same products, forward and backward, for shapes around the vector width.
-        WithFused(true, () =>
+        WithFused(true, useFused =>
         {
             foreach (var format in new[] { MemoryFormat.Contiguous, MemoryFormat.ChannelsLast })
             {
@@ -109,8 +104,8 @@ public sealed class FusedKernelTests
                 var values = Enumerable.Range(0, (int)count).Select(i => (i % 9 - 4) * 0.5).ToArray();
                 var x64 = Tensor.FromArray(values, [n, c, h, w]).Contiguous(format).WithRequiresGrad();
                 var x32 = Tensor.FromArray(values.Select(v => (float)v).ToArray(), [n, c, h, w]).Contiguous(format).WithRequiresGrad();
-                var y64 = F.ReluDropout(x64, 0.5, training: true, Key); // p = 0.5: the scale 2 is exact in both types
-                var y32 = F.ReluDropout(x32, 0.5, training: true, Key);
+                var y64 = F.ReluDropout(x64, 0.5, training: true, Key, useFused); // p = 0.5: the scale 2 is exact in both types
+                var y32 = F.ReluDropout(x32, 0.5, training: true, Key, useFused);
                 Assert.Equal(y64.Contiguous(MemoryFormat.Contiguous).ToArray<double>(),
                     y32.Contiguous(MemoryFormat.Contiguous).ToArray<float>().Select(v => (double)v).ToArray());
                 var upstream = Enumerable.Range(0, (int)count).Select(i => (i % 5) - 2.0).ToArray();
@@ -131,7 +126,7 @@ public sealed class FusedKernelTests
         // relu(x) · mask as the stock ops compute it: NaN · anything is NaN, +∞ · 0 is NaN, -∞ → 0. Float32 runs the
         // AVX2 loops on the first 16 elements of each sample and the scalar tail on the rest; float64 the scalar body.
         foreach (var fused in new[] { true, false })
-            WithFused(fused, () =>
+            WithFused(fused, useFused =>
             {
                 using var scope = TorchApi.NewDisposeScope();
                 const int perSample = 19;
@@ -139,7 +134,7 @@ public sealed class FusedKernelTests
                 for (var i = 0; i < values.Length; i++)
                     values[i] = (i % 4) switch { 0 => double.NaN, 1 => double.PositiveInfinity, 2 => double.NegativeInfinity, _ => 1.5 };
                 var x = Tensor.FromArray(values, [4, perSample]).To(dtype);
-                var y = F.ReluDropout(x, 0.5, training: true, Key).To(ScalarType.Float64).ToArray<double>();
+                var y = F.ReluDropout(x, 0.5, training: true, Key, useFused).To(ScalarType.Float64).ToArray<double>();
                 var mask = F.DropoutMask([4, perSample], 0.5, Key, ScalarType.Float64).ToArray<double>();
                 for (var i = 0; i < values.Length; i++)
                 {
@@ -162,18 +157,18 @@ public sealed class FusedKernelTests
         var threads = TorchApi.Threads;
         try
         {
-            WithFused(true, () =>
+            WithFused(true, useFused =>
             {
                 using var scope = TorchApi.NewDisposeScope();
                 var x = Tensor.Ones([12, 16, 9, 9]);
                 TorchApi.Threads = 1;
-                var whole = F.ReluDropout(x, 0.2, training: true, Key).ToArray<float>();
+                var whole = F.ReluDropout(x, 0.2, training: true, Key, useFused).ToArray<float>();
                 TorchApi.Threads = 2;
-                Assert.Equal(whole, F.ReluDropout(x, 0.2, training: true, Key).ToArray<float>());
-                var nhwc = F.ReluDropout(x.Contiguous(MemoryFormat.ChannelsLast), 0.2, training: true, Key);
+                Assert.Equal(whole, F.ReluDropout(x, 0.2, training: true, Key, useFused).ToArray<float>());
+                var nhwc = F.ReluDropout(x.Contiguous(MemoryFormat.ChannelsLast), 0.2, training: true, Key, useFused);
                 Assert.Equal(whole, nhwc.Contiguous(MemoryFormat.Contiguous).ToArray<float>());
                 // Samples 5.. of the batch, keyed as starting 5 later: the second half of the whole batch's mask.
-                var tail = F.ReluDropout(x.Slice(0, 5, 12), 0.2, training: true, Key.Skip(5)).ToArray<float>();
+                var tail = F.ReluDropout(x.Slice(0, 5, 12), 0.2, training: true, Key.Skip(5), useFused).ToArray<float>();
                 Assert.Equal(whole.Skip(5 * 16 * 81), tail);
                 return 0;
             });
@@ -185,13 +180,13 @@ public sealed class FusedKernelTests
     public void EvalModeAndZeroPAreRelu()
     {
         foreach (var fused in new[] { true, false })
-            WithFused(fused, () =>
+            WithFused(fused, useFused =>
             {
                 using var scope = TorchApi.NewDisposeScope();
                 var x = Tensor.Randn([4, 3, 5, 5]);
                 var relu = F.Relu(x).ToArray<float>();
-                Assert.Equal(relu, F.ReluDropout(x, 0.5, training: false, Key).ToArray<float>());
-                Assert.Equal(relu, F.ReluDropout(x, 0, training: true, Key).ToArray<float>());
+                Assert.Equal(relu, F.ReluDropout(x, 0.5, training: false, Key, useFused).ToArray<float>());
+                Assert.Equal(relu, F.ReluDropout(x, 0, training: true, Key, useFused).ToArray<float>());
                 return 0;
             });
     }
@@ -202,8 +197,8 @@ public sealed class FusedKernelTests
         using var scope = TorchApi.NewDisposeScope();
         var x = Tensor.Randn([4, 3, 5, 5]);
         var stock = (F.Relu(x) * F.DropoutMask([4, 3, 5, 5], 0.4, Key)).ToArray<float>();
-        var off = WithFused(false, () => F.ReluDropout(x, 0.4, training: true, Key)).ToArray<float>();
-        var on = WithFused(true, () => F.ReluDropout(x, 0.4, training: true, Key)).ToArray<float>();
+        var off = WithFused(false, useFused => F.ReluDropout(x, 0.4, training: true, Key, useFused)).ToArray<float>();
+        var on = WithFused(true, useFused => F.ReluDropout(x, 0.4, training: true, Key, useFused)).ToArray<float>();
         Assert.Equal(stock, off);
         Assert.Equal(stock, on);
     }
@@ -213,9 +208,9 @@ public sealed class FusedKernelTests
     {
         using var x = Tensor.Ones([3]);
         foreach (var fused in new[] { true, false })
-            WithFused(fused, () =>
+            WithFused(fused, useFused =>
             {
-                Assert.Throws<TorchArgumentException>(() => F.ReluDropout(x, 1.5, training: true, Key));
+                Assert.Throws<TorchArgumentException>(() => F.ReluDropout(x, 1.5, training: true, Key, useFused));
                 return 0;
             });
     }

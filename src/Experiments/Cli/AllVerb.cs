@@ -2,6 +2,7 @@ using System.CommandLine;
 using Norms.Data;
 using Norms.Models;
 using Norms.Training;
+using Norms.Torch;
 
 namespace Norms.Experiments.Cli;
 
@@ -9,9 +10,9 @@ namespace Norms.Experiments.Cli;
 internal static class AllVerb
 {
     /// <param name="args">The process's arguments, recorded in each result's provenance.</param>
-    public static Command Create(IReadOnlyList<string> args)
+    public static Command Create(IReadOnlyList<string> args, EngineOptions engine)
     {
-        var options = new TrainingOptions(args);
+        var options = new TrainingOptions(args, engine);
         var command = new Command("all", $"Train every built-in experiment in order ({string.Join(", ", BuiltInExperiments.Names)}) and print a results table; then write the report into --out (as `report`).");
         options.AddTo(command);
         command.SetAction(parse =>

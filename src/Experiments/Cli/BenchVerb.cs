@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Norms.Torch;
 using Norms.Training.Bench;
 
 namespace Norms.Experiments.Cli;
@@ -8,7 +9,7 @@ namespace Norms.Experiments.Cli;
 /// ms per training step on synthetic data, the same workload as pytorch_reference.py bench; one JSON line.</summary>
 internal static class BenchVerb
 {
-    public static Command Create()
+    public static Command Create(EngineOptions environment)
     {
         var dataset = new Argument<string>("dataset") { Description = "mnist (Mnist8k) or cifar10 (Cifar50k)." };
         var steps = new Option<int>("--steps") { Description = "Timed steps.", DefaultValueFactory = _ => 100 };
@@ -38,21 +39,22 @@ internal static class BenchVerb
             var t = parse.GetValue(threads);
             if (t < 1) throw new UserError($"--threads must be >= 1, got {t}");
             t = TrainingOptions.Threads(t, Environment.ProcessorCount, Console.Error);
-            switch (parse.GetValue(fused))
+            var engine = environment with { Device = Device.Cpu, Threads = t };
+            engine = parse.GetValue(fused) switch
             {
-                case null: break;
-                case "on": Norms.Torch.FusedKernels.Enabled = true; break;
-                case "off": Norms.Torch.FusedKernels.Enabled = false; Norms.Torch.FusedKernels.Layout = Norms.Torch.LayoutPreference.ChannelsFirst; break;
-                case var f: throw new UserError($"unknown --fused '{f}'; use on or off");
-            }
-            switch (parse.GetValue(parallel))
+                null => engine,
+                "on" => engine with { FusedKernels = true },
+                "off" => engine with { FusedKernels = false, Layout = LayoutPreference.ChannelsFirst },
+                var f => throw new UserError($"unknown --fused '{f}'; use on or off"),
+            };
+            engine = parse.GetValue(parallel) switch
             {
-                case null: break;
-                case "on": Norms.Models.DataParallel.Enabled = true; break;
-                case "off": Norms.Models.DataParallel.Enabled = false; break;
-                case var p: throw new UserError($"unknown --data-parallel '{p}'; use on or off");
-            }
-            Console.Out.WriteLine(Json(StepBenchmark.Run(d, n, b, s, w, t, profilePath: parse.GetValue(profile))));
+                null => engine,
+                "on" => engine with { DataParallel = true },
+                "off" => engine with { DataParallel = false },
+                var p => throw new UserError($"unknown --data-parallel '{p}'; use on or off"),
+            };
+            Console.Out.WriteLine(Json(StepBenchmark.Run(d, n, b, s, w, engine, profilePath: parse.GetValue(profile))));
             return 0;
         });
         return command;

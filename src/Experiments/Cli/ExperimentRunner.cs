@@ -127,7 +127,7 @@ public static class ExperimentRunner
         using var claim = folder.TryLock(out var other)
             ?? throw new UserError($"{folder.Path} is in use by process {other} (another run of {spec.Name} into the same --out); wait for it to finish or use another --out");
         folder.RemoveLeftovers();
-        var settings = new TrainingSettings(request.Device, request.Threads, request.Resume, request.Provenance);
+        var settings = new TrainingSettings(request.Engine, request.Resume, request.Provenance);
         var interactive = request.Progress && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive && ReferenceEquals(output, Console.Out);
         RunResult result;
         try

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Norms.Data;
 using Norms.Training;
 using Norms.Models;
+using Norms.Torch;
 
 namespace Norms.Experiments.Cli;
 
@@ -9,11 +10,11 @@ namespace Norms.Experiments.Cli;
 internal static class RunVerb
 {
     /// <param name="args">The process's arguments, recorded in each result's provenance.</param>
-    public static Command Create(IReadOnlyList<string> args)
+    public static Command Create(IReadOnlyList<string> args, EngineOptions engine)
     {
         var names = new Argument<string[]>("names") { Description = $"Built-in experiments: {string.Join(", ", BuiltInExperiments.Names)}.", Arity = ArgumentArity.ZeroOrMore };
         var specFile = new Option<string?>("--spec") { Description = "An experiment JSON file: every field, its type, default and range are in docs/SPEC.md." };
-        var options = new TrainingOptions(args);
+        var options = new TrainingOptions(args, engine);
         var command = new Command("run", "Train one or more experiments and write OUT/NAME/result.json, metrics.csv and a checkpoint.");
         command.Arguments.Add(names);
         command.Options.Add(specFile);

@@ -16,8 +16,7 @@ public sealed record TrainingRequest(
     int? Epochs,
     int? BatchSize,
     ulong? Seed,
-    int Threads,
-    Device Device,
+    EngineOptions Engine,
     int? LimitTrain,
     int? LimitTest,
     string? Dataset,
@@ -26,6 +25,9 @@ public sealed record TrainingRequest(
     bool Debug = false,
     Provenance? Provenance = null)
 {
+    public int Threads => Engine.Threads;
+    public Device Device => Engine.Device;
+
     /// <summary>The experiment with the command line's overrides applied (ExperimentRunner then validates it and puts its
     /// dataset in canonical form).</summary>
     public ExperimentSpec Apply(ExperimentSpec spec) => spec with
@@ -39,7 +41,8 @@ public sealed record TrainingRequest(
 
 /// <summary>The options run and all share, and their checking (every bad value is a <see cref="UserError"/>).</summary>
 /// <param name="args">The process's arguments, recorded in each result's provenance (<see cref="ProvenanceProbe"/>).</param>
-internal sealed class TrainingOptions(IReadOnlyList<string> args)
+/// <param name="engine">The engine options the environment set (Program); --threads and --device refine them.</param>
+internal sealed class TrainingOptions(IReadOnlyList<string> args, EngineOptions engine)
 {
     public const int QuickTrain = 5_000;
     public const int QuickTest = 1_000;
@@ -73,8 +76,11 @@ internal sealed class TrainingOptions(IReadOnlyList<string> args)
             Positive(parse.GetValue(epochs) ?? (isQuick ? 1 : null), "--epochs", "e.g. --epochs 20"),
             Positive(parse.GetValue(batchSize), "--batch-size", "e.g. --batch-size 64"),
             parse.GetValue(seed),
-            Threads(Positive(parse.GetValue(threads), "--threads", $"e.g. --threads {Environment.ProcessorCount}")!.Value, Environment.ProcessorCount, Console.Error),
-            ParseDevice(parse.GetValue(device)!),
+            engine with
+            {
+                Threads = Threads(Positive(parse.GetValue(threads), "--threads", $"e.g. --threads {Environment.ProcessorCount}")!.Value, Environment.ProcessorCount, Console.Error),
+                Device = ParseDevice(parse.GetValue(device)!),
+            },
             Positive(parse.GetValue(limitTrain) ?? (isQuick ? QuickTrain : null), "--limit-train", "e.g. --limit-train 5000"),
             Positive(parse.GetValue(limitTest) ?? (isQuick ? QuickTest : null), "--limit-test", "e.g. --limit-test 1000"),
             CheckDataset(parse.GetValue(dataset)),

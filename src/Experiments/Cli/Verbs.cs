@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Norms.Torch;
 
 namespace Norms.Experiments.Cli;
 
@@ -6,9 +7,10 @@ namespace Norms.Experiments.Cli;
 internal static class Verbs
 {
     /// <param name="args">The process's arguments, for the verbs that record them in their results.</param>
-    public static IEnumerable<Command> All(IReadOnlyList<string> args) =>
+    /// <param name="engine">The engine options the environment set; the verbs that train refine them with their flags.</param>
+    public static IEnumerable<Command> All(IReadOnlyList<string> args, EngineOptions engine) =>
     [
-        ListVerb.Create(), RunVerb.Create(args), AllVerb.Create(args), ReportVerb.Create(),
-        SummaryVerb.Create(), ExplainVerb.Create(), BenchVerb.Create(),
+        ListVerb.Create(), RunVerb.Create(args, engine), AllVerb.Create(args, engine), ReportVerb.Create(),
+        SummaryVerb.Create(), ExplainVerb.Create(), BenchVerb.Create(engine),
     ];
 }

@@ -12,16 +12,16 @@ public sealed class CompiledModel : Module
 {
     private readonly SequenceModule body;
 
-    internal CompiledModel(ModelSpec spec, ModelAnalysis analysis, Device device, ulong seed)
+    internal CompiledModel(ModelSpec spec, ModelAnalysis analysis, EngineOptions engine, ulong seed)
     {
         Spec = spec;
         Analysis = analysis;
-        Device = device;
-        ChannelsLast = LayoutPolicy.UseChannelsLast(spec, analysis, device);
+        Engine = engine;
+        ChannelsLast = LayoutPolicy.UseChannelsLast(spec, analysis, engine);
         // The initialization draws come from a generator of the model's own, so models built at the same time on
         // other threads (a study's jobs) cannot interleave with them; it is done with once the model is built.
         using var init = new Generator(seed);
-        body = SequenceModule.Build(this, spec.Layers, spec, analysis, "", new ModuleBuild(device, ChannelsLast, init, new DropoutSource(seed)));
+        body = SequenceModule.Build(this, spec.Layers, spec, analysis, "", new ModuleBuild(engine.Device, ChannelsLast, engine.FusedKernels, init, new DropoutSource(seed)));
     }
 
     public ModelSpec Spec { get; }
@@ -29,7 +29,10 @@ public sealed class CompiledModel : Module
     /// <summary>The shapes and parameter counts inferred from the spec (what the summary shows).</summary>
     public ModelAnalysis Analysis { get; }
 
-    public Device Device { get; }
+    /// <summary>The engine options it was built with, and is trained and evaluated with (<see cref="DataParallel"/>).</summary>
+    public EngineOptions Engine { get; }
+
+    public Device Device => Engine.Device;
 
     /// <summary>Whether conv weights and activations are channels-last (chosen by <see cref="LayoutPolicy"/> when built).</summary>
     public bool ChannelsLast { get; }

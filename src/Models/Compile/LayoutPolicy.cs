@@ -1,5 +1,4 @@
 using Norms.Torch;
-using TorchApi = Norms.Torch.Torch;
 
 namespace Norms.Models;
 
@@ -17,20 +16,20 @@ namespace Norms.Models;
 /// channels-first 12.1 / 14.8; Cifar50k (9.5 M) channels-last 34.1 / 35.8, channels-first 56.1 / 46.4. The
 /// threshold sits between the two.</item>
 /// </list>
-/// NORMS_CHANNELS_LAST=0/1 (FusedKernels.Layout) overrides it. The data-parallel case reads Torch.Threads when
-/// the model is built: set the thread count first.
+/// <see cref="EngineOptions.Layout"/> (NORMS_CHANNELS_LAST=0/1) overrides it. Whether the model will be split is the
+/// engine options' thread count and switches (<see cref="DataParallel.Splits"/>).
 /// </summary>
 public static class LayoutPolicy
 {
     /// <summary>Mult-adds per image from which channels-last is chosen for an unsplit model.</summary>
     public const long ChannelsLastFromMultAdds = 2_000_000;
 
-    public static bool UseChannelsLast(ModelSpec spec, ModelAnalysis analysis, Device device) =>
-        device.Type == DeviceType.Cpu && FusedKernels.Layout switch
+    public static bool UseChannelsLast(ModelSpec spec, ModelAnalysis analysis, EngineOptions engine) =>
+        engine.Device.Type == DeviceType.Cpu && engine.Layout switch
         {
             LayoutPreference.ChannelsLast => true,
             LayoutPreference.ChannelsFirst => false,
-            _ when DataParallel.Splits(device, TorchApi.Threads) => spec.BlockNorms().All(n => n is BatchNorm or NoNorm),
+            _ when DataParallel.Splits(engine) => spec.BlockNorms().All(n => n is BatchNorm or NoNorm),
             _ => analysis.MultAddsPerSample >= ChannelsLastFromMultAdds,
         };
 }

@@ -3,5 +3,6 @@ using Norms.Torch;
 namespace Norms.Models;
 
 /// <summary>What every module of one model is built with: where its tensors live, how its 4-d tensors are laid out
-/// in memory, the model's own generator for initialization, and the model's dropout streams.</summary>
-internal sealed record ModuleBuild(Device Device, bool ChannelsLast, Generator Init, DropoutSource Dropout);
+/// in memory, whether ReLU + dropout run as the fused kernel, the model's own generator for initialization, and the
+/// model's dropout streams.</summary>
+internal sealed record ModuleBuild(Device Device, bool ChannelsLast, bool Fused, Generator Init, DropoutSource Dropout);

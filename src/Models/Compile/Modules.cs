@@ -151,6 +151,7 @@ internal sealed class BlockModule : Module
     private readonly DropoutModule dropout;
     private readonly string moduleName;
     private readonly DropoutSource streams;
+    private readonly bool fused;
 
     public BlockModule(Block block, ModelSpec spec, ModelAnalysis analysis, string moduleName, ModuleBuild build)
     {
@@ -163,6 +164,7 @@ internal sealed class BlockModule : Module
         layers = normLayer is null ? [conv] : [conv, normLayer];
         this.moduleName = moduleName;
         streams = build.Dropout;
+        fused = build.Fused;
     }
 
     /// <summary>The conv kernel L1 applies to.</summary>
@@ -179,7 +181,7 @@ internal sealed class BlockModule : Module
             x = y;
         }
         var key = Training && dropout.P > 0 ? streams.For(moduleName) : default;
-        var result = Functional.ReluDropout(x, dropout.P, Training, key);
+        var result = Functional.ReluDropout(x, dropout.P, Training, key, fused);
         if (!ReferenceEquals(x, input))
             x.Dispose();
         return result;

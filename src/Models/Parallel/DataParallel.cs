@@ -13,31 +13,27 @@ namespace Norms.Models;
 /// (<see cref="Functional.BatchNormReplicated"/>), so the step computes what the unsplit step computes, up to
 /// float rounding. Dropout masks are keyed by each sample's position in the epoch (<see cref="DropoutKey"/>), so a
 /// split step drops exactly the elements the unsplit step drops.
-/// Switch off with NORMS_DATA_PARALLEL=0 (or NORMS_FUSED=0).
+/// Switched off by <see cref="EngineOptions.DataParallel"/> (NORMS_DATA_PARALLEL=0, or NORMS_FUSED=0).
 /// </summary>
 public sealed class DataParallel : IDisposable
 {
     public const int Replicas = 2;
 
-    /// <summary>Whether models are trained data-parallel when allowed (<see cref="CanSplit"/>). Default on.</summary>
-    public static bool Enabled { get; set; } =
-        Environment.GetEnvironmentVariable("NORMS_DATA_PARALLEL") != "0" && Environment.GetEnvironmentVariable("NORMS_FUSED") != "0";
+    /// <summary>Whether a model built with <paramref name="engine"/> is split, short of model-specific reasons
+    /// (<see cref="CanSplit"/>): what the layout policy plans for. It takes data parallelism switched on, 2 threads, the
+    /// fused kernels (off means libtorch's stock path throughout) and the CPU.</summary>
+    public static bool Splits(EngineOptions engine) =>
+        engine.DataParallel && engine.Threads >= Replicas && engine.FusedKernels && engine.Device.Type == DeviceType.Cpu;
 
-    /// <summary>Whether a model on <paramref name="device"/> trained with <paramref name="threads"/> threads is split,
-    /// short of model-specific reasons (<see cref="CanSplit"/>): what the layout policy plans for. It takes data
-    /// parallelism switched on, 2 threads, the fused kernels (NORMS_FUSED=0 means libtorch's stock path throughout) and the CPU.</summary>
-    public static bool Splits(Device device, int threads) =>
-        Enabled && threads >= Replicas && FusedKernels.Enabled && device.Type == DeviceType.Cpu;
-
-    /// <summary>Whether <paramref name="model"/> can be trained data-parallel with <paramref name="threads"/> threads:
+    /// <summary>Whether <paramref name="model"/> can be trained data-parallel with the engine options it was built with:
     /// <see cref="Splits"/>, and no instance norm tracking running statistics (both replicas would update them).</summary>
-    public static bool CanSplit(CompiledModel model, int threads) =>
-        Splits(model.Device, threads) && !model.Spec.BlockNorms().Any(n => n is InstanceNorm { TrackRunningStats: true });
+    public static bool CanSplit(CompiledModel model) =>
+        Splits(model.Engine) && !model.Spec.BlockNorms().Any(n => n is InstanceNorm { TrackRunningStats: true });
 
-    /// <summary>A runner for <paramref name="model"/>, or null when it must be trained unsplit. The threads are
-    /// shared out between the replicas (2 threads: one each).</summary>
-    public static DataParallel? TryCreate(CompiledModel model, int threads) =>
-        CanSplit(model, threads) ? new DataParallel(threads / Replicas) : null;
+    /// <summary>A runner for <paramref name="model"/>, or null when it must be trained unsplit. Its engine options'
+    /// threads are shared out between the replicas (2 threads: one each).</summary>
+    public static DataParallel? TryCreate(CompiledModel model) =>
+        CanSplit(model) ? new DataParallel(model.Engine.Threads / Replicas) : null;
 
     public int ThreadsPerReplica { get; }
 

@@ -1,12 +1,12 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Norms.Torch.Interop;
 
 /// <summary>
-/// Sets OMP_WAIT_POLICY=PASSIVE in the process environment before libtorch (and with it libgomp, which reads
-/// the variable once when it loads) is loaded, unless the user set the variable or switched the speed-ups off
-/// (NORMS_FUSED=0 or NORMS_OMP_PASSIVE=0).
+/// Sets OMP_WAIT_POLICY=PASSIVE in the process environment, for libgomp, which reads the variable once when it loads
+/// (with libtorch, at the first call into the shim): hence <see cref="Torch.Initialize"/>, before any such call.
+/// Whether to (the user's own OMP_WAIT_POLICY wins, NORMS_FUSED=0 and NORMS_OMP_PASSIVE=0 switch it off) is the
+/// command line's reading of the environment (<see cref="EngineOptions.FromEnvironment"/>).
 /// <para>
 /// Why: by default libgomp's idle threads spin for a while between parallel regions. On a machine with as
 /// many threads as cores that are also busy with other work, a spinning thread holds a core the other
@@ -20,16 +20,9 @@ internal static partial class OpenMpWaitPolicy
     [LibraryImport("libc", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8)]
     private static partial int setenv(string name, string value, int overwrite);
 
-    // A module initializer is the one hook that runs before any code of this assembly, so before its first
-    // P/Invoke loads libtorch: exactly the case CA2255 leaves to library authors who need it.
-#pragma warning disable CA2255
-    [ModuleInitializer]
-#pragma warning restore CA2255
-    internal static void Apply()
+    internal static void SetPassive()
     {
         if (!OperatingSystem.IsLinux()) return;
-        if (Environment.GetEnvironmentVariable("NORMS_FUSED") == "0" || Environment.GetEnvironmentVariable("NORMS_OMP_PASSIVE") == "0") return;
-        if (Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") is not null) return;
         setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
     }
 }

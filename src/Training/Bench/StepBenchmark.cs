@@ -13,31 +13,31 @@ public sealed record BenchResult(
     double MsPerStep, double CpuMsPerStep, bool Fused, bool ChannelsLast, bool DataParallel, long LiveTensorsBefore, long LiveTensorsAfter, long PeakRssKb);
 
 /// <summary>
-/// Times training steps exactly as pytorch_reference.py's bench does: synthetic randn inputs and randint
+/// Times training steps exactly as pytorch_reference.py's bench does: synthetic N(0, 1) inputs and uniform
 /// labels made once, train mode (dropout on), each step = zero_grad(set_to_none) + forward + NLL loss +
 /// backward + SGD(lr 0.01, momentum 0.9). Warm-up steps are not timed. Every tensor a step creates is
 /// disposed inside that step, so the live-handle count after the run equals the one before.
 /// </summary>
 public static class StepBenchmark
 {
-    public static BenchResult Run(string dataset, string normName, int batchSize, int steps, int warmup, int threads, ulong seed = 1,
+    public static BenchResult Run(string dataset, string normName, int batchSize, int steps, int warmup, EngineOptions engine, ulong seed = 1,
         string? profilePath = null)
     {
         var modelName = dataset == "mnist" ? Architectures.Mnist8kName : Architectures.Cifar50kName;
         var norm = Architectures.NormFor(modelName, normName)
             ?? throw new ArgumentException($"unknown norm '{normName}'");
         var spec = Architectures.ByName(modelName, norm)!;
-        TorchApi.Threads = threads;
+        using var threads = IntraOpThreads.OnThisThread(engine.Threads);
         var liveBefore = TorchApi.LiveTensors;
         double ms, cpuMs;
         long parameters;
         bool channelsLast, dataParallel;
-        TorchApi.ManualSeed(seed); // the bench's random batch only
-        using (var model = ModelCompiler.Compile(spec, Device.Cpu, seed))
-        using (var replicas = DataParallel.TryCreate(model, threads))
+        using (var model = ModelCompiler.Compile(spec, engine, seed))
+        using (var replicas = DataParallel.TryCreate(model))
         using (var optimizer = new Norms.Torch.Optim.Sgd(model.Parameters(), learningRate: 0.01, momentum: 0.9))
-        using (var x = Tensor.Randn([batchSize, spec.Input.Channels, spec.Input.Height, spec.Input.Width]))
-        using (var y = Tensor.RandInt(0, spec.Classes, [batchSize]))
+        using (var x = Tensor.FromArray(StandardNormal(batchSize * spec.Input.Channels * spec.Input.Height * spec.Input.Width, seed),
+                   [batchSize, spec.Input.Channels, spec.Input.Height, spec.Input.Width]))
+        using (var y = Tensor.FromArray(Labels(batchSize, spec.Classes, seed), [batchSize]))
         {
             parameters = model.ParameterCount();
             channelsLast = model.ChannelsLast;
@@ -56,8 +56,25 @@ public static class StepBenchmark
             process.Refresh();
             cpuMs = (process.TotalProcessorTime - cpu0).TotalMilliseconds / steps;
         }
-        return new BenchResult($"norms libtorch {TorchApi.LibtorchVersion}", dataset, normName, parameters, batchSize, threads, steps, warmup,
-            ms, cpuMs, FusedKernels.Enabled, channelsLast, dataParallel, liveBefore, TorchApi.LiveTensors, PeakRss.Kilobytes());
+        return new BenchResult($"norms libtorch {TorchApi.LibtorchVersion}", dataset, normName, parameters, batchSize, engine.Threads, steps, warmup,
+            ms, cpuMs, engine.FusedKernels, channelsLast, dataParallel, liveBefore, TorchApi.LiveTensors, PeakRss.Kilobytes());
+    }
+
+    // The batch is drawn from the seed alone (no process-wide generator is seeded): randn's N(0, 1) by Box-Muller, and
+    // labels uniform over the classes, as the reference's randn and randint.
+    private static float[] StandardNormal(int n, ulong seed)
+    {
+        var random = new Random(unchecked((int)seed));
+        var values = new float[n];
+        for (var i = 0; i < n; i++)
+            values[i] = (float)(Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()));
+        return values;
+    }
+
+    private static long[] Labels(int n, int classes, ulong seed)
+    {
+        var random = new Random(unchecked((int)seed) ^ 0x5bd1e995);
+        return [.. Enumerable.Range(0, n).Select(_ => (long)random.Next(classes))];
     }
 
     // Each step's dropout masks are those of step i of the run's first epoch, as the trainer keys them.

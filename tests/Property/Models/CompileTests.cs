@@ -23,7 +23,7 @@ public class CompileTests
     public void Compiled_parameters_equal_the_summary_and_the_output_is_log_probabilities(string modelName, string normName)
     {
         var spec = Architectures.ByName(modelName, Architectures.NormFor(modelName, normName)!)!;
-        using var model = ModelCompiler.Compile(spec, Device.Cpu, seed: 1);
+        using var model = ModelCompiler.Compile(spec, EngineOptions.Cpu, seed: 1);
         Assert.Equal(ModelSummary.Of(spec).TotalParams, model.ParameterCount());
         // Every parameter row of the summary has a tensor of that size under the same module name.
         var byModule = model.NamedParameters().GroupBy(p => p.Name[..p.Name.LastIndexOf('.')]).ToDictionary(g => g.Key, g => g.Sum(p => p.Tensor.Numel));
@@ -47,13 +47,13 @@ public class CompileTests
     [Fact]
     public void Parameter_and_state_names_follow_pytorch()
     {
-        using var model = ModelCompiler.Compile(Architectures.Cifar50k(new BatchNorm()), Device.Cpu, 1);
+        using var model = ModelCompiler.Compile(Architectures.Cifar50k(new BatchNorm()), EngineOptions.Cpu, 1);
         var names = model.NamedParameters().Select(p => p.Name).ToList();
         Assert.Equal(["c1.0.weight", "c1.1.weight", "c1.1.bias", "c2.0.weight", "c2.1.weight", "c2.1.bias", "t1.weight"], names.Take(7));
         Assert.Equal(["c8.1.weight", "c8.1.bias", "head.weight"], names.TakeLast(3));
         Assert.Equal(27, names.Count);
         Assert.Contains(model.NamedBuffers(), b => b.Name == "c4.1.running_mean");
-        using var mnist = ModelCompiler.Compile(Architectures.Mnist8k(new GroupNorm(ChannelsPerGroup: 2)), Device.Cpu, 1);
+        using var mnist = ModelCompiler.Compile(Architectures.Mnist8k(new GroupNorm(ChannelsPerGroup: 2)), EngineOptions.Cpu, 1);
         var mnistNames = mnist.NamedParameters().Select(p => p.Name).ToList();
         Assert.Equal(["features.0.0.weight", "features.0.1.weight", "features.0.1.bias"], mnistNames.Take(3));
         Assert.Equal(["head.1.weight", "head.1.bias", "head.2.weight", "head.2.bias"], mnistNames.TakeLast(4));
@@ -80,7 +80,7 @@ public class CompileTests
     public void Weights_and_outputs_match_the_pytorch_reference(string modelName, string normName, double sum, double absSum, double[] first, double[] last, double[] logProbs)
     {
         var spec = Architectures.ByName(modelName, Architectures.NormFor(modelName, normName)!, dropout: 0)!;
-        using var model = ModelCompiler.Compile(spec, Device.Cpu, seed: 7);
+        using var model = ModelCompiler.Compile(spec, EngineOptions.Cpu, seed: 7);
         var values = model.Parameters().Select(p => p.ToArray<float>()).ToList();
         Assert.Equal(sum, values.Sum(v => v.Sum(f => (double)f)), sum * 1e-9);
         Assert.Equal(absSum, values.Sum(v => v.Sum(f => Math.Abs((double)f))), absSum * 1e-9);
@@ -101,7 +101,7 @@ public class CompileTests
     public void Random_valid_specs_compile_to_the_inferred_shape() =>
         Prop.ForAll(RandomSpecs.Valid(maxSize: 10), Gen.Choose(1, 3).ToArbitrary(), (g, batch) =>
         {
-            using var model = ModelCompiler.Compile(g.Spec, Device.Cpu, 1);
+            using var model = ModelCompiler.Compile(g.Spec, EngineOptions.Cpu, 1);
             using var scope = TorchApi.NewDisposeScope();
             var input = g.Spec.Input;
             var y = model.Forward(Tensor.Randn([batch, input.Channels, input.Height, input.Width]));
@@ -117,7 +117,7 @@ public class CompileTests
     public void Gradients_reach_every_parameter_and_no_tensor_leaks(string modelName, string normName)
     {
         var spec = Architectures.ByName(modelName, Architectures.NormFor(modelName, normName)!)!;
-        using var model = ModelCompiler.Compile(spec, Device.Cpu, 2);
+        using var model = ModelCompiler.Compile(spec, EngineOptions.Cpu, 2);
         var before = TorchApi.LiveTensors;
         using (TorchApi.NewDisposeScope())
         {
@@ -140,15 +140,15 @@ public class CompileTests
     public void The_seed_decides_the_weights_and_invalid_specs_are_refused()
     {
         var spec = Architectures.Mnist8k(new BatchNorm());
-        using var a = ModelCompiler.Compile(spec, Device.Cpu, 5);
-        using var b = ModelCompiler.Compile(spec, Device.Cpu, 5);
-        using var c = ModelCompiler.Compile(spec, Device.Cpu, 6);
+        using var a = ModelCompiler.Compile(spec, EngineOptions.Cpu, 5);
+        using var b = ModelCompiler.Compile(spec, EngineOptions.Cpu, 5);
+        using var c = ModelCompiler.Compile(spec, EngineOptions.Cpu, 6);
         float[] W(CompiledModel m) => m.Parameters().First().ToArray<float>();
         Assert.Equal(W(a), W(b));
         Assert.NotEqual(W(a), W(c));
         // kaiming_uniform(a = sqrt 5): |w| <= 1/sqrt(fan_in) = 1/3 for the first conv (1 x 3 x 3).
         Assert.All(W(a), w => Assert.InRange(Math.Abs(w), 0, 1 / 3.0));
-        var ex = Assert.Throws<ModelSpecException>(() => ModelCompiler.Compile(Architectures.Mnist8k(new GroupNorm(Groups: 3)), Device.Cpu, 1));
+        var ex = Assert.Throws<ModelSpecException>(() => ModelCompiler.Compile(Architectures.Mnist8k(new GroupNorm(Groups: 3)), EngineOptions.Cpu, 1));
         Assert.Equal(3, ex.Errors.Count);
     }
 }

@@ -19,7 +19,7 @@ public class DataParallelTests
 
     private static StepResult Step(ModelSpec spec, Tensor x, Tensor y, double l1, bool split, ulong seed = 5)
     {
-        using var model = ModelCompiler.Compile(spec, Device.Cpu, seed: 3);
+        using var model = ModelCompiler.Compile(spec, EngineOptions.Cpu, seed: 3);
         using var scope = TorchApi.NewDisposeScope();
         var weights = model.RegularizedWeights().ToArray();
         double loss;
@@ -92,7 +92,7 @@ public class DataParallelTests
     public void A_failing_replica_fails_the_step_with_its_own_error_and_the_next_step_runs()
     {
         var spec = Architectures.ByName("mnist8k", Architectures.NormFor("mnist8k", "bn")!, dropout: 0)!;
-        using var model = ModelCompiler.Compile(spec, Device.Cpu, seed: 3);
+        using var model = ModelCompiler.Compile(spec, EngineOptions.Cpu, seed: 3);
         var (x, y) = Batch(spec, 8);
         using (x)
         using (y)
@@ -130,7 +130,7 @@ public class DataParallelTests
     public void Split_steps_leave_no_tensors_behind()
     {
         var spec = Architectures.ByName("cifar50k", Architectures.NormFor("cifar50k", "bn")!)!;
-        using var model = ModelCompiler.Compile(spec, Device.Cpu, seed: 3);
+        using var model = ModelCompiler.Compile(spec, EngineOptions.Cpu, seed: 3);
         var weights = model.RegularizedWeights().ToArray();
         var (x, y) = Batch(spec, 6);
         using (x)

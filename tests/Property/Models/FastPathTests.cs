@@ -7,7 +7,7 @@ using TorchApi = Norms.Torch.Torch;
 namespace Norms.Property.Tests.Models;
 
 /// <summary>
-/// The engine's fast path (channels-last layout, fused ReLU + dropout; FusedKernels) computes the same network
+/// The engine's fast path (channels-last layout, fused ReLU + dropout; EngineOptions) computes the same network
 /// as the stock path: with dropout 0 (no randomness) the outputs and every parameter gradient agree.
 /// </summary>
 [Collection("FusedKernelSwitches")]
@@ -15,21 +15,12 @@ public class FastPathTests
 {
     private static (float[] Output, float[][] Grads) Run(ModelSpec spec, bool fast, Tensor x, Tensor y)
     {
-        var (fused, layout) = (FusedKernels.Enabled, FusedKernels.Layout);
-        FusedKernels.Enabled = fast;
-        FusedKernels.Layout = fast ? LayoutPreference.ChannelsLast : LayoutPreference.ChannelsFirst;
-        try
-        {
-            using var model = ModelCompiler.Compile(spec, Device.Cpu, seed: 3);
-            using var scope = TorchApi.NewDisposeScope();
-            var output = model.Forward(x);
-            Functional.NllLoss(output, y).Backward();
-            return (output.ToArray<float>(), model.Parameters().Select(p => p.Grad!.ToArray<float>()).ToArray());
-        }
-        finally
-        {
-            (FusedKernels.Enabled, FusedKernels.Layout) = (fused, layout);
-        }
+        var engine = EngineOptions.Cpu with { FusedKernels = fast, Layout = fast ? LayoutPreference.ChannelsLast : LayoutPreference.ChannelsFirst };
+        using var model = ModelCompiler.Compile(spec, engine, seed: 3);
+        using var scope = TorchApi.NewDisposeScope();
+        var output = model.Forward(x);
+        Functional.NllLoss(output, y).Backward();
+        return (output.ToArray<float>(), model.Parameters().Select(p => p.Grad!.ToArray<float>()).ToArray());
     }
 
     [Theory]
@@ -63,22 +54,11 @@ public class FastPathTests
     public void The_layout_follows_the_policy_and_the_weights_follow_the_layout(string modelName, string normName, int threads,
         LayoutPreference preference, bool channelsLast)
     {
-        var (layout, threadsBefore) = (FusedKernels.Layout, TorchApi.Threads);
-        FusedKernels.Layout = preference;
-        TorchApi.Threads = threads;
-        try
-        {
-            var spec = Architectures.ByName(modelName, Architectures.NormFor(modelName, normName)!)!;
-            using var model = ModelCompiler.Compile(spec, Device.Cpu, seed: 1);
-            Assert.Equal(channelsLast, model.ChannelsLast);
-            // A kernel with more than one input channel: with one, both layouts have the same strides.
-            var kernel = model.Parameters().First(p => p.Dim == 4 && p.Shape[1] > 1);
-            Assert.Equal(channelsLast, kernel.IsContiguous(MemoryFormat.ChannelsLast) && !kernel.IsContiguous(MemoryFormat.Contiguous));
-        }
-        finally
-        {
-            FusedKernels.Layout = layout;
-            TorchApi.Threads = threadsBefore;
-        }
+        var spec = Architectures.ByName(modelName, Architectures.NormFor(modelName, normName)!)!;
+        using var model = ModelCompiler.Compile(spec, EngineOptions.Cpu with { Layout = preference, Threads = threads }, seed: 1);
+        Assert.Equal(channelsLast, model.ChannelsLast);
+        // A kernel with more than one input channel: with one, both layouts have the same strides.
+        var kernel = model.Parameters().First(p => p.Dim == 4 && p.Shape[1] > 1);
+        Assert.Equal(channelsLast, kernel.IsContiguous(MemoryFormat.ChannelsLast) && !kernel.IsContiguous(MemoryFormat.Contiguous));
     }
 }

@@ -257,7 +257,7 @@ public sealed class ParserFuzzTests : IDisposable
     {
         var spec = BuiltInExperiments.Find("mnist-bn-l1-l2")! with { Epochs = 1, BatchSize = 8 };
         var folder = new RunFolder(Path.Combine(temp.Path, "run"));
-        Trainer.Run(spec, SyntheticData.Mnist(16, 8), folder, new TrainingSettings(Device.Cpu, 1));
+        Trainer.Run(spec, SyntheticData.Mnist(16, 8), folder, new TrainingSettings(EngineOptions.Cpu));
         var valid = File.ReadAllBytes(folder.CheckpointFile);
         var metadataStart = 12;
         var metadataLength = BitConverter.ToInt32(valid, 8);
@@ -277,7 +277,7 @@ public sealed class ParserFuzzTests : IDisposable
             Fuzz.ExpectOnly<TensorArchiveException>(() => folder.ReadCheckpointInfo(), Bound(bytes), label);
             Fuzz.ExpectOnly<TensorArchiveException>(() =>
             {
-                using var model = ModelCompiler.Compile(spec.ToModelSpec(), Device.Cpu, spec.Seed);
+                using var model = ModelCompiler.Compile(spec.ToModelSpec(), EngineOptions.Cpu, spec.Seed);
                 using var optimizer = OptimizerFactory.Create(spec, model.Parameters());
                 folder.LoadCheckpoint(model, optimizer);
             }, Bound(bytes) + (16 << 20), label);

@@ -120,8 +120,9 @@ public sealed class ProcessTests(ProcessTests.Fixture shared, ITestOutputHelper 
         Assert.Equal(Experiments.Cli.CommandLineText.Join(args), provenance.CommandLine);
         Assert.Equal(Experiments.Cli.ProvenanceProbe.Commit(typeof(Experiments.Cli.ProvenanceProbe).Assembly), provenance.Commit);
         // One thread: unsplit; Mnist8k unsplit is channels-first unless NORMS_CHANNELS_LAST=1 forces it (LayoutPolicy).
-        var layout = Torch.FusedKernels.Layout == Torch.LayoutPreference.ChannelsLast ? "channels-last" : "channels-first";
-        Assert.Equal(new EngineSwitches(Torch.FusedKernels.Enabled, false, layout, 1, provenance.Engine!.EvaluationBatch), provenance.Engine);
+        var environment = Torch.EngineOptions.FromEnvironment(Environment.GetEnvironmentVariable, Torch.Device.Cpu, 1); // the child's, inherited
+        var layout = environment.Layout == Torch.LayoutPreference.ChannelsLast ? "channels-last" : "channels-first";
+        Assert.Equal(new EngineSwitches(environment.FusedKernels, false, layout, 1, provenance.Engine!.EvaluationBatch), provenance.Engine);
     }
 
     /// <summary>SIGKILL cannot be caught (kill moments are random, logged for a failing case): what survives is whatever was last renamed into place. Every file must be whole,

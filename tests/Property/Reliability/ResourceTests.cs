@@ -194,7 +194,7 @@ public sealed class ResourceTests(ITestOutputHelper log) : IDisposable
         var spec = BuiltInExperiments.Find(Name)! with { Epochs = epochs, BatchSize = 16 };
         var observer = new Sampler();
         var baseline = TorchApi.LiveTensors;
-        var result = Trainer.Run(spec, SyntheticData.Mnist(64, 32), new RunFolder(Path.Combine(temp.Path, "soak")), new TrainingSettings(Device.Cpu, 1), observer);
+        var result = Trainer.Run(spec, SyntheticData.Mnist(64, 32), new RunFolder(Path.Combine(temp.Path, "soak")), new TrainingSettings(EngineOptions.Cpu), observer);
         Assert.Equal(RunStatus.Completed, result.Status);
         Assert.Equal(baseline, TorchApi.LiveTensors);
         var warm = observer.Samples[4];

@@ -46,7 +46,7 @@ public class EvaluationTests
     {
         var spec = Architectures.ByName("mnist8k", Architectures.NormFor("mnist8k", "bn")!)!;
         var data = SyntheticData.Mnist(train: 1, test: 150);
-        using var model = ModelCompiler.Compile(spec, Device.Cpu, seed: 4);
+        using var model = ModelCompiler.Compile(spec, EngineOptions.Cpu, seed: 4);
         var whole = Evaluation.Run(model, data.Test, data.Stats, Device.Cpu, replicas: null, batchSize: 150);
         Assert.Equal(150, whole.Confusion.Sum(row => row.Sum()));
         using var replicas = new DataParallel();

@@ -22,13 +22,8 @@ public sealed class ExecutionIndependenceTests(ITestOutputHelper output) : IDisp
 
     private RunResult Train(ExperimentSpec spec, global::Norms.Data.Dataset data, int threads, bool split)
     {
-        var before = DataParallel.Enabled;
-        DataParallel.Enabled = split;
-        try
-        {
-            return Trainer.Run(spec, data, new RunFolder(Path.Combine(outDir, $"{threads}-{split}")), new TrainingSettings(Device.Cpu, threads));
-        }
-        finally { DataParallel.Enabled = before; }
+        var engine = EngineOptions.Cpu with { Threads = threads, DataParallel = split };
+        return Trainer.Run(spec, data, new RunFolder(Path.Combine(outDir, $"{threads}-{split}")), new TrainingSettings(engine));
     }
 
     [Fact]

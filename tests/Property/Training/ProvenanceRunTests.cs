@@ -25,7 +25,7 @@ public sealed class ProvenanceRunTests(ITestOutputHelper output) : IDisposable
         var spec = BuiltInExperiments.Find("mnist-bn")! with { Epochs = 1 };
         var gathered = ProvenanceProbe.Gather(["run", "mnist-bn", "--epochs", "1", "--out", "my results"]);
         var folder = new RunFolder(Path.Combine(outDir, spec.Name));
-        Assert.Equal(RunStatus.Completed, Trainer.Run(spec, data, folder, new TrainingSettings(Device.Cpu, 1, Provenance: gathered)).Status);
+        Assert.Equal(RunStatus.Completed, Trainer.Run(spec, data, folder, new TrainingSettings(EngineOptions.Cpu, Provenance: gathered)).Status);
 
         var p = JsonNode.Parse(File.ReadAllText(folder.ResultFile))!["provenance"]!.AsObject();
         Assert.Equal(ProvenanceProbe.Commit(typeof(ProvenanceProbe).Assembly), (string?)p["commit"]);
@@ -38,9 +38,9 @@ public sealed class ProvenanceRunTests(ITestOutputHelper output) : IDisposable
         Assert.Contains((string?)p["vector_isa"], new[] { "AVX-512", "AVX2", "AVX", "SSE4.2", "SSE4.1", "SSE2", "AdvSIMD", "none" });
 
         // What the trainer decided for this model at one thread: read from the model the trainer compiles.
-        using var model = ModelCompiler.Compile(spec.ToModelSpec(), Device.Cpu, spec.Seed);
+        using var model = ModelCompiler.Compile(spec.ToModelSpec(), EngineOptions.Cpu, spec.Seed);
         var engine = p["engine"]!.AsObject();
-        Assert.Equal(FusedKernels.Enabled, (bool)engine["fused_kernels"]!);
+        Assert.Equal(EngineOptions.Cpu.FusedKernels, (bool)engine["fused_kernels"]!);
         Assert.False((bool)engine["data_parallel"]!); // one thread is never split
         Assert.Equal(model.ChannelsLast ? "channels-last" : "channels-first", (string?)engine["memory_layout"]);
         Assert.Equal(1, (int)engine["threads"]!);

@@ -71,7 +71,7 @@ public sealed class RegularizationTests
     {
         // nn.LayerNorm's affine weight is [C, H, W]: "more than one dimension" would count it as a kernel; module kind does not.
         var spec = Architectures.ByName(modelName, normName == "layer" ? new LayerNorm() : Architectures.NormFor(modelName, normName)!)!;
-        using var model = ModelCompiler.Compile(spec, Device.Cpu, seed: 1);
+        using var model = ModelCompiler.Compile(spec, EngineOptions.Cpu, seed: 1);
         var regularized = model.RegularizedWeights().ToHashSet(ReferenceEqualityComparer.Instance);
         var named = model.NamedParameters().ToArray();
         var kernels = named.Where(p => p.Tensor.Dim == 4).ToArray();

@@ -25,8 +25,8 @@ public sealed class TrainingRunTests(ITestOutputHelper output) : IDisposable
     private static ExperimentSpec Spec(int epochs = 1) => BuiltInExperiments.Find("mnist-bn-l1-l2")! with { Epochs = epochs };
 
     private RunResult Train(ExperimentSpec spec, Dataset data, string folder, bool resume = false, ITrainingObserver? observer = null,
-        CancellationToken cancel = default) =>
-        Trainer.Run(spec, data, new RunFolder(Path.Combine(outDir, folder)), new TrainingSettings(Device.Cpu, 1, resume), observer, cancel);
+        CancellationToken cancel = default, EngineOptions? engine = null) =>
+        Trainer.Run(spec, data, new RunFolder(Path.Combine(outDir, folder)), new TrainingSettings(engine ?? EngineOptions.Cpu, resume), observer, cancel);
 
     /// <summary>result.json without the fields that hold wall-clock seconds.</summary>
     private string Comparable(string folder) => Reliability.CliProcess.Comparable(Path.Combine(outDir, folder, "result.json"));
@@ -122,15 +122,9 @@ public sealed class TrainingRunTests(ITestOutputHelper output) : IDisposable
         {
             Norm = new NoNorm(), L1 = 0, L2 = 0, Schedule = new ConstantSchedule(), Optimizer = new global::Norms.Models.Sgd(Lr: 1e4, Momentum: 0.9),
         };
-        var before = FusedKernels.Enabled;
-        FusedKernels.Enabled = fused;
-        try
-        {
-            var result = Train(spec, data, $"blowup-{fused}");
-            Assert.Equal(RunStatus.Diverged, result.Status);
-            Assert.Matches("the training loss became|a gradient became", result.Message);
-        }
-        finally { FusedKernels.Enabled = before; }
+        var result = Train(spec, data, $"blowup-{fused}", engine: EngineOptions.Cpu with { FusedKernels = fused });
+        Assert.Equal(RunStatus.Diverged, result.Status);
+        Assert.Matches("the training loss became|a gradient became", result.Message);
     }
 
     [Fact]

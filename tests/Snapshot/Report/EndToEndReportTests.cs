@@ -39,7 +39,7 @@ public sealed class EndToEndReportTests(ITestOutputHelper output)
             // The process's provenance is fixed here (the real one changes with every commit and machine); the engine
             // switches are the run's own.
             var machine = new Provenance("0123456789ab", "1.13.0", ".NET 10.0.0", "run mnist-bn --epochs 1 --threads 1", "a test CPU", "AVX2");
-            Trainer.Run(spec, data, new RunFolder(Path.Combine(dir, spec.Name)), new TrainingSettings(Device.Cpu, 1, Provenance: machine))
+            Trainer.Run(spec, data, new RunFolder(Path.Combine(dir, spec.Name)), new TrainingSettings(EngineOptions.Cpu, Provenance: machine))
                 .Status.ShouldBe(RunStatus.Completed);
 
             // The real files, through the same entry point `all` and `report` use.
