@@ -107,7 +107,6 @@ public static unsafe partial class Functional
         var status = nt_norm_batch_replicated(input.H, H(weight), H(bias), H(runningMean), H(runningVar), group.Handle, rank, momentum, eps, out var r);
         GC.KeepAlive(runningMean);
         GC.KeepAlive(runningVar);
-        GC.KeepAlive(group);
         return Result(status, r, input, weight, bias);
     }
 

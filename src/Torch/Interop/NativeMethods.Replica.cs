@@ -8,7 +8,7 @@ internal static partial class NativeMethods
 {
     [LibraryImport(Lib)] internal static partial NativeStatus nt_replica_group_new(int parties, out nint group);
     [LibraryImport(Lib)] internal static partial void nt_replica_group_free(nint group);
-    [LibraryImport(Lib)] internal static partial void nt_replica_group_abort(nint group);
-    [LibraryImport(Lib)] internal static partial NativeStatus nt_norm_batch_replicated(nint x, nint weight, nint bias, nint runningMean, nint runningVar, nint group, int rank, double momentum, double eps, out nint result);
+    [LibraryImport(Lib)] internal static partial void nt_replica_group_abort(ReplicaGroupHandle group);
+    [LibraryImport(Lib)] internal static partial NativeStatus nt_norm_batch_replicated(nint x, nint weight, nint bias, nint runningMean, nint runningVar, ReplicaGroupHandle group, int rank, double momentum, double eps, out nint result);
     [LibraryImport(Lib)] internal static partial NativeStatus nt_threads_set_this_thread(int n);
 }
