@@ -14,15 +14,15 @@ public sealed class TorchIndexException(string message) : ArgumentOutOfRangeExce
 
 internal static class Status
 {
-    /// <summary>Turns a shim status into the typed .NET exception; 0 is success.</summary>
-    public static void Check(int status)
+    /// <summary>Turns a shim status into the typed .NET exception; <see cref="NativeStatus.Ok"/> is success.</summary>
+    public static void Check(NativeStatus status)
     {
-        if (status == 0) return;
+        if (status == NativeStatus.Ok) return;
         var message = Marshal.PtrToStringUTF8(NativeMethods.nt_error_message()) ?? "unknown libtorch error";
         throw status switch
         {
-            1 => new TorchArgumentException(message),
-            2 => new TorchIndexException(message),
+            NativeStatus.ArgumentError => new TorchArgumentException(message),
+            NativeStatus.IndexError => new TorchIndexException(message),
             _ => new TorchException(message),
         };
     }

@@ -1,3 +1,4 @@
+using Norms.Torch.Interop;
 using static Norms.Torch.Interop.NativeMethods;
 
 namespace Norms.Torch;
@@ -13,7 +14,7 @@ public enum Reduction
 /// <summary>torch.nn.functional: stateless layers. Every result is a new tensor.</summary>
 public static unsafe partial class Functional
 {
-    private static Tensor Result(int status, nint r, Tensor? a = null, Tensor? b = null, Tensor? c = null) => Tensor.Result(status, r, a, b, c);
+    private static Tensor Result(NativeStatus status, nint r, Tensor? a = null, Tensor? b = null, Tensor? c = null) => Tensor.Result(status, r, a, b, c);
 
     private static nint H(Tensor? t) => Tensor.HandleOrNull(t);
 
@@ -106,7 +107,6 @@ public static unsafe partial class Functional
         var status = nt_norm_batch_replicated(input.H, H(weight), H(bias), H(runningMean), H(runningVar), group.Handle, rank, momentum, eps, out var r);
         GC.KeepAlive(runningMean);
         GC.KeepAlive(runningVar);
-        GC.KeepAlive(group);
         return Result(status, r, input, weight, bias);
     }
 

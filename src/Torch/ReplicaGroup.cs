@@ -6,33 +6,29 @@ namespace Norms.Torch;
 /// <summary>
 /// The replicas of one data-parallel step: threads that each run the same model on their share of the batch and
 /// meet inside every batch norm to share its statistics (<see cref="Functional.BatchNormReplicated"/>). Owns a
-/// native object; dispose it once no replica uses it.
+/// native object (in a <see cref="ReplicaGroupHandle"/>); dispose it once no replica uses it.
 /// </summary>
 public sealed class ReplicaGroup : IDisposable
 {
-    private nint _handle;
+    private readonly ReplicaGroupHandle _handle;
 
     public ReplicaGroup(int parties)
     {
         if (parties < 1) throw new ArgumentOutOfRangeException(nameof(parties), parties, "a replica group needs at least one replica");
-        Status.Check(nt_replica_group_new(parties, out _handle));
+        Status.Check(nt_replica_group_new(parties, out var pointer));
+        _handle = new ReplicaGroupHandle(pointer);
         Parties = parties;
     }
 
     public int Parties { get; }
 
-    internal nint Handle => _handle != 0 ? _handle : throw new ObjectDisposedException(nameof(ReplicaGroup));
+    internal ReplicaGroupHandle Handle => _handle.IsClosed ? throw new ObjectDisposedException(nameof(ReplicaGroup)) : _handle;
 
     /// <summary>Wakes every replica waiting in the group with an error, and fails every later meeting: call it when
     /// one replica fails, so the others do not wait for it forever. The group cannot be used again.</summary>
     public void Abort() => nt_replica_group_abort(Handle);
 
-    public void Dispose()
-    {
-        if (_handle == 0) return;
-        nt_replica_group_free(_handle);
-        _handle = 0;
-    }
+    public void Dispose() => _handle.Dispose();
 }
 
 /// <summary>

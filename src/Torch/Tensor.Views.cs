@@ -1,3 +1,4 @@
+using Norms.Torch.Interop;
 using static Norms.Torch.Interop.NativeMethods;
 
 namespace Norms.Torch;
@@ -47,7 +48,7 @@ public sealed partial class Tensor
     {
         var handles = new nint[tensors.Count];
         for (var i = 0; i < handles.Length; i++) handles[i] = tensors[i].H;
-        int status;
+        NativeStatus status;
         nint r;
         fixed (nint* p = handles)
             status = stack ? nt_view_stack(p, handles.Length, dim, out r) : nt_view_cat(p, handles.Length, dim, out r);

@@ -31,7 +31,7 @@ public sealed partial class Tensor : IDisposable
     internal static nint HandleOrNull(Tensor? t) => t is null ? 0 : t.H;
 
     /// <summary>Checks a status and wraps a new handle; the trailing arguments are kept alive until the call returned.</summary>
-    internal static Tensor Result(int status, nint result, Tensor? a = null, Tensor? b = null, Tensor? c = null)
+    internal static Tensor Result(NativeStatus status, nint result, Tensor? a = null, Tensor? b = null, Tensor? c = null)
     {
         Status.Check(status);
         GC.KeepAlive(a);
@@ -40,14 +40,14 @@ public sealed partial class Tensor : IDisposable
         return new Tensor(result);
     }
 
-    internal static Tensor? ResultOrNull(int status, nint result, Tensor? a = null)
+    internal static Tensor? ResultOrNull(NativeStatus status, nint result, Tensor? a = null)
     {
         Status.Check(status);
         GC.KeepAlive(a);
         return result == 0 ? null : new Tensor(result);
     }
 
-    internal static void Done(int status, Tensor? a = null, Tensor? b = null, Tensor? c = null)
+    internal static void Done(NativeStatus status, Tensor? a = null, Tensor? b = null, Tensor? c = null)
     {
         Status.Check(status);
         GC.KeepAlive(a);

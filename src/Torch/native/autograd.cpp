@@ -1,4 +1,5 @@
 // Autograd: requires_grad, backward, gradients and the grad mode (thread-local in libtorch).
+#include "norms_torch.h"
 #include "guard.h"
 
 using nt::guard;

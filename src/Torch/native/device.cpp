@@ -1,4 +1,6 @@
 // Which devices the linked libtorch can use.
+#include "norms_torch.h"
+
 #include <ATen/Context.h>
 #include <ATen/detail/CUDAHooksInterface.h>
 #include "guard.h"

@@ -1,3 +1,6 @@
+// The errors and diagnostics family, and the helpers guard.h declares: the thread-local error message, the
+// status a c10::Error maps to, and the dtype/device codes every family converts.
+#include "norms_torch.h"
 #include "guard.h"
 
 namespace nt {

@@ -5,12 +5,13 @@
 // multiplies in two more passes; ReLU is another pass and saves another tensor. Here one pass reads x
 // and writes y, the mask is a hash of (stream, sample position, element index) that vectorizes, and
 // backward needs only y. No generator is involved: a run's masks are a pure function of its keys.
+#include "norms_torch.h"
+
 #include <ATen/Parallel.h>
 #include <torch/csrc/autograd/custom_function.h>
 #include <immintrin.h>
 #include <algorithm>
 #include <cmath>
-#include "fused.h"
 #include "guard.h"
 
 namespace {

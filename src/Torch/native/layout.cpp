@@ -1,6 +1,6 @@
 // Memory formats. oneDNN's convolutions run on NHWC ("channels-last") without reordering their
 // inputs, outputs and gradients on every call, which for small-channel CNNs costs more than the maths.
-#include "fused.h"
+#include "norms_torch.h"
 #include "guard.h"
 
 static at::MemoryFormat format_of(int format) {

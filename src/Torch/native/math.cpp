@@ -1,4 +1,5 @@
 // Element-wise maths, reductions, matmul. The op codes are mirrored by NtUnary/NtBinary/NtReduce in C#.
+#include "norms_torch.h"
 #include "guard.h"
 
 using nt::guard;

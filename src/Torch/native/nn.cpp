@@ -1,4 +1,5 @@
 // Convolution, pooling, activations, dropout and losses.
+#include "norms_torch.h"
 #include "guard.h"
 
 using nt::guard;

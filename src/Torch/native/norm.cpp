@@ -1,4 +1,5 @@
 // The functional normalizations. Semantics are libtorch's own; src/Norms/Reference writes them down.
+#include "norms_torch.h"
 #include "guard.h"
 
 using nt::guard;

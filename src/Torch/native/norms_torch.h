@@ -1,5 +1,8 @@
 /*
- * norms_torch: the C boundary between Norms (.NET) and libtorch.
+ * norms_torch: the C boundary between Norms (.NET) and libtorch, the one header that lists every export of the
+ * shim. One section per op family, each named after the .cpp that defines it (and mirrored on the C# side by
+ * Interop/NativeMethods*.cs). Most wrap libtorch ops; optim.cpp, fused.cpp and replica.cpp are the shim's own
+ * kernels.
  *
  * Ownership, for every export below:
  *   - nt_tensor arguments are BORROWED: the callee never frees them.
@@ -22,6 +25,7 @@ extern "C" {
 
 typedef struct nt_tensor_opaque* nt_tensor;
 
+/* Mirrored by Interop/NativeStatus.cs; the values are part of the ABI. */
 typedef enum {
   NT_OK = 0,
   NT_ERR_ARGUMENT = 1, /* a precondition on the arguments failed: shape, dtype, device, value */
@@ -164,17 +168,56 @@ NT_API nt_status nt_optim_adam_step(const nt_tensor* params, const nt_tensor* ex
                                     int64_t* steps, int count, double lr, double beta1, double beta2, double eps,
                                     double weight_decay, bool decoupled_weight_decay, bool* finite);
 
-#ifdef __cplusplus
-}
-#endif
+/* ---- memory layout (layout.cpp). format: 0 = contiguous (NCHW), 1 = channels-last (NHWC strides, 4-d only) ---- */
+NT_API nt_status nt_layout_contiguous(nt_tensor t, int format, nt_tensor* out);
+NT_API nt_status nt_layout_is_contiguous(nt_tensor t, int format, bool* out);
 
-#ifdef __cplusplus
-extern "C" {
-#endif
-/* libtorch's legacy autograd profiler (profiler.cpp): records the calling thread's ops from start until stop,
- * which writes them to path as a Chrome trace. One session at a time. */
+/* ---- libtorch's legacy autograd profiler (profiler.cpp): records the calling thread's ops from start until stop,
+ * which writes them to path as a Chrome trace. One session at a time. ---- */
 NT_API nt_status nt_profiler_start(const char* path);
 NT_API nt_status nt_profiler_stop(void);
+
+/* ---- fused ReLU + dropout with counter-based masks (fused.cpp) ---- */
+
+/* y = relu(x) * mask / (1 - p) with mask ~ Bernoulli(1 - p) from a counter-based hash: element j (its
+ * logical C*H*W index, whatever the layout) of sample n (dim 0) is kept or dropped by a pure function of
+ * (stream, first_sample + n, j), so a batch split at any sample, in any layout and at any thread count,
+ * draws the same mask; no generator is read. NaN propagates (relu(NaN) * 0 is NaN, as the stock ops give).
+ * A custom autograd function saves only y: dx = dy * (y > 0) / (1 - p). Not training or p == 0: plain relu. */
+NT_API nt_status nt_fused_relu_dropout(nt_tensor x, double p, bool train, uint64_t stream, int64_t first_sample,
+                                       nt_tensor* out);
+
+/* That mask for a tensor of `shape` (dim 0 = samples), channels-first, on the CPU: 1 / (1 - p) where kept,
+ * 0 where dropped, in dtype (float32 or float64). The stock path multiplies relu(x) by it. */
+NT_API nt_status nt_dropout_mask(const int64_t* shape, int ndim, double p, uint64_t stream, int64_t first_sample,
+                                 int dtype, nt_tensor* out);
+
+/* ---- data-parallel replicas on one machine (replica.cpp): the batch is split between threads that run the
+ * same model on their share concurrently, each with one intra-op thread. What must be shared between them is
+ * shared here: batch-norm statistics (a barrier that gathers each replica's partial sums). Dropout needs
+ * nothing shared: its masks are keyed by each sample's position (nt_fused_relu_dropout). ---- */
+
+typedef struct nt_replica_group_opaque* nt_replica_group;
+
+/* A group of `parties` replicas that meet at each synchronized batch norm. Freed with nt_replica_group_free. */
+NT_API nt_status nt_replica_group_new(int parties, nt_replica_group* out);
+NT_API void nt_replica_group_free(nt_replica_group group);
+/* Wakes every replica waiting in the group with an error, and makes later meetings fail: called when one
+ * replica fails, so the others do not wait for it forever. */
+NT_API void nt_replica_group_abort(nt_replica_group group);
+
+/* Batch norm in training mode whose statistics cover the whole batch, split over the group's replicas
+ * (each calls it with its share, in the same order). Forward gathers per-channel count, mean and squared
+ * deviations (combined in rank order, float64, so every replica gets identical statistics); backward
+ * gathers sum(dy) and sum(dy * (x - mean)). Running statistics (may be null) are updated with the whole
+ * batch's unbiased variance; pass them on one replica only. */
+NT_API nt_status nt_norm_batch_replicated(nt_tensor x, nt_tensor weight, nt_tensor bias, nt_tensor running_mean,
+                                          nt_tensor running_var, nt_replica_group group, int rank, double momentum,
+                                          double eps, nt_tensor* out);
+
+/* The calling thread's intra-op thread count only (at::set_num_threads also sets the process default). */
+NT_API nt_status nt_threads_set_this_thread(int n);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,5 +1,7 @@
 // Fused optimizer steps: one boundary crossing per step instead of several per parameter.
 // The arithmetic follows torch/optim/sgd.py and adam.py/adamw.py of PyTorch 1.13 (single-tensor path).
+#include "norms_torch.h"
+
 #include <cmath>
 #include "guard.h"
 

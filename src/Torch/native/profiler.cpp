@@ -1,5 +1,7 @@
 // libtorch's (legacy) autograd profiler around a stretch of work: every ATen op the calling thread runs,
 // written as a Chrome trace (chrome://tracing, or bench/profile_summary.py for self time per op).
+#include "norms_torch.h"
+
 #include <torch/csrc/autograd/profiler_legacy.h>
 
 #include <memory>

@@ -1,5 +1,7 @@
 // The default generator (seed, state), generators of one's own, random factories, and libtorch's intra-op
 // thread count.
+#include "norms_torch.h"
+
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Parallel.h>
 #include <mutex>

@@ -1,6 +1,6 @@
-// Data-parallel replicas (replica.h): the meeting point for synchronized batch norm and the per-thread intra-op
+// Data-parallel replicas: the meeting point for synchronized batch norm and the per-thread intra-op
 // thread count.
-#include "replica.h"
+#include "norms_torch.h"
 
 #include <ATen/Parallel.h>
 #if AT_PARALLEL_OPENMP

@@ -1,4 +1,6 @@
 // Tensor lifetime, creation from and copy to caller memory, properties, conversions.
+#include "norms_torch.h"
+
 #include <cstring>
 #include "guard.h"
 

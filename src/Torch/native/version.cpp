@@ -1,4 +1,5 @@
 // Which libtorch the shim was compiled against, so a result can say what computed it.
+#include "norms_torch.h"
 #include "guard.h"
 
 // The C++ API's header carries TORCH_VERSION; a libtorch without it (an old or stripped build) is "unknown"

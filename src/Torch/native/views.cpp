@@ -1,4 +1,6 @@
 // Views (reshape, permute, slices, selections) and joins (cat, stack).
+#include "norms_torch.h"
+
 #include <vector>
 #include "guard.h"
 
