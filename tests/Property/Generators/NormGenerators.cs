@@ -82,6 +82,12 @@ public static class NormGenerators
 
     public static Gen<NormCase> Cases() => Cases(Shapes());
 
+    /// <summary>Cases where every pooled group of every norm holds at least 2 values (H·W ≥ 2).</summary>
+    public static Gen<NormCase> SpatialCases => Cases(Shapes().Where(s => s.SpatialSize >= 2));
+
+    /// <summary>Spatial cases with eps = 0, which is defined since every pooled group holds at least 2 values.</summary>
+    public static Gen<NormCase> EpsFreeCases => SpatialCases.Select(c => c with { Eps = 0 });
+
     /// <summary>Momentum values that tell PyTorch's convention (weight on the new batch) from Keras's
     /// (weight on the old value): never 0.5, where the two agree; null = cumulative average.</summary>
     public static Gen<double?> Momenta =>

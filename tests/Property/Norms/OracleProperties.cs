@@ -31,14 +31,10 @@ public sealed class OracleProperties
         return Tolerance + 64 * 1.1e-16 * worst;
     }
 
-    /// <summary>Shapes where every pooled group of every norm holds at least 2 values, so eps = 0 is defined.</summary>
-    private static Gen<NormCase> EpsFreeCases =>
-        NormGenerators.Cases(NormGenerators.Shapes().Where(s => s.SpatialSize >= 2)).Select(c => c with { Eps = 0 });
-
     [Fact]
     public void Invariant_to_positive_affine_maps_of_each_pooled_group() =>
         Props.ForAll(
-            from c in EpsFreeCases
+            from c in NormGenerators.EpsFreeCases
             from a in NormGenerators.Uniform(0.1, 10).ArrayOf(c.Data.Length)
             from b in NormGenerators.Uniform(-100, 100).ArrayOf(c.Data.Length)
             select (c, a, b),
@@ -59,51 +55,48 @@ public sealed class OracleProperties
                 }
             });
 
-    [Fact]
-    public void With_eps_zero_each_pooled_group_has_mean_0_and_biased_variance_1() =>
-        Props.ForAll(EpsFreeCases, c =>
+    [Property(Arbitrary = new[] { typeof(NormCases.EpsFree) }, MaxTest = 60)]
+    public void With_eps_zero_each_pooled_group_has_mean_0_and_biased_variance_1(NormCase c)
+    {
+        foreach (var form in OracleForm.For(c, includeBatch: true).Where(f => f.Name != "batch-eval"))
         {
-            foreach (var form in OracleForm.For(c, includeBatch: true).Where(f => f.Name != "batch-eval"))
+            var y = form.Forward(c.X, null, null).Data;
+            var tol = ConditionedTolerance(c.Data, form.Groups(c.Shape));
+            foreach (var group in form.Groups(c.Shape))
             {
-                var y = form.Forward(c.X, null, null).Data;
-                var tol = ConditionedTolerance(c.Data, form.Groups(c.Shape));
-                foreach (var group in form.Groups(c.Shape))
-                {
-                    var values = group.Select(i => y[i]).ToArray();
-                    var mean = values.Average();
-                    var variance = values.Select(v => (v - mean) * (v - mean)).Average();
-                    Approx.AllClose([0.0], [mean], tol, 0, $"{form} group mean ({c})");
-                    Approx.AllClose([1.0], [variance], tol, tol, $"{form} group variance ({c})");
-                }
+                var values = group.Select(i => y[i]).ToArray();
+                var mean = values.Average();
+                var variance = values.Select(v => (v - mean) * (v - mean)).Average();
+                Approx.AllClose([0.0], [mean], tol, 0, $"{form} group mean ({c})");
+                Approx.AllClose([1.0], [variance], tol, tol, $"{form} group variance ({c})");
             }
-        });
+        }
+    }
 
-    [Fact]
-    public void GroupNorm_1_is_LayerNorm_with_its_per_channel_affine_spread_over_each_channel() =>
-        Props.ForAll(NormGenerators.Cases(), c =>
-        {
-            var hw = c.Shape.SpatialSize;
-            var spreadGamma = Enumerable.Range(0, c.Shape.C * hw).Select(i => c.Gamma[i / hw]).ToArray();
-            var spreadBeta = Enumerable.Range(0, c.Shape.C * hw).Select(i => c.Beta[i / hw]).ToArray();
-            var group = ReferenceNorms.GroupLayerNorm(c.X, c.Gamma, c.Beta, c.Eps);
-            var layer = ReferenceNorms.LayerNorm(c.X, spreadGamma, spreadBeta, c.Eps);
-            Approx.AllClose(layer.Output.Data, group.Output.Data, Tolerance, Tolerance, $"GroupNorm(1) vs LayerNorm ({c})");
-            Approx.AllClose(layer.Var, group.Var, Tolerance, Tolerance, $"variances ({c})");
-        });
+    [Property(Arbitrary = new[] { typeof(NormCases.Any) }, MaxTest = 60)]
+    public void GroupNorm_1_is_LayerNorm_with_its_per_channel_affine_spread_over_each_channel(NormCase c)
+    {
+        var hw = c.Shape.SpatialSize;
+        var spreadGamma = Enumerable.Range(0, c.Shape.C * hw).Select(i => c.Gamma[i / hw]).ToArray();
+        var spreadBeta = Enumerable.Range(0, c.Shape.C * hw).Select(i => c.Beta[i / hw]).ToArray();
+        var group = ReferenceNorms.GroupLayerNorm(c.X, c.Gamma, c.Beta, c.Eps);
+        var layer = ReferenceNorms.LayerNorm(c.X, spreadGamma, spreadBeta, c.Eps);
+        Approx.AllClose(layer.Output.Data, group.Output.Data, Tolerance, Tolerance, $"GroupNorm(1) vs LayerNorm ({c})");
+        Approx.AllClose(layer.Var, group.Var, Tolerance, Tolerance, $"variances ({c})");
+    }
 
-    [Fact]
-    public void GroupNorm_C_is_InstanceNorm_is_BatchNorm_of_each_sample_alone() =>
-        Props.ForAll(NormGenerators.Cases(NormGenerators.Shapes().Where(s => s.SpatialSize >= 2)), c =>
-        {
-            var group = ReferenceNorms.GroupNorm(c.X, c.Shape.C, c.Gamma, c.Beta, c.Eps).Output.Data;
-            var instance = ReferenceNorms.InstanceNorm(c.X, c.Gamma, c.Beta, c.Eps).Output.Data;
-            var perSample = c.Shape.C * c.Shape.SpatialSize;
-            var batchOfOne = Enumerable.Range(0, c.Shape.N).SelectMany(n =>
-                ReferenceNorms.BatchNormTrain(new Nchw(1, c.Shape.C, c.Shape.H, c.Shape.W, c.Data.AsSpan(n * perSample, perSample).ToArray()),
-                    c.Gamma, c.Beta, c.Eps).Output.Data).ToArray();
-            Approx.AllClose(batchOfOne, group, Tolerance, Tolerance, $"GroupNorm(C) vs per-sample BatchNorm ({c})");
-            Approx.AllClose(group, instance, 0, 0, $"GroupNorm(C) vs InstanceNorm ({c})");
-        });
+    [Property(Arbitrary = new[] { typeof(NormCases.Spatial) }, MaxTest = 60)]
+    public void GroupNorm_C_is_InstanceNorm_is_BatchNorm_of_each_sample_alone(NormCase c)
+    {
+        var group = ReferenceNorms.GroupNorm(c.X, c.Shape.C, c.Gamma, c.Beta, c.Eps).Output.Data;
+        var instance = ReferenceNorms.InstanceNorm(c.X, c.Gamma, c.Beta, c.Eps).Output.Data;
+        var perSample = c.Shape.C * c.Shape.SpatialSize;
+        var batchOfOne = Enumerable.Range(0, c.Shape.N).SelectMany(n =>
+            ReferenceNorms.BatchNormTrain(new Nchw(1, c.Shape.C, c.Shape.H, c.Shape.W, c.Data.AsSpan(n * perSample, perSample).ToArray()),
+                c.Gamma, c.Beta, c.Eps).Output.Data).ToArray();
+        Approx.AllClose(batchOfOne, group, Tolerance, Tolerance, $"GroupNorm(C) vs per-sample BatchNorm ({c})");
+        Approx.AllClose(group, instance, 0, 0, $"GroupNorm(C) vs InstanceNorm ({c})");
+    }
 
     [Fact]
     public void Running_statistics_follow_the_closed_form_of_k_updates() =>
@@ -134,15 +127,14 @@ public sealed class OracleProperties
                 Assert.Equal(batches.Length, state.NumBatchesTracked);
             });
 
-    [Fact]
-    public void BatchNorm_training_on_a_single_value_per_channel_is_a_typed_error() =>
-        Props.ForAll(NormGenerators.Cases(NormGenerators.Shapes().Select(s => s with { N = 1, H = 1, W = 1 })), c =>
-        {
-            var e = Assert.Throws<NormConfigurationException>(() => ReferenceNorms.BatchNormTrain(c.X, c.Gamma, c.Beta, c.Eps));
-            Assert.Equal(NormConfigurationProblem.SingleValuePerChannel, e.Problem);
-            // Eval with running statistics is fine on one value.
-            ReferenceNorms.BatchNormEval(c.X, new double[c.Shape.C], Enumerable.Repeat(1.0, c.Shape.C).ToArray(), c.Gamma, c.Beta, c.Eps);
-        }, maxTest: 20);
+    [Property(Arbitrary = new[] { typeof(NormCases.SingleValuePerChannel) }, MaxTest = 20)]
+    public void BatchNorm_training_on_a_single_value_per_channel_is_a_typed_error(NormCase c)
+    {
+        var e = Assert.Throws<NormConfigurationException>(() => ReferenceNorms.BatchNormTrain(c.X, c.Gamma, c.Beta, c.Eps));
+        Assert.Equal(NormConfigurationProblem.SingleValuePerChannel, e.Problem);
+        // Eval with running statistics is fine on one value.
+        ReferenceNorms.BatchNormEval(c.X, new double[c.Shape.C], Enumerable.Repeat(1.0, c.Shape.C).ToArray(), c.Gamma, c.Beta, c.Eps);
+    }
 
     [Fact]
     public void GroupNorm_with_groups_not_dividing_channels_is_a_typed_error() =>

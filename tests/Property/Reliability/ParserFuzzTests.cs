@@ -154,18 +154,15 @@ public sealed class ParserFuzzTests : IDisposable
 
     private static readonly string SpecJson = ExperimentSpecJson.Serialize(BuiltInExperiments.Find("mnist-bn-l1-l2")!);
 
-    [Fact]
-    public void Experiment_specs_never_throw_and_report_errors_as_lines()
+    [Property(Arbitrary = new[] { typeof(FuzzMutations) }, MaxTest = 200)]
+    public void Experiment_specs_never_throw_and_report_errors_as_lines(Mutation[] mutations)
     {
         var bytes = Encoding.UTF8.GetBytes(SpecJson);
-        Props.ForAll(Fuzz.Mutations, mutations =>
-        {
-            var text = Encoding.UTF8.GetString(Fuzz.Apply(bytes, mutations));
-            ExperimentParseResult? parsed = null;
-            Fuzz.ExpectOnly<NeverThrown>(() => parsed = ExperimentSpecJson.Parse(text), Bound(bytes), "spec " + string.Join(", ", mutations.AsEnumerable()));
-            Assert.True(parsed!.IsValid || parsed.Errors.Count > 0);
-            Assert.All(parsed.Errors, e => Assert.False(string.IsNullOrWhiteSpace(e.Message)));
-        }, maxTest: 200);
+        var text = Encoding.UTF8.GetString(Fuzz.Apply(bytes, mutations));
+        ExperimentParseResult? parsed = null;
+        Fuzz.ExpectOnly<NeverThrown>(() => parsed = ExperimentSpecJson.Parse(text), Bound(bytes), "spec " + string.Join(", ", mutations.AsEnumerable()));
+        Assert.True(parsed!.IsValid || parsed.Errors.Count > 0);
+        Assert.All(parsed.Errors, e => Assert.False(string.IsNullOrWhiteSpace(e.Message)));
     }
 
     [Theory]
@@ -200,14 +197,11 @@ public sealed class ParserFuzzTests : IDisposable
     private static readonly byte[] TensorJson = Encoding.UTF8.GetBytes(
         "{\"shape\": [2, 3, 2, 2], \"data\": [" + string.Join(", ", Enumerable.Range(0, 24).Select(i => (i * 0.25 - 2).ToString(System.Globalization.CultureInfo.InvariantCulture))) + "]}");
 
-    [Fact]
-    public void Explain_input_fails_only_with_FormatException()
+    [Property(Arbitrary = new[] { typeof(FuzzMutations) }, MaxTest = 200)]
+    public void Explain_input_fails_only_with_FormatException(Mutation[] mutations)
     {
-        Props.ForAll(Fuzz.Mutations, mutations =>
-        {
-            var text = Encoding.UTF8.GetString(Fuzz.Apply(TensorJson, mutations));
-            Fuzz.ExpectOnly<FormatException>(() => TensorFile.Parse(text), Bound(TensorJson), "tensor " + string.Join(", ", mutations.AsEnumerable()));
-        }, maxTest: 200);
+        var text = Encoding.UTF8.GetString(Fuzz.Apply(TensorJson, mutations));
+        Fuzz.ExpectOnly<FormatException>(() => TensorFile.Parse(text), Bound(TensorJson), "tensor " + string.Join(", ", mutations.AsEnumerable()));
     }
 
     [Theory]
