@@ -40,7 +40,7 @@ public sealed class ReplicaScope : IDisposable
 {
     [ThreadStatic] private static ReplicaScope? t_current;
 
-    private readonly int _threadsBefore;
+    private readonly IntraOpThreads _threads;
     private bool _disposed;
 
     private ReplicaScope(ReplicaGroup group, int rank, int threads)
@@ -49,9 +49,7 @@ public sealed class ReplicaScope : IDisposable
         if (rank < 0 || rank >= group.Parties) throw new ArgumentOutOfRangeException(nameof(rank), rank, $"rank must be below {group.Parties}");
         Group = group;
         Rank = rank;
-        _threadsBefore = Torch.Threads;
-        if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads), threads, "thread count must be at least 1");
-        Status.Check(nt_threads_set_this_thread(threads));
+        _threads = IntraOpThreads.OnThisThread(threads);
         t_current = this;
     }
 
@@ -69,7 +67,7 @@ public sealed class ReplicaScope : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
-        Status.Check(nt_threads_set_this_thread(_threadsBefore));
+        _threads.Dispose();
         t_current = null;
     }
 }
