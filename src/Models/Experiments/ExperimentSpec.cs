@@ -13,7 +13,7 @@ namespace Norms.Models;
 /// <see cref="Dropout"/>: null = the model's default. <see cref="L1"/>: lambda in loss + lambda * sum |w| over the
 /// convolution kernels. <see cref="L2"/>: coupled L2, given to the optimizer as weight decay over every parameter (the
 /// reference's recipe); its rules against the optimizer's own weight_decay (and adamw) are in
-/// <see cref="ExperimentSpecJson.Validate"/>. Every field is documented in docs/SPEC.md.
+/// <see cref="ExperimentSpecValidation.Validate"/>. Every field is documented in docs/SPEC.md.
 /// </para>
 /// </summary>
 public sealed record ExperimentSpec(
