@@ -54,6 +54,3 @@ public sealed class ImageSet
             count, Channels, Height, Width, ClassNames);
     }
 }
-
-/// <summary>A dataset as the training loop sees it: a train split, a test split and the channel statistics used to normalise both.</summary>
-public sealed record Dataset(string Name, ImageSet Train, ImageSet Test, ChannelStats Stats);

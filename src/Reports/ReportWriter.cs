@@ -5,9 +5,6 @@ using Norms.Results;
 
 namespace Norms.Reports;
 
-/// <summary>A problem with the results folder a report is made from; the message names it and the fix, on one line.</summary>
-public sealed class ReportException(string message) : Exception(message);
-
 /// <summary>What <see cref="ReportWriter.Write"/> did.</summary>
 public sealed record ReportOutcome(string OutDir, IReadOnlyList<string> Files, IReadOnlyList<string> Notes)
 {

@@ -1,21 +1,7 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
 using Norms.Models;
 
 namespace Norms.Results;
-
-/// <summary>How a run ended (or that it is still going).</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<RunStatus>))]
-public enum RunStatus
-{
-    [JsonStringEnumMemberName("running")] Running,
-    [JsonStringEnumMemberName("completed")] Completed,
-    [JsonStringEnumMemberName("diverged")] Diverged,
-    [JsonStringEnumMemberName("interrupted")] Interrupted,
-    /// <summary>An error stopped it (the engine, memory, a file); <see cref="RunResult.Message"/> says which.</summary>
-    [JsonStringEnumMemberName("failed")] Failed,
-}
 
 /// <summary>One epoch's numbers. Losses are mean NLL per sample (train without the L1 term, as the reference);
 /// accuracies are percent; <see cref="Lr"/> is the learning rate after the epoch's last step;
@@ -87,21 +73,4 @@ public sealed record RunResult(
     public static RunResult FailedBeforeStart(ExperimentSpec spec, string message) =>
         new(spec.Name, spec.Dataset, spec.Model, spec.Norm.ShortName, spec.L1, spec.L2, 0, spec.Seed, "", 0, 0, 0, spec.Augmentation,
             RunStatus.Failed, message, [], null, null, null, null, [], [], 0, SpecNode(spec));
-}
-
-/// <summary>result.json's (and the checkpoint metadata's) JSON form: snake_case, indented, doubles round-trip exactly.</summary>
-public static class RunResultJson
-{
-    public static JsonSerializerOptions Options { get; } = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        WriteIndented = true,
-        // NaN/∞ can appear in a diverged epoch's losses; JSON has no literal for them, so they are written as strings.
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
-
-    public static string Serialize(RunResult result) => JsonSerializer.Serialize(result, Options) + "\n";
-
-    public static RunResult Deserialize(string json) =>
-        JsonSerializer.Deserialize<RunResult>(json, Options) ?? throw new JsonException("result JSON holds null");
 }

@@ -18,26 +18,6 @@ public sealed record TrainingSettings(EngineOptions Engine, bool Resume = false,
     public int Threads => Engine.Threads;
 }
 
-/// <summary>Hears about a run's progress (the CLI draws bars or prints lines). Called on the training thread.</summary>
-public interface ITrainingObserver
-{
-    void EpochStarted(ExperimentSpec spec, int epoch, int steps);
-    /// <summary>After each step, with the epoch's running mean loss and accuracy (percent).</summary>
-    void StepCompleted(int step, double meanLoss, double accuracy);
-    void EpochCompleted(ExperimentSpec spec, EpochRecord record);
-    void Note(string message);
-}
-
-/// <summary>The checkpoint in the run folder was made for other settings, so --resume cannot continue it.</summary>
-public sealed class ResumeMismatchException(string message) : Exception(message);
-
-/// <summary>An error stopped a run while it trained or evaluated. <see cref="Result"/> is what result.json now says
-/// (status failed, the completed epochs kept; written when the folder still took it); the cause is the inner exception.</summary>
-public sealed class RunFailedException(RunResult result, Exception cause) : Exception(cause.Message, cause)
-{
-    public RunResult Result { get; } = result;
-}
-
 /// <summary>
 /// Trains one experiment: seeded model and optimizer, each epoch's order and augmentation derived from (seed, epoch)
 /// (so a resumed run sees the same data as an uninterrupted one), the next batch built on a worker thread while the

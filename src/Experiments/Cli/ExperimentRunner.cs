@@ -67,7 +67,7 @@ public static class ExperimentRunner
     /// <summary>The experiment validated (every error on one line, a <see cref="UserError"/>), its dataset canonical.</summary>
     private static ExperimentSpec Checked(ExperimentSpec spec)
     {
-        var errors = ExperimentSpecJson.Validate(spec);
+        var errors = ExperimentSpecValidation.Validate(spec);
         if (errors.Count > 0)
             throw new UserError($"{RunNameShown(spec)}: " + string.Join("; ", errors.Select(e => $"{e.Path}: {e.Message}")));
         return spec with { Dataset = DatasetSource.TryParse(spec.Dataset)!.ToString() };

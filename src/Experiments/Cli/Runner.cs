@@ -66,6 +66,3 @@ public static partial class Runner
     [System.Text.RegularExpressions.GeneratedRegex(@"(System\.Nullable`1\[)?System\.(?<type>\w+)\]?")]
     private static partial System.Text.RegularExpressions.Regex TypeNameRegex();
 }
-
-/// <summary>A mistake the user can fix: the message names the problem and the fix, on one line.</summary>
-public sealed class UserError(string message) : Exception(message);

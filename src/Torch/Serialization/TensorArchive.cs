@@ -4,9 +4,6 @@ using System.Text;
 
 namespace Norms.Torch.Serialization;
 
-/// <summary>A checkpoint or tensor file that is malformed, truncated or corrupt.</summary>
-public sealed class TensorArchiveException(string message) : IOException(message);
-
 /// <summary>
 /// The Norms tensor archive: named tensors plus a UTF-8 metadata string, and nothing that could
 /// name a type to instantiate. Layout (little-endian):

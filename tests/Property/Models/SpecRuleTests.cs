@@ -13,7 +13,7 @@ public class SpecRuleTests
 {
     private static readonly ExperimentSpec Valid = new("mnist-bn", "mnist", "mnist8k", new BatchNorm(), new Sgd(0.01, 0.9), new OneCycle(0.1), 2);
 
-    private static IReadOnlyList<SpecError> Errors(ExperimentSpec spec) => ExperimentSpecJson.Validate(spec);
+    private static IReadOnlyList<SpecError> Errors(ExperimentSpec spec) => ExperimentSpecValidation.Validate(spec);
 
     private static readonly Gen<string> Hostile = Gen.OneOf(
         Gen.Elements("..", ".", "../x", "a/b", "/etc/passwd", "C:\\x", "a\\b", "a\0b", "a\nb", ".hidden", "", " ", "a b", "CON", "nul.txt",

@@ -1,0 +1,4 @@
+namespace Norms.Experiments.Cli;
+
+/// <summary>A mistake the user can fix: the message names the problem and the fix, on one line.</summary>
+public sealed class UserError(string message) : Exception(message);

@@ -1,0 +1,140 @@
+using System.Globalization;
+
+namespace Norms.Models;
+
+/// <summary>
+/// The value rules of an <see cref="ExperimentSpec"/>, apart from how it is read: every problem with its field's JSON
+/// path ("$.optimizer.momentum") and a fix. <see cref="ExperimentSpecJson.Parse"/> applies them to a file it has read;
+/// the command line applies them to a spec after its overrides.
+/// </summary>
+public static class ExperimentSpecValidation
+{
+    /// <summary>Every value problem of an experiment, with JSON paths; empty when it can run.</summary>
+    public static IReadOnlyList<SpecError> Validate(ExperimentSpec spec)
+    {
+        var errors = new List<SpecError>();
+        void Error(string path, string message) => errors.Add(new SpecError(path, message));
+        if (RunName.Problem(spec.Name) is { } nameProblem)
+            Error("$.name", nameProblem);
+        var source = spec.Dataset is null ? null : DatasetSource.TryParse(spec.Dataset);
+        if (source is null)
+            Error("$.dataset", $"unknown dataset '{spec.Dataset}'; use {DatasetSource.Syntax} (a folder of MNIST-format idx files)");
+        var modelKnown = spec.Model is not null && Architectures.Names.Contains(spec.Model);
+        if (!modelKnown)
+            Error("$.model", $"unknown model '{spec.Model}'; use one of {string.Join(", ", Architectures.Names)}");
+        else if ((spec.Model, source) is (Architectures.Mnist8kName, DatasetSource.Cifar10) or (Architectures.Cifar50kName, DatasetSource.Mnist))
+            Error("$.model", $"{spec.Model} does not take {source} images; use {(source is DatasetSource.Mnist ? Architectures.Mnist8kName : Architectures.Cifar50kName)}");
+        else if ((spec.Model, source) is (Architectures.Cifar50kName, DatasetSource.Idx))
+            Error("$.model", $"{spec.Model} takes 3-channel images and an idx folder holds 1-channel ones; use {Architectures.Mnist8kName}");
+        NonNegative(errors, "$.l1", spec.L1);
+        NonNegative(errors, "$.l2", spec.L2);
+        if (spec.Dropout is { } p && !(p >= 0 && p < 1))
+            Error("$.dropout", $"dropout must be in [0, 1), got {F(p)}; use e.g. 0.05, 0 for none, or leave it out for the model's default");
+        if (spec.Epochs < 1)
+            Error("$.epochs", $"epochs must be >= 1, got {spec.Epochs}");
+        if (spec.BatchSize < 1)
+            Error("$.batch_size", $"batch_size must be >= 1, got {spec.BatchSize}; use e.g. 64");
+        if (spec.Norm is null)
+            Error("$.norm", "norm is missing; give e.g. { \"kind\": \"batch\" }");
+        else if (modelKnown && spec.Dropout is null or (>= 0 and < 1))
+            foreach (var e in ModelValidation.Validate(spec.ToModelSpec() with { Regularization = Regularization.None }))
+                Error("$.norm", $"at {e.Path} of {spec.Model}: {e.Message}");
+        Optimizer(errors, spec);
+        Schedule(errors, spec.Schedule);
+        return errors;
+    }
+
+    private static void Optimizer(List<SpecError> errors, ExperimentSpec spec)
+    {
+        void Error(string path, string message) => errors.Add(new SpecError(path, message));
+        switch (spec.Optimizer)
+        {
+            case null:
+                Error("$.optimizer", "optimizer is missing; give e.g. { \"kind\": \"sgd\", \"lr\": 0.01, \"momentum\": 0.9 }");
+                break;
+            case Sgd sgd:
+                Positive(errors, "$.optimizer.lr", sgd.Lr);
+                if (!(sgd.Momentum >= 0 && sgd.Momentum < 1))
+                    Error("$.optimizer.momentum", $"momentum must be in [0, 1), got {F(sgd.Momentum)}; use e.g. 0.9");
+                if (sgd.Nesterov && !(sgd.Momentum > 0))
+                    Error("$.optimizer.nesterov", "nesterov needs a momentum > 0; set momentum (e.g. 0.9) or nesterov false");
+                WeightDecay(errors, sgd.WeightDecay, spec.L2);
+                break;
+            case Adam adam:
+                Positive(errors, "$.optimizer.lr", adam.Lr);
+                Betas(errors, adam.Beta1, adam.Beta2, adam.Eps);
+                WeightDecay(errors, adam.WeightDecay, spec.L2);
+                break;
+            case AdamW adamw:
+                Positive(errors, "$.optimizer.lr", adamw.Lr);
+                Betas(errors, adamw.Beta1, adamw.Beta2, adamw.Eps);
+                NonNegative(errors, "$.optimizer.weight_decay", adamw.WeightDecay);
+                // The one rule for AdamW and L2: l2 is coupled weight decay (added to the gradient), which AdamW exists to
+                // replace by its decoupled weight_decay; mixing the two is refused rather than given a meaning.
+                if (spec.L2 > 0)
+                    Error("$.l2", "l2 (coupled weight decay) does not combine with adamw, whose weight_decay is decoupled; set optimizer.weight_decay instead, or use sgd or adam with l2");
+                break;
+        }
+    }
+
+    private static void Schedule(List<SpecError> errors, ScheduleSpec? schedule)
+    {
+        void Error(string path, string message) => errors.Add(new SpecError(path, message));
+        switch (schedule)
+        {
+            case null:
+                Error("$.schedule", "schedule is missing; give e.g. { \"kind\": \"onecycle\", \"max_lr\": 0.1 } or { \"kind\": \"constant\" }");
+                break;
+            case OneCycle one:
+                Positive(errors, "$.schedule.max_lr", one.MaxLr);
+                if (!(one.PctStart > 0 && one.PctStart < 1))
+                    Error("$.schedule.pct_start", $"pct_start must be in (0, 1), got {F(one.PctStart)}; use e.g. 0.3");
+                Positive(errors, "$.schedule.div_factor", one.DivFactor);
+                Positive(errors, "$.schedule.final_div_factor", one.FinalDivFactor);
+                if (!(one.BaseMomentum >= 0 && one.BaseMomentum < 1))
+                    Error("$.schedule.base_momentum", $"base_momentum must be in [0, 1), got {F(one.BaseMomentum)}; use e.g. 0.85");
+                if (!(one.MaxMomentum >= 0 && one.MaxMomentum < 1))
+                    Error("$.schedule.max_momentum", $"max_momentum must be in [0, 1), got {F(one.MaxMomentum)}; use e.g. 0.95");
+                else if (one.BaseMomentum > one.MaxMomentum)
+                    Error("$.schedule.base_momentum", $"base_momentum ({F(one.BaseMomentum)}) must not exceed max_momentum ({F(one.MaxMomentum)})");
+                break;
+            case StepSchedule step:
+                if (step.StepSize < 1)
+                    Error("$.schedule.step_size", $"step_size must be >= 1 epoch, got {step.StepSize}");
+                if (!(step.Gamma > 0 && step.Gamma <= 1))
+                    Error("$.schedule.gamma", $"gamma must be in (0, 1], got {F(step.Gamma)}; use e.g. 0.1");
+                break;
+        }
+    }
+
+    // sgd's and adam's weight_decay is coupled L2, exactly what l2 gives them: one of the two, not both.
+    private static void WeightDecay(List<SpecError> errors, double decay, double l2)
+    {
+        NonNegative(errors, "$.optimizer.weight_decay", decay);
+        if (decay > 0 && l2 > 0)
+            errors.Add(new("$.optimizer.weight_decay", "l2 is already given to the optimizer as weight decay; set only one of l2 and optimizer.weight_decay"));
+    }
+
+    private static void Betas(List<SpecError> errors, double beta1, double beta2, double eps)
+    {
+        if (!(beta1 >= 0 && beta1 < 1))
+            errors.Add(new("$.optimizer.beta1", $"beta1 must be in [0, 1), got {F(beta1)}; use e.g. 0.9"));
+        if (!(beta2 >= 0 && beta2 < 1))
+            errors.Add(new("$.optimizer.beta2", $"beta2 must be in [0, 1), got {F(beta2)}; use e.g. 0.999"));
+        Positive(errors, "$.optimizer.eps", eps);
+    }
+
+    private static void Positive(List<SpecError> errors, string path, double v)
+    {
+        if (!Float32Range.HoldsPositive(v))
+            errors.Add(new(path, $"must be a number > 0 in float32's range {Float32Range.Text} (the engine computes in float32), got {F(v)}"));
+    }
+
+    private static void NonNegative(List<SpecError> errors, string path, double v)
+    {
+        if (!Float32Range.HoldsNonNegative(v))
+            errors.Add(new(path, $"must be 0 or a number in float32's range {Float32Range.Text} (the engine computes in float32), got {F(v)}; use 0 for none"));
+    }
+
+    private static string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+}
