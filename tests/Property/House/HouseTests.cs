@@ -23,7 +23,8 @@ public sealed partial class HouseTests
         ["Results"] = ["Models"],
         ["Training"] = ["Data", "Results"],
         ["Reports"] = ["Data", "Results"],
-        ["Experiments"] = ["Training", "Reports"],
+        ["Studies"] = ["Results"],
+        ["Experiments"] = ["Training", "Reports", "Studies"],
     };
 
     private static IReadOnlyList<string> References(string project) =>
