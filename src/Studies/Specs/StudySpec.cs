@@ -1,0 +1,35 @@
+using System.Text.Json.Nodes;
+
+namespace Norms.Studies;
+
+/// <summary>
+/// A study: one experiment (or several, by the <see cref="StudyAxis.Experiment"/> axis) trained over a grid of axis
+/// values, each cell with every seed. <see cref="Base"/> is a built-in experiment's name or an inline experiment
+/// object; <see cref="Overrides"/> are spec fields set on the base before the axes. Axes apply in order, so a later
+/// "norm.groups" refines an earlier "norm". Read with <see cref="StudySpecJson.Parse"/>; docs/SPEC.md documents it.
+/// </summary>
+public sealed record StudySpec(
+    string Name,
+    StudyBase Base,
+    IReadOnlyList<StudyAxis> Axes,
+    IReadOnlyList<ulong> Seeds,
+    JsonObject Overrides);
+
+/// <summary>Where a study's runs start from: a built-in experiment by name, or an experiment written inline.</summary>
+public abstract record StudyBase
+{
+    public sealed record BuiltIn(string Name) : StudyBase;
+
+    /// <summary>An experiment object as docs/SPEC.md describes it (its name is replaced by the run's).</summary>
+    public sealed record Inline(JsonObject Experiment) : StudyBase;
+
+    /// <summary>The axis "experiment" gives each run its base; the study's own base is then left out.</summary>
+    public sealed record FromAxis : StudyBase;
+}
+
+/// <summary>One axis: a spec field path ("norm", "norm.groups", "batch_size", "schedule.max_lr", …) and its values, or
+/// <see cref="Experiment"/> with built-in experiment names.</summary>
+public sealed record StudyAxis(string Path, IReadOnlyList<JsonNode?> Values)
+{
+    public const string Experiment = "experiment";
+}

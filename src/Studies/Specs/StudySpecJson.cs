@@ -1,0 +1,170 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Norms.Models;
+
+namespace Norms.Studies;
+
+/// <summary>A study spec read from JSON: the value when valid, otherwise every error found (with its JSON path).</summary>
+public sealed record StudyParseResult(StudySpec? Value, IReadOnlyList<SpecError> Errors)
+{
+    public bool IsValid => Value is not null && Errors.Count == 0;
+}
+
+/// <summary>
+/// Reads a study spec (docs/SPEC.md, "Studies"):
+/// <code>
+/// { "name": "bn-vs-gn", "base": "mnist-bn",
+///   "axes": { "norm": [{"kind": "batch"}, {"kind": "group", "channels_per_group": 2}], "batch_size": [16, 64] },
+///   "seeds": 5, "overrides": { "epochs": 3 } }
+/// </code>
+/// This checks the study's own shape; whether each resolved run is a valid experiment is the grid's check
+/// (<see cref="StudyGrid.Expand"/>), which gives experiment validation's own messages.
+/// </summary>
+public static class StudySpecJson
+{
+    private static readonly string[] Fields = ["name", "base", "axes", "seeds", "overrides"];
+
+    /// <summary>Fields a study sets itself, so neither an override nor an axis may: the run's name and its seed.</summary>
+    internal static readonly string[] Reserved = ["name", "seed"];
+
+    public static StudyParseResult Parse(string json)
+    {
+        JsonNode? root;
+        try
+        {
+            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        }
+        catch (JsonException e)
+        {
+            return new(null, [new SpecError("$", $"not valid JSON ({e.Message.Split(" Path:")[0].TrimEnd('.')}); fix the file")]);
+        }
+        if (root is not JsonObject o)
+            return new(null, [new SpecError("$", "a study is a JSON object { \"name\": ..., \"base\": ..., \"axes\": {...}, \"seeds\": N }")]);
+
+        var errors = new List<SpecError>();
+        foreach (var (key, _) in o)
+            if (!Fields.Contains(key))
+                errors.Add(new($"$.{key}", $"unknown field '{key}'; remove it or use one of {string.Join(", ", Fields)}"));
+
+        var name = o["name"] is JsonValue nv && nv.TryGetValue<string>(out var n) ? n : null;
+        if (name is null) errors.Add(new("$.name", "give the study a name, e.g. \"name\": \"bn-vs-gn\""));
+        else if (RunName.Problem(name) is { } problem) errors.Add(new("$.name", problem));
+
+        var axes = Axes(o["axes"], errors);
+        var hasExperimentAxis = axes.Any(a => a.Path == StudyAxis.Experiment);
+        var studyBase = Base(o["base"], hasExperimentAxis, errors);
+        var seeds = Seeds(o["seeds"], errors);
+        var overrides = new JsonObject();
+        switch (o["overrides"])
+        {
+            case null: break;
+            case JsonObject given:
+                foreach (var (key, value) in given)
+                {
+                    if (Reserved.Contains(key.Split('.')[0]))
+                        errors.Add(new($"$.overrides.{key}", $"a study sets '{key}' itself (the run's {key}); remove it" + (key == "seed" ? " and use \"seeds\"" : "")));
+                    else overrides[key] = value?.DeepClone();
+                }
+                break;
+            default:
+                errors.Add(new("$.overrides", "overrides is an object of spec fields, e.g. { \"epochs\": 3 }"));
+                break;
+        }
+        if (errors.Count > 0) return new(null, errors);
+        return new(new StudySpec(name!, studyBase!, axes, seeds, overrides), []);
+    }
+
+    private static List<StudyAxis> Axes(JsonNode? node, List<SpecError> errors)
+    {
+        var axes = new List<StudyAxis>();
+        switch (node)
+        {
+            case null:
+                return axes; // a study of seeds only
+            case JsonObject o:
+                foreach (var (path, values) in o)
+                {
+                    var at = $"$.axes.{path}";
+                    if (values is not JsonArray list || list.Count == 0)
+                    {
+                        errors.Add(new(at, "an axis is a non-empty list of values, e.g. [16, 64]"));
+                        continue;
+                    }
+                    if (Reserved.Contains(path.Split('.')[0]))
+                    {
+                        errors.Add(new(at, $"a study sets '{path}' itself; remove the axis" + (path == "seed" ? " and use \"seeds\"" : "")));
+                        continue;
+                    }
+                    var distinct = list.Select(AxisJson.Value).Distinct().Count();
+                    if (distinct != list.Count)
+                        errors.Add(new(at, "a value appears twice; list each value once"));
+                    if (path == StudyAxis.Experiment)
+                        foreach (var (value, i) in list.Select((v, i) => (v, i)))
+                            if (value is not JsonValue v || !v.TryGetValue<string>(out var s) || BuiltInExperiments.Find(s) is null)
+                                errors.Add(new($"{at}[{i}]", $"not a built-in experiment; use one of {string.Join(", ", BuiltInExperiments.Names)}"));
+                    axes.Add(new StudyAxis(path, [.. list.Select(v => v?.DeepClone())]));
+                }
+                return axes;
+            default:
+                errors.Add(new("$.axes", "axes is an object of spec field paths and their values, e.g. { \"batch_size\": [16, 64] }"));
+                return axes;
+        }
+    }
+
+    private static StudyBase? Base(JsonNode? node, bool hasExperimentAxis, List<SpecError> errors)
+    {
+        switch (node)
+        {
+            case null when hasExperimentAxis:
+                return new StudyBase.FromAxis();
+            case null:
+                errors.Add(new("$.base", $"name the experiment the study starts from (one of {string.Join(", ", BuiltInExperiments.Names)}), write one inline, or give an \"experiment\" axis"));
+                return null;
+            case var _ when hasExperimentAxis:
+                errors.Add(new("$.base", "the \"experiment\" axis gives each run its base; remove \"base\" or the axis"));
+                return null;
+            case JsonValue v when v.TryGetValue<string>(out var name):
+                if (BuiltInExperiments.Find(name) is null)
+                {
+                    errors.Add(new("$.base", $"unknown experiment '{name}'; use one of {string.Join(", ", BuiltInExperiments.Names)} or write the experiment inline"));
+                    return null;
+                }
+                return new StudyBase.BuiltIn(name);
+            case JsonObject o:
+                return new StudyBase.Inline((JsonObject)o.DeepClone());
+            default:
+                errors.Add(new("$.base", "base is a built-in experiment's name or an experiment object"));
+                return null;
+        }
+    }
+
+    private static List<ulong> Seeds(JsonNode? node, List<SpecError> errors)
+    {
+        const string Hint = "give a count (\"seeds\": 5 means seeds 1..5) or a list of distinct seeds ([1, 7, 42])";
+        switch (node)
+        {
+            case null:
+                errors.Add(new("$.seeds", Hint));
+                return [];
+            case JsonValue v when v.TryGetValue<long>(out var count):
+                if (count is < 1 or > 1000)
+                {
+                    errors.Add(new("$.seeds", $"a count of seeds must be 1 to 1000, got {count}"));
+                    return [];
+                }
+                return [.. Enumerable.Range(1, (int)count).Select(i => (ulong)i)];
+            case JsonArray list when list.Count > 0:
+                var seeds = new List<ulong>();
+                foreach (var (item, i) in list.Select((s, i) => (s, i)))
+                {
+                    if (item is JsonValue sv && sv.TryGetValue<ulong>(out var seed)) seeds.Add(seed);
+                    else errors.Add(new($"$.seeds[{i}]", "a seed is a whole number >= 0"));
+                }
+                if (seeds.Distinct().Count() != seeds.Count) errors.Add(new("$.seeds", "a seed appears twice; list each seed once"));
+                return seeds;
+            default:
+                errors.Add(new("$.seeds", Hint));
+                return [];
+        }
+    }
+}
