@@ -11,6 +11,6 @@ internal static class Verbs
     public static IEnumerable<Command> All(IReadOnlyList<string> args, EngineOptions engine) =>
     [
         ListVerb.Create(), RunVerb.Create(args, engine), AllVerb.Create(args, engine), ReportVerb.Create(),
-        SummaryVerb.Create(), ExplainVerb.Create(), BenchVerb.Create(engine),
+        SummaryVerb.Create(), ExplainVerb.Create(), BenchVerb.Create(engine), StudyVerb.Create(args, engine),
     ];
 }

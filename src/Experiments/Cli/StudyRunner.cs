@@ -1,0 +1,122 @@
+using System.Text.Json.Nodes;
+using Norms.Data;
+using Norms.Results;
+using Norms.Studies;
+using Norms.Training;
+
+namespace Norms.Experiments.Cli;
+
+/// <summary>
+/// The edge of `study run`: reads the spec, expands it, claims the study folder (refusing another study's),
+/// writes study.json, trains what is missing or unfinished through <see cref="ExperimentRunner"/> (every run resumes:
+/// a completed run is skipped by its own checkpoint, an interrupted one continues), and writes study.json again with
+/// each run's status.
+/// </summary>
+internal static class StudyRunner
+{
+    /// <summary>The largest study spec read (a real one is under a few KB).</summary>
+    private const long MaxSpecBytes = 1 << 20;
+
+    /// <summary>A built-in study's JSON, or the file's text.</summary>
+    public static (string Json, string Source) Read(string specOrName)
+    {
+        if (BuiltInStudies.All.TryGetValue(specOrName, out var builtIn)) return (builtIn, $"the built-in study '{specOrName}'");
+        if (!File.Exists(specOrName))
+            throw new UserError($"'{specOrName}' is neither a built-in study ({string.Join(", ", BuiltInStudies.All.Keys)}) nor a study spec file; check the path (docs/SPEC.md, \"Studies\")");
+        try
+        {
+            return (TensorFile.ReadText(specOrName, MaxSpecBytes), specOrName);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            throw new UserError($"cannot read the study spec {specOrName}: {e.Message}; check the path");
+        }
+    }
+
+    public static (StudySpec Spec, JsonObject Json) Parse(string json, string source)
+    {
+        var parsed = StudySpecJson.Parse(json);
+        if (!parsed.IsValid)
+            throw new UserError($"{source} is not a valid study: " + string.Join("; ", parsed.Errors.Select(e => e.ToString().ReplaceLineEndings(" "))));
+        return (parsed.Value!, JsonNode.Parse(json)!.AsObject());
+    }
+
+    public static IReadOnlyList<StudyRun> Expand(StudySpec spec, StudyFlags flags)
+    {
+        var expansion = StudyGrid.Expand(spec, flags);
+        if (!expansion.IsValid)
+            throw new UserError($"study {spec.Name}: " + string.Join("; ", expansion.Errors.Take(5)) + (expansion.Errors.Count > 5 ? $"; and {expansion.Errors.Count - 5} more" : ""));
+        return expansion.Runs;
+    }
+
+    /// <summary>Trains the study's missing and unfinished runs; returns the exit code as `run` gives it.</summary>
+    public static int Run(StudySpec spec, JsonObject specJson, StudyFlags flags, TrainingRequest request, TextWriter output)
+    {
+        var runs = Expand(spec, flags);
+        var folder = Path.Combine(request.OutDir, spec.Name);
+        Claim(folder, spec, specJson);
+        Write(folder, spec, specJson, flags, runs);
+        output.WriteLine($"study {spec.Name}: {runs.Count} run(s) ({runs.Select(r => r.CellKey).Distinct().Count()} cell(s) × {spec.Seeds.Count} seed(s)) in {folder}");
+        // The flags are in each run's spec already (and in its id); the runs resume, so completed ones are skipped.
+        var runRequest = request with { OutDir = Path.Combine(folder, "runs"), Epochs = null, BatchSize = null, Dataset = null, Resume = true };
+        var (_, exit) = ExperimentRunner.RunAll([.. runs.Select(r => r.Spec)], runRequest, output);
+        Write(folder, spec, specJson, flags, runs);
+        return exit;
+    }
+
+    /// <summary>Refuses a folder that holds another study (a different spec, seeds aside), with the way out.</summary>
+    private static void Claim(string folder, StudySpec spec, JsonObject specJson)
+    {
+        var file = Path.Combine(folder, StudyFile.FileName);
+        if (!File.Exists(file)) return;
+        var existing = StudyFileJson.Deserialize(File.ReadAllText(file))
+            ?? throw new UserError($"{file} is not a study file this version reads; move the folder away or use another --out");
+        if (!StudyFileJson.SameStudy(existing.Spec, specJson))
+            throw new UserError($"{folder} holds study '{existing.Name}' with another spec; use another --out, or change only \"seeds\" to add runs to it");
+    }
+
+    /// <summary>study.json with each run's status as its result.json says (pending when it has none).</summary>
+    private static void Write(string folder, StudySpec spec, JsonObject specJson, StudyFlags flags, IReadOnlyList<StudyRun> runs)
+    {
+        var entries = runs.Select(r => StudyFileJson.Entry(r, StatusOf(Path.Combine(folder, StudyFileJson.RunFolder(r.Id))))).ToList();
+        Directory.CreateDirectory(folder);
+        RunFolder.WriteAtomically(Path.Combine(folder, StudyFile.FileName),
+            StudyFileJson.Serialize(new StudyFile(StudyFile.CurrentSchema, spec.Name, specJson, flags, entries)));
+    }
+
+    /// <summary>pending, or the status result.json records (the same words).</summary>
+    public static string StatusOf(string runFolder)
+    {
+        var result = Path.Combine(runFolder, "result.json");
+        if (!File.Exists(result)) return "pending";
+        try
+        {
+            return RunResultJson.Deserialize(File.ReadAllText(result)).Status.ToString().ToLowerInvariant();
+        }
+        catch (Exception e) when (e is IOException or System.Text.Json.JsonException)
+        {
+            return "failed";
+        }
+    }
+
+    /// <summary>The study folder DIR names: a folder with study.json, or an --out holding exactly one study.</summary>
+    public static string Folder(string dir)
+    {
+        if (File.Exists(Path.Combine(dir, StudyFile.FileName))) return dir;
+        if (!Directory.Exists(dir)) throw new UserError($"{dir} does not exist; pass the study folder (<out>/<study>) that `study run` wrote");
+        var studies = Directory.EnumerateDirectories(dir).Where(d => File.Exists(Path.Combine(d, StudyFile.FileName))).ToArray();
+        return studies.Length switch
+        {
+            1 => studies[0],
+            0 => throw new UserError($"no study in {dir} (no study.json in it or one level below); run one with `study run SPEC --out {dir}`"),
+            _ => throw new UserError($"{dir} holds {studies.Length} studies ({string.Join(", ", studies.Select(Path.GetFileName))}); name one, e.g. {studies[0]}"),
+        };
+    }
+
+    public static StudyFile Load(string folder)
+    {
+        var file = Path.Combine(folder, StudyFile.FileName);
+        return StudyFileJson.Deserialize(File.ReadAllText(file))
+            ?? throw new UserError($"{file} is not a study file this version reads; rerun `study run` to rewrite it");
+    }
+}

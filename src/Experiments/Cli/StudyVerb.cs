@@ -1,0 +1,81 @@
+using System.CommandLine;
+using Norms.Studies;
+using Norms.Torch;
+using Spectre.Console;
+
+namespace Norms.Experiments.Cli;
+
+/// <summary>`study run SPEC|NAME`, `study status DIR`, `study list`: seeded runs over axes in one resumable folder.</summary>
+internal static class StudyVerb
+{
+    public static Command Create(IReadOnlyList<string> args, EngineOptions engine)
+    {
+        var command = new Command("study", "Many seeded runs over axes in one resumable folder: run, status, list.");
+        command.Subcommands.Add(RunCommand(args, engine));
+        command.Subcommands.Add(StatusCommand());
+        command.Subcommands.Add(ListCommand());
+        return command;
+    }
+
+    private static Command RunCommand(IReadOnlyList<string> args, EngineOptions engine)
+    {
+        var spec = new Argument<string>("spec") { Description = $"A study spec file (docs/SPEC.md, \"Studies\") or a built-in study: {string.Join(", ", BuiltInStudies.All.Keys)}." };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Print the runs and stop." };
+        var options = new TrainingOptions(args, engine);
+        var command = new Command("run", "Train the study's missing or unfinished runs into OUT/STUDY/runs/ID/ (completed ones are skipped, interrupted ones resume) and write OUT/STUDY/study.json.");
+        command.Arguments.Add(spec);
+        command.Options.Add(dryRun);
+        options.AddTo(command);
+        command.SetAction(parse =>
+        {
+            var (json, source) = StudyRunner.Read(parse.GetValue(spec)!);
+            var (study, specJson) = StudyRunner.Parse(json, source);
+            var request = options.Read(parse);
+            if (request.Seed is not null) throw new UserError("a study's seeds come from its spec (\"seeds\"); leave out --seed");
+            var flags = new StudyFlags(request.Epochs, request.BatchSize, request.LimitTrain, request.LimitTest, request.Dataset);
+            if (parse.GetValue(dryRun))
+            {
+                var runs = StudyRunner.Expand(study, flags);
+                var table = new Table().AddColumns("id", "axes", "seed", "epochs", "batch");
+                foreach (var r in runs)
+                    table.AddRow(r.Id, Markup.Escape(string.Join(", ", r.Axes.Select(a => $"{a.Key}={AxisJson.Value(a.Value)}"))), r.Seed.ToString(), r.Spec.Epochs.ToString(), r.Spec.BatchSize.ToString());
+                AnsiConsole.Write(table);
+                Console.Out.WriteLine($"{runs.Count} run(s); nothing trained (--dry-run)");
+                return 0;
+            }
+            return StudyRunner.Run(study, specJson, flags, request, Console.Out);
+        });
+        return command;
+    }
+
+    private static Command StatusCommand()
+    {
+        var dir = new Argument<string>("dir") { Description = "The study folder (OUT/STUDY), or an --out holding exactly one study." };
+        var command = new Command("status", "A table of the study's runs and their status: pending, running, completed, interrupted, diverged or failed.");
+        command.Arguments.Add(dir);
+        command.SetAction(parse =>
+        {
+            var folder = StudyRunner.Folder(parse.GetValue(dir)!);
+            var study = StudyRunner.Load(folder);
+            var statuses = study.Runs.Select(r => (Run: r, Status: StudyRunner.StatusOf(Path.Combine(folder, StudyFileJson.RunFolder(r.Id))))).ToList();
+            var table = new Table().AddColumns("id", "axes", "seed", "status");
+            foreach (var (run, status) in statuses)
+                table.AddRow(run.Id, Markup.Escape(string.Join(", ", run.Axes.Select(a => $"{a.Key}={AxisJson.Value(a.Value)}"))), run.Seed.ToString(), status);
+            AnsiConsole.Write(table);
+            Console.Out.WriteLine($"study {study.Name}: " + string.Join(", ", statuses.GroupBy(s => s.Status).Select(g => $"{g.Count()} {g.Key}")));
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command ListCommand()
+    {
+        var command = new Command("list", "The built-in studies.");
+        command.SetAction(_ =>
+        {
+            foreach (var (name, json) in BuiltInStudies.All) Console.Out.WriteLine($"{name}: {json}");
+            return 0;
+        });
+        return command;
+    }
+}
