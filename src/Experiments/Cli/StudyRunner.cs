@@ -57,9 +57,12 @@ internal static class StudyRunner
         Claim(folder, spec, specJson);
         Write(folder, spec, specJson, flags, runs);
         output.WriteLine($"study {spec.Name}: {runs.Count} run(s) ({runs.Select(r => r.CellKey).Distinct().Count()} cell(s) × {spec.Seeds.Count} seed(s)) in {folder}");
-        // The flags are in each run's spec already (and in its id); the runs resume, so completed ones are skipped.
+        // A completed run is left as it is (its files untouched); the others start or resume from their checkpoint.
+        // The flags are in each run's spec already (and in its id), so the request carries none of them.
+        var todo = runs.Where(r => StatusOf(Path.Combine(folder, StudyFileJson.RunFolder(r.Id))) != "completed").ToList();
+        if (todo.Count < runs.Count) output.WriteLine($"study {spec.Name}: {runs.Count - todo.Count} completed run(s) skipped");
         var runRequest = request with { OutDir = Path.Combine(folder, "runs"), Epochs = null, BatchSize = null, Dataset = null, Resume = true };
-        var (_, exit) = ExperimentRunner.RunAll([.. runs.Select(r => r.Spec)], runRequest, output);
+        var (_, exit) = todo.Count == 0 ? (null, 0) : ExperimentRunner.RunAll([.. todo.Select(r => r.Spec)], runRequest, output);
         Write(folder, spec, specJson, flags, runs);
         return exit;
     }

@@ -57,7 +57,8 @@ public static class StudyGrid
                         json["name"] = study.Name;
                         var parsed = ExperimentSpecJson.Parse(json.ToJsonString());
                         if (parsed.IsValid) spec = parsed.Value;
-                        else error = string.Join("; ", parsed.Errors.Select(e => e.ToString()));
+                        else error = string.Join("; ", parsed.Errors.Take(2).Select(e => e.ToString()))
+                            + (parsed.Errors.Count > 2 ? $"; and {parsed.Errors.Count - 2} more like it" : "");
                     }
                     if (error is not null)
                     {

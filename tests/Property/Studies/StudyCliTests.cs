@@ -1,0 +1,79 @@
+using System.Text.Json.Nodes;
+using Norms.Property.Tests.Data;
+using Norms.Property.Tests.Reliability;
+using Norms.Studies;
+
+namespace Norms.Property.Tests.Studies;
+
+/// <summary>`study run` end to end on a small synthetic idx set: the runs train once, a second run of the same study
+/// trains nothing, more seeds add runs, another spec in the same folder is refused, and study.json says it all.</summary>
+[Collection(Training.TrainingCollection.Name)]
+public sealed class StudyCliTests : IDisposable
+{
+    private readonly DataFixtures.TempFolder temp = new();
+
+    public void Dispose() => temp.Dispose();
+
+    private string Spec(int seeds, string @base = "mnist-bn")
+    {
+        var file = Path.Combine(temp.Path, $"study-{seeds}-{@base}.json");
+        File.WriteAllText(file, $$"""
+            { "name": "small", "base": "{{@base}}",
+              "axes": { "norm": [{"kind": "batch"}, {"kind": "group", "channels_per_group": 2}] },
+              "seeds": {{seeds}}, "overrides": { "epochs": 1, "batch_size": 16 } }
+            """);
+        return file;
+    }
+
+    private (int Exit, string Out, string Err) Study(string spec, string data, string outDir) =>
+        InProcessCli.Run("study", "run", spec, "--dataset", "idx:" + data, "--out", outDir, "--threads", "1", "--no-progress");
+
+    private static StudyFile Read(string outDir) => StudyFileJson.Deserialize(File.ReadAllText(Path.Combine(outDir, "small", StudyFile.FileName)))!;
+
+    [Fact]
+    public void A_study_trains_each_run_once_adds_seeds_and_refuses_another_spec_in_its_folder()
+    {
+        var data = SyntheticData.WriteIdxFolder(Path.Combine(temp.Path, "data"), 48, 16);
+        var outDir = Path.Combine(temp.Path, "out");
+
+        var first = Study(Spec(2), data, outDir);
+        Assert.True(first.Exit == 0, first.Err);
+        var study = Read(outDir);
+        Assert.Equal(4, study.Runs.Count);
+        Assert.All(study.Runs, r => Assert.Equal("completed", r.Status));
+        Assert.All(study.Runs, r => Assert.True(File.Exists(Path.Combine(outDir, "small", r.Result)), r.Result));
+        Assert.Equal(["norm"], study.Runs.SelectMany(r => r.Axes.Select(a => a.Key)).Distinct());
+        var written = study.Runs.ToDictionary(r => r.Id, r => File.GetLastWriteTimeUtc(Path.Combine(outDir, "small", r.Result)));
+
+        // The same study again: every run is found completed and none trains again (its result.json is not rewritten).
+        var again = Study(Spec(2), data, outDir);
+        Assert.True(again.Exit == 0, again.Err);
+        Assert.All(written, w => Assert.Equal(w.Value, File.GetLastWriteTimeUtc(Path.Combine(outDir, "small", "runs", w.Key, "result.json"))));
+
+        // Three seeds: the four runs are kept, two are added.
+        var more = Study(Spec(3), data, outDir);
+        Assert.True(more.Exit == 0, more.Err);
+        var grown = Read(outDir);
+        Assert.Equal(6, grown.Runs.Count);
+        Assert.All(written.Keys, id => Assert.Contains(grown.Runs, r => r.Id == id));
+
+        // Another base is another study: refused in this folder, with the way out, and nothing changes.
+        var line = InProcessCli.AssertOneLineUserError(Study(Spec(3, "mnist-ln"), data, outDir));
+        Assert.Contains("holds study 'small' with another spec; use another --out", line);
+        Assert.Equal(6, Read(outDir).Runs.Count);
+
+        var status = InProcessCli.Run("study", "status", outDir);
+        Assert.Equal(0, status.Exit);
+        Assert.Contains("study small: 6 completed", status.Out);
+    }
+
+    [Fact]
+    public void A_study_with_a_refused_value_trains_nothing_and_says_which_axis_and_value()
+    {
+        var spec = Path.Combine(temp.Path, "bad.json");
+        File.WriteAllText(spec, """{ "name": "bad", "base": "mnist-bn", "axes": { "norm.momentum": [0.1, 7] }, "seeds": 1 }""");
+        var line = InProcessCli.AssertOneLineUserError(InProcessCli.Run("study", "run", spec, "--out", Path.Combine(temp.Path, "out"), "--threads", "1"));
+        Assert.Contains("norm.momentum = 7: $.norm: at features[0].norm of mnist8k: momentum must be in [0, 1]", line);
+        Assert.False(Directory.Exists(Path.Combine(temp.Path, "out")));
+    }
+}
