@@ -31,6 +31,10 @@ public sealed record ExperimentSpec(
     ulong Seed = 1,
     bool Augmentation = false)
 {
+    /// <summary><see cref="Dataset"/> as a typed value; null when it names no dataset (validation reports that at $.dataset).
+    /// Not part of the JSON (<see cref="ExperimentSpecJson"/> leaves it out): the file holds the text.</summary>
+    public DatasetSource? Source => DatasetSource.TryParse(Dataset);
+
     /// <summary>The model this experiment trains: the named architecture with this norm, dropout and regularization.</summary>
     public ModelSpec ToModelSpec() =>
         (Architectures.ByName(Model, Norm, Dropout) ?? throw new InvalidOperationException($"unknown model '{Model}'; validate the experiment first"))

@@ -16,7 +16,7 @@ public static class ExperimentSpecValidation
         void Error(string path, string message) => errors.Add(new SpecError(path, message));
         if (RunName.Problem(spec.Name) is { } nameProblem)
             Error("$.name", nameProblem);
-        var source = spec.Dataset is null ? null : DatasetSource.TryParse(spec.Dataset);
+        var source = spec.Source;
         if (source is null)
             Error("$.dataset", $"unknown dataset '{spec.Dataset}'; use {DatasetSource.Syntax} (a folder of MNIST-format idx files)");
         var modelKnown = spec.Model is not null && Architectures.Names.Contains(spec.Model);
