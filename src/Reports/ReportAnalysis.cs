@@ -21,10 +21,10 @@ public static class ReportAnalysis
 
     private static string Label(ExperimentReport e) => e.Problem is null ? e.Run.Name : $"{e.Run.Name} ({StatusWord(e)})";
 
+    // A run still "running" in result.json is unfinished to a reader of the report (it may have died).
     private static string StatusWord(ExperimentReport e) => e.Run.Status switch
     {
-        RunStatus.Diverged => "diverged",
-        RunStatus.Interrupted => "interrupted",
+        RunStatus.Diverged or RunStatus.Interrupted => e.Run.Status.Label(),
         RunStatus.Running => "unfinished",
         _ => "cut short",
     };

@@ -156,8 +156,8 @@ public static class ExperimentRunner
             throw new UserError($"{folder.CheckpointFile} is unreadable ({e.Message}); delete it or leave out --resume to start over");
         }
         if (result.Message is { } message)
-            Console.Error.WriteLine($"{spec.Name}: {result.Status.ToString().ToLowerInvariant()}: {message}");
-        output.WriteLine($"{spec.Name}: {result.Status.ToString().ToLowerInvariant()}, best test accuracy " +
+            Console.Error.WriteLine($"{spec.Name}: {result.Status.Label()}: {message}");
+        output.WriteLine($"{spec.Name}: {result.Status.Label()}, best test accuracy " +
             (result.BestTestAcc is { } best ? $"{best.ToString("F2", CultureInfo.InvariantCulture)}% (epoch {result.BestEpoch})" : "-") +
             $"; results in {folder.Path}");
         return result;
@@ -189,7 +189,7 @@ public static class ExperimentRunner
         {
             r.Name, r.Norm, Decimals.Readable(r.L1), Decimals.Readable(r.L2), r.Params.ToString(CultureInfo.InvariantCulture), r.Epochs.Count.ToString(CultureInfo.InvariantCulture),
             r.BestTestAcc is { } a ? F(a, "F2") : "-", r.BestEpoch?.ToString(CultureInfo.InvariantCulture) ?? "-",
-            r.Epochs.Count > 0 ? F(r.Epochs[^1].TestAcc, "F2") : "-", r.Status.ToString().ToLowerInvariant(),
+            r.Epochs.Count > 0 ? F(r.Epochs[^1].TestAcc, "F2") : "-", r.Status.Label(),
         }).ToList();
         return Table(["experiment", "norm", "l1", "l2", "params", "epochs", "best test %", "best epoch", "final test %", "status"], rows);
     }
