@@ -7,6 +7,7 @@ using Norms.Torch.Nn;
 using Norms.Torch.Optim;
 using Norms.Torch.Serialization;
 using Norms.Results;
+using Norms.Data;
 
 namespace Norms.Training;
 
@@ -50,7 +51,8 @@ public sealed class RunFolder(string path)
         // augmentation, dropout), so the model, the optimizer and the step count are all a resume needs.
         var entries = model.StateDict().Select(e => ("model." + e.Name, e.Tensor))
             .Concat(optimizer.StateTensors().Select(e => ("optimizer." + e.Name, e.Tensor)));
-        TensorArchive.Save(CheckpointFile, entries, JsonSerializer.Serialize(info, RunResultJson.Options));
+        var metadata = JsonSerializer.Serialize(info, RunResultJson.Options);
+        AtomicFile.Write(CheckpointFile, stream => TensorArchive.Write(stream, entries, metadata));
     }
 
     /// <summary>Reads the checkpoint's metadata only (the tensors are loaded and disposed); null when there is no checkpoint.
@@ -58,7 +60,7 @@ public sealed class RunFolder(string path)
     public CheckpointInfo? ReadCheckpointInfo()
     {
         if (!File.Exists(CheckpointFile)) return null;
-        var (tensors, metadata) = TensorArchive.Load(CheckpointFile);
+        var (tensors, metadata) = ReadArchive();
         foreach (var t in tensors.Values) t.Dispose();
         return ParseInfo(metadata);
     }
@@ -68,7 +70,7 @@ public sealed class RunFolder(string path)
     /// checkpoints written before runs stopped using libtorch's generator is ignored.)</summary>
     public CheckpointInfo LoadCheckpoint(Module model, Optimizer optimizer)
     {
-        var (tensors, metadata) = TensorArchive.Load(CheckpointFile);
+        var (tensors, metadata) = ReadArchive();
         try
         {
             var info = ParseInfo(metadata);
@@ -84,6 +86,12 @@ public sealed class RunFolder(string path)
         {
             foreach (var t in tensors.Values) t.Dispose();
         }
+    }
+
+    private (Dictionary<string, Tensor> Tensors, string Metadata) ReadArchive()
+    {
+        using var stream = File.OpenRead(CheckpointFile);
+        return TensorArchive.Read(stream);
     }
 
     /// <summary>The metadata, checked for what a resume relies on (System.Text.Json leaves missing fields null).</summary>
@@ -114,13 +122,13 @@ public sealed class RunFolder(string path)
 
     private static string FirstLine(string s) => s.Split('\n')[0].Trim();
 
-    /// <summary>Temporary files left by a process killed mid-write (result.json.PID.tmp and the like): never read, removed
+    /// <summary>Temporary files left by a process killed mid-write (result.json.PID.RANDOM.tmp and the like): never read, removed
     /// once this process holds the lock.</summary>
     public void RemoveLeftovers()
     {
         if (!Directory.Exists(Path)) return;
         foreach (var name in new[] { "result.json", "metrics.csv", "checkpoint.nta" })
-            foreach (var file in Directory.EnumerateFiles(Path, name + ".*.tmp"))
+            foreach (var file in AtomicFile.LeftoversOf(Path, name))
                 try { File.Delete(file); } catch (IOException) { }
     }
 
@@ -235,23 +243,6 @@ public sealed class RunFolder(string path)
         }
     }
 
-    /// <summary>A temporary file in the same folder, flushed to disk, then renamed over the target: readers see the old or the new file, never half of one.</summary>
-    public static void WriteAtomically(string file, string text)
-    {
-        var temp = $"{file}.{Environment.ProcessId}.tmp";
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-            {
-                var bytes = new UTF8Encoding(false).GetBytes(text);
-                stream.Write(bytes);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temp, file, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
-    }
+    /// <summary>Writes a text file of the folder whole (<see cref="AtomicFile"/>): readers see the old or the new file, never half of one.</summary>
+    public static void WriteAtomically(string file, string text) => AtomicFile.WriteAllText(file, text);
 }
