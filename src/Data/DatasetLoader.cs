@@ -20,7 +20,7 @@ public static class DatasetLoader
                     Fetch(missing, folder, downloader, progress);
                 }
                 var (train, test) = IdxFolder.Read(folder);
-                return new Dataset("mnist", train, test, ChannelStats.Mnist);
+                return new Dataset(source.ToString(), train, test, ChannelStats.Mnist);
             }
             case DatasetSource.Cifar10:
             {
@@ -29,12 +29,12 @@ public static class DatasetLoader
                 if (!Directory.Exists(extracted) && !File.Exists(DataRoot.CifarArchive(dataRoot)))
                     Fetch([KnownFiles.Cifar10Archive], folder, downloader, progress);
                 var (train, test) = Directory.Exists(extracted) ? Cifar10Reader.ReadFolder(extracted) : Cifar10Reader.ReadArchive(DataRoot.CifarArchive(dataRoot));
-                return new Dataset("cifar10", train, test, ChannelStats.Cifar10);
+                return new Dataset(source.ToString(), train, test, ChannelStats.Cifar10);
             }
             case DatasetSource.Idx idx:
             {
                 var (train, test) = IdxFolder.Read(idx.Folder, idx.ClassCount);
-                return new Dataset("idx:" + idx.Folder, train, test, ChannelStats.Compute(train));
+                return new Dataset(source.ToString(), train, test, ChannelStats.Compute(train));
             }
             default:
                 throw new ArgumentException($"unknown dataset source {source}");

@@ -2,8 +2,9 @@ namespace Norms.Data;
 
 /// <summary>
 /// Fetches missing data files into a cache folder shared by any number of processes: each download goes to a
-/// temp file unique to this process in the target folder, is verified, then renamed into place (atomic on one
-/// file system). A file already in place is used as is, so a process that loses the race simply reuses the winner's.
+/// hidden temp file unique to this process in the target folder (.NAME.PID.GUID.part, <see cref="AtomicFile"/>), is
+/// verified, then renamed into place without overwriting (atomic on one file system). A file already in place is used
+/// as is, so a process that loses the race simply reuses the winner's.
 /// </summary>
 public sealed class Downloader(HttpMessageHandler? handler = null) : IDisposable
 {
@@ -56,22 +57,23 @@ public sealed class Downloader(HttpMessageHandler? handler = null) : IDisposable
         var reasons = new List<string>();
         foreach (var source in file.Sources)
         {
-            var temp = Path.Combine(folder, $".{file.FileName}.{Environment.ProcessId}.{Guid.NewGuid():N}.part");
             try
             {
-                var problem = await FetchToAsync(source, temp, file, progress, cancel) ?? file.Check.Verify(temp);
-                if (problem is not null)
+                var (staged, problem) = await FetchToAsync(source, final, file, progress, cancel);
+                using (staged)
                 {
-                    reasons.Add($"{source}: {problem}");
-                    continue;
-                }
-                try
-                {
-                    File.Move(temp, final, overwrite: false);
-                }
-                catch (IOException) when (File.Exists(final))
-                {
-                    // Another process finished the same download first; its verified copy is as good as ours.
+                    if (staged is not null)
+                    {
+                        staged.Close();
+                        problem = file.Check.Verify(staged.TemporaryPath);
+                    }
+                    if (problem is not null)
+                    {
+                        reasons.Add($"{source}: {problem}");
+                        continue;
+                    }
+                    // False when another process finished the same download first; its verified copy is as good as ours.
+                    staged!.Commit(overwrite: false);
                 }
                 return (final, null);
             }
@@ -91,10 +93,6 @@ public sealed class Downloader(HttpMessageHandler? handler = null) : IDisposable
             {
                 reasons.Add($"{source}: transfer failed ({e.Message})");
             }
-            finally
-            {
-                TryDelete(temp);
-            }
         }
         return (null, string.Join("; ", reasons));
     }
@@ -103,17 +101,37 @@ public sealed class Downloader(HttpMessageHandler? handler = null) : IDisposable
 
     public void Dispose() => client.Dispose();
 
-    /// <summary>Streams the response body into <paramref name="temp"/>; returns a problem description or null.</summary>
-    private async Task<string?> FetchToAsync(Uri source, string temp, RemoteFile file, Action<DownloadProgress>? progress, CancellationToken cancel)
+    /// <summary>Streams the response body into a staged write of <paramref name="final"/>; returns it, or a problem
+    /// description (and nothing left behind).</summary>
+    private async Task<(StagedFile? Staged, string? Problem)> FetchToAsync(Uri source, string final, RemoteFile file, Action<DownloadProgress>? progress,
+        CancellationToken cancel)
     {
         using var response = await client.GetAsync(source, HttpCompletionOption.ResponseHeadersRead, cancel);
         response.EnsureSuccessStatusCode();
         var total = response.Content.Headers.ContentLength;
         var limit = file.Check.DownloadLength;
         if (total is { } announced && limit is { } cap && announced > cap)
-            return $"server announces {announced} bytes, more than the {cap} bytes the file can have";
+            return (null, $"server announces {announced} bytes, more than the {cap} bytes the file can have");
         await using var body = await response.Content.ReadAsStreamAsync(cancel);
-        await using var output = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+        var staged = AtomicFile.Stage(final, useAsync: true, hidden: true);
+        try
+        {
+            var problem = await CopyAsync(body, staged.Stream, file, total, progress, cancel);
+            if (problem is null) return (staged, null);
+            staged.Dispose();
+            return (null, problem);
+        }
+        catch
+        {
+            staged.Dispose();
+            throw;
+        }
+    }
+
+    private static async Task<string?> CopyAsync(Stream body, Stream output, RemoteFile file, long? total, Action<DownloadProgress>? progress,
+        CancellationToken cancel)
+    {
+        var limit = file.Check.DownloadLength;
         var buffer = new byte[1 << 16];
         long received = 0;
         progress?.Invoke(new DownloadProgress(file.FileName, 0, total));
@@ -130,17 +148,5 @@ public sealed class Downloader(HttpMessageHandler? handler = null) : IDisposable
         if (total is { } expected && received != expected)
             return $"transfer ended after {received} of {expected} bytes";
         return null;
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            if (File.Exists(path)) File.Delete(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // A leftover .part file is harmless: names are unique and it is never read.
-        }
     }
 }

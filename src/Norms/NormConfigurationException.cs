@@ -33,11 +33,14 @@ public sealed class NormConfigurationException(NormConfigurationProblem problem,
                 $"batch norm in training needs more than 1 value per channel, got N*H*W = {batch}*{height}*{width}; use a batch of at least 2 or eval mode");
     }
 
-    internal static void ThrowIfGroupsDoNotDivide(long groups, long channels)
+    internal static void ThrowIfGroupsDoNotDivide(long groups, long channels) => ThrowIfNotDividing("groups", groups, channels);
+
+    /// <summary><see cref="ChannelGroups"/>' rule: <paramref name="what"/> is "groups" or "channels per group".</summary>
+    internal static void ThrowIfNotDividing(string what, long count, long channels)
     {
-        if (groups <= 0 || channels % groups != 0)
+        if (!ChannelGroups.Divide(count, channels))
             throw new NormConfigurationException(NormConfigurationProblem.GroupsDoNotDivideChannels,
-                $"groups {groups} does not divide {channels} channels; use one of {string.Join(", ", NormValidation.Divisors(channels))}");
+                ChannelGroups.DoesNotDivide(what, count, channels, oneOf: true));
     }
 
     internal static void ThrowIfSingleSpatialElement(long height, long width)

@@ -50,22 +50,6 @@ public static class NormValidation
         return errors;
     }
 
-    /// <summary>The positive divisors of <paramref name="n"/>, ascending (the legal group counts).</summary>
-    public static IReadOnlyList<long> Divisors(long n)
-    {
-        var result = new List<long>();
-        for (long d = 1; d <= n; d++)
-            if (n % d == 0)
-                result.Add(d);
-        return result;
-    }
-
-    private static string DivisorList(int channels)
-    {
-        var ds = Divisors(channels).Select(d => d.ToString(CultureInfo.InvariantCulture)).ToList();
-        return ds.Count == 1 ? ds[0] : string.Join(", ", ds.Take(ds.Count - 1)) + " or " + ds[^1];
-    }
-
     private static void CheckEps(double eps, List<NormError> errors)
     {
         // eps = 0 is allowed, as in PyTorch (then a constant group divides by zero: the caller's choice).
@@ -91,15 +75,15 @@ public static class NormValidation
                 return;
             case ({ } g, null):
                 if (g <= 0)
-                    errors.Add(new("groups", $"groups must be positive, got {g}" + (channels > 0 ? $"; use {DivisorList(channels)}" : "")));
-                else if (channels > 0 && channels % g != 0)
-                    errors.Add(new("groups", $"groups {g} does not divide {channels} channels; use {DivisorList(channels)}"));
+                    errors.Add(new("groups", $"groups must be positive, got {g}" + (channels > 0 ? $"; use {ChannelGroups.Choices(channels)}" : "")));
+                else if (channels > 0 && !ChannelGroups.Divide(g, channels))
+                    errors.Add(new("groups", ChannelGroups.DoesNotDivide("groups", g, channels)));
                 return;
             case (null, { } size):
                 if (size <= 0)
-                    errors.Add(new("channelsPerGroup", $"channels per group must be positive, got {size}" + (channels > 0 ? $"; use {DivisorList(channels)}" : "")));
-                else if (channels > 0 && channels % size != 0)
-                    errors.Add(new("channelsPerGroup", $"channels per group {size} does not divide {channels} channels; use {DivisorList(channels)}"));
+                    errors.Add(new("channelsPerGroup", $"channels per group must be positive, got {size}" + (channels > 0 ? $"; use {ChannelGroups.Choices(channels)}" : "")));
+                else if (channels > 0 && !ChannelGroups.Divide(size, channels))
+                    errors.Add(new("channelsPerGroup", ChannelGroups.DoesNotDivide("channels per group", size, channels)));
                 return;
         }
     }

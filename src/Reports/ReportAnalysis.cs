@@ -21,10 +21,10 @@ public static class ReportAnalysis
 
     private static string Label(ExperimentReport e) => e.Problem is null ? e.Run.Name : $"{e.Run.Name} ({StatusWord(e)})";
 
+    // A run still "running" in result.json is unfinished to a reader of the report (it may have died).
     private static string StatusWord(ExperimentReport e) => e.Run.Status switch
     {
-        RunStatus.Diverged => "diverged",
-        RunStatus.Interrupted => "interrupted",
+        RunStatus.Diverged or RunStatus.Interrupted => e.Run.Status.Label(),
         RunStatus.Running => "unfinished",
         _ => "cut short",
     };
@@ -51,7 +51,7 @@ public static class ReportAnalysis
             var list = string.Join(", ", ranked.Select(e => $"{1 + ranked.Count(o => Acc(o, n) > Acc(e, n))}. {Label(e)} {n.Acc(e.Run.BestTestAcc)}"));
             s.Add($"On {dataset.Key}, the ranking by best test accuracy is: {list}.");
             s.Add(Spread(ranked, n, dataset.Key, e => e.Run.Name));
-            var lossLeader = dataset.Where(e => e.Run.BestTestLoss is { } l && double.IsFinite(l))
+            var lossLeader = dataset.Where(e => e.Run.BestTestLoss is not null)
                 .OrderBy(e => n.RoundLoss(e.Run.BestTestLoss!.Value)).ThenBy(e => e.Run.Name, StringComparer.Ordinal).FirstOrDefault();
             if (lossLeader is not null)
                 s.Add(lossLeader.Run.Name == ranked[0].Run.Name
@@ -78,7 +78,7 @@ public static class ReportAnalysis
                 var accDiff = Acc(reg, n) - Acc(b, n);
                 var sentence = $"Adding {string.Join(" and ", added)} ({Label(b)} to {Label(reg)}) " +
                                Change(accDiff, n.AccuracyDecimals, "best test accuracy", " points", n.Acc(b.Run.BestTestAcc), n.Acc(reg.Run.BestTestAcc));
-                if (b.Run.BestTestLoss is { } bl && reg.Run.BestTestLoss is { } rl && double.IsFinite(bl) && double.IsFinite(rl))
+                if (b.Run.BestTestLoss is { } bl && reg.Run.BestTestLoss is { } rl)
                     sentence += " and " + Change(n.RoundLoss(rl) - n.RoundLoss(bl), n.LossDecimals, "best test loss", "", n.Loss(bl), n.Loss(rl));
                 s.Add(sentence + ".");
             }

@@ -50,13 +50,11 @@ public static class ReportBuilder
 
     private static ExperimentReport Experiment(RunResult run, ImageSet? test, List<string> notes)
     {
-        // result.json's best test loss is NaN when a diverged epoch's loss was NaN (a minimum over NaN is NaN);
-        // the report shows the lowest finite loss instead, the one a reader compares.
+        // A result.json written before non-finite losses were left out can hold a NaN best test loss (a minimum over NaN is
+        // NaN); the report shows the lowest finite loss instead, the one a reader compares. So every best loss the report
+        // holds is finite or null.
         if (run.BestTestLoss is { } loss && !double.IsFinite(loss))
-        {
-            var finite = run.Epochs.Select(e => e.TestLoss).Where(double.IsFinite).ToArray();
-            run = run with { BestTestLoss = finite.Length > 0 ? finite.Min() : null };
-        }
+            run = run with { BestTestLoss = Bests.TestLoss(run.Epochs) };
         var planned = PlannedEpochs(run.Spec);
         var classCount = run.Confusion.Length > 0 ? run.Confusion.Length : test?.ClassCount ?? 10;
         var names = test is not null && test.ClassCount == classCount ? test.ClassNames : KnownClasses.For(run.Dataset, classCount);

@@ -93,7 +93,7 @@ public static class ReportHtml
                 s.Append(e.Problem is null ? "<tr>" : "<tr class=\"problem\">")
                  .Append("<td>").Append(E(e.Run.Name)).Append("</td><td>").Append(E(e.Run.Dataset)).Append("</td><td class=\"num\">").Append(ReportNumbers.Factor(e.Run.L1))
                  .Append("</td><td class=\"num\">").Append(ReportNumbers.Factor(e.Run.L2)).Append("</td><td class=\"num\">").Append(E(n.Acc(e.Run.BestTestAcc)))
-                 .Append("</td><td class=\"num\">").Append(E(n.Loss(e.Run.BestTestLoss))).Append("</td><td>").Append(e.Run.Status.ToString().ToLowerInvariant()).Append("</td></tr>\n");
+                 .Append("</td><td class=\"num\">").Append(E(n.Loss(e.Run.BestTestLoss))).Append("</td><td>").Append(e.Run.Status.Label()).Append("</td></tr>\n");
             s.Append("</tbody>\n</table>\n");
         }
 

@@ -46,7 +46,7 @@ public static class ReportMarkdown
             s.Append('\n');
             Table(s, ["experiment", "dataset", "L1", "L2", "best test acc", "best test loss", "status"], norm.Experiments.Select(e => (IReadOnlyList<string>)
                 [e.Run.Name, e.Run.Dataset, ReportNumbers.Factor(e.Run.L1), ReportNumbers.Factor(e.Run.L2), n.Acc(e.Run.BestTestAcc), n.Loss(e.Run.BestTestLoss),
-                 e.Run.Status.ToString().ToLowerInvariant()]));
+                 e.Run.Status.Label()]));
             s.Append('\n');
         }
 
@@ -90,7 +90,7 @@ public static class ReportMarkdown
         var last = e.Last;
         var text = $"{r.Model} with {r.Norm} on {r.Dataset} ({ReportNumbers.Count(r.TrainSamples)} train / {ReportNumbers.Count(r.TestSamples)} test images), " +
                    $"L1 {ReportNumbers.Factor(r.L1)}, L2 {ReportNumbers.Factor(r.L2)}, {Recipe(r)}seed {r.Seed}, augmentation {(r.Augmentation ? "on" : "off")}; " +
-                   $"status {r.Status.ToString().ToLowerInvariant()}, {r.Epochs.Count} epoch{(r.Epochs.Count == 1 ? "" : "s")}";
+                   $"status {r.Status.Label()}, {r.Epochs.Count} epoch{(r.Epochs.Count == 1 ? "" : "s")}";
         if (r.BestEpoch is { } be) text += $", best test accuracy {n.Acc(r.BestTestAcc)} at epoch {be}";
         if (last is not null) text += $"; last epoch: train {n.Acc(last.TrainAcc)}, test {n.Acc(last.TestAcc)}";
         return text + ".";

@@ -12,7 +12,7 @@ public static class ReportTable
     {
         var r = e.Run;
         var epochs = e.PlannedEpochs is { } p ? $"{r.Epochs.Count}/{p}" : r.Epochs.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var status = r.Status.ToString().ToLowerInvariant();
+        var status = r.Status.Label();
         if (e.Problem is not null && r.Status == RunStatus.Completed) status += " (cut short)";
         return [r.Name, r.Dataset, r.Norm, ReportNumbers.Factor(r.L1), ReportNumbers.Factor(r.L2), ReportNumbers.Count(r.Params),
             n.Acc(r.BestTrainAcc), n.Acc(r.BestTestAcc), n.Loss(r.BestTestLoss), epochs, ReportNumbers.Duration(r.TotalSeconds), status];

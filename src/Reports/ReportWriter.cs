@@ -108,23 +108,10 @@ public static class ReportWriter
         return sets;
     }
 
-    /// <summary>Writes to a temporary file beside the target, flushes it, then renames it over the target.</summary>
+    /// <summary>Writes one report file whole (<see cref="AtomicFile"/>), creating its folder first.</summary>
     public static void WriteAtomically(string file, byte[] content)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-        var temp = $"{file}.{Environment.ProcessId}.tmp";
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-            {
-                stream.Write(content);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temp, file, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        AtomicFile.WriteAllBytes(file, content);
     }
 }

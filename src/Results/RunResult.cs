@@ -17,9 +17,9 @@ public sealed record Misclassified(int Index, int Label, int Pred, double Confid
 /// <summary>
 /// What result.json holds. <see cref="Confusion"/> (rows = true label, columns = prediction) and
 /// <see cref="Misclassified"/> (the first <see cref="Evaluation.MisclassifiedKept"/> by test index) describe the model
-/// after the last completed epoch. Best values are over epochs: <see cref="BestTestAcc"/> and <see cref="BestEpoch"/> the
-/// highest test accuracy (earliest on ties), <see cref="BestTestLoss"/> the lowest test loss, <see cref="BestTrainAcc"/>
-/// the highest train accuracy. Timing fields end in "seconds" so a comparison can drop them. <see cref="Provenance"/> says
+/// after the last completed epoch. Best values are over epochs (<see cref="Bests"/>): <see cref="BestTestAcc"/> and
+/// <see cref="BestEpoch"/> the highest test accuracy (earliest on ties), <see cref="BestTestLoss"/> the lowest finite test
+/// loss, <see cref="BestTrainAcc"/> the highest train accuracy. Timing fields end in "seconds" so a comparison can drop them. <see cref="Provenance"/> says
 /// how the result was made; results written before it existed read it as null (the report says "not recorded").
 /// </summary>
 public sealed record RunResult(
@@ -49,20 +49,16 @@ public sealed record RunResult(
     JsonNode Spec,
     Provenance? Provenance = null)
 {
-    /// <summary>The best-of fields recomputed from <see cref="Epochs"/>.</summary>
+    /// <summary>The best-of fields recomputed from <see cref="Epochs"/> (<see cref="Bests"/>' rules).</summary>
     public RunResult WithBests()
     {
-        if (Epochs.Count == 0) return this with { BestTestAcc = null, BestTestLoss = null, BestTrainAcc = null, BestEpoch = null };
-        var best = Epochs[0];
-        foreach (var e in Epochs)
-            if (e.TestAcc > best.TestAcc) best = e;
+        var best = Bests.TestAccuracyEpoch(Epochs);
         return this with
         {
-            BestTestAcc = best.TestAcc,
-            BestEpoch = best.Epoch,
-            // A diverged epoch can carry a NaN loss; Min would return NaN, so only finite losses compete.
-            BestTestLoss = Epochs.Select(e => e.TestLoss).Where(double.IsFinite).Select(l => (double?)l).Min(),
-            BestTrainAcc = Epochs.Max(e => e.TrainAcc),
+            BestTestAcc = best?.TestAcc,
+            BestEpoch = best?.Epoch,
+            BestTestLoss = Bests.TestLoss(Epochs),
+            BestTrainAcc = Bests.TrainAccuracy(Epochs),
         };
     }
 

@@ -13,14 +13,16 @@ public static class OptimizerFactory
     /// <summary>
     /// The optimizer over <paramref name="parameters"/> (pass every model parameter). The experiment's L2 becomes coupled
     /// weight decay on ALL of them — conv weights, biases and norm affines alike — exactly as the reference's
-    /// SGD(model.parameters(), weight_decay=l2). AdamW takes no l2 (validation refuses it; its weight_decay is decoupled).
+    /// SGD(model.parameters(), weight_decay=l2). AdamW takes no l2 (<see cref="ExperimentSpecValidation.AdamWRefusesL2"/>; its
+    /// weight_decay is decoupled).
     /// </summary>
     public static Optimizer Create(ExperimentSpec spec, IEnumerable<Tensor> parameters) => spec.Optimizer switch
     {
         Models.Sgd s => new TorchSgd(parameters, s.Lr, s.Momentum, 0, s.WeightDecay + spec.L2, s.Nesterov),
         Models.Adam a => new TorchAdam(parameters, a.Lr, a.Beta1, a.Beta2, a.Eps, a.WeightDecay + spec.L2),
-        Models.AdamW w when spec.L2 == 0 => new TorchAdamW(parameters, w.Lr, w.Beta1, w.Beta2, w.Eps, w.WeightDecay),
-        Models.AdamW => throw new InvalidOperationException("adamw with l2 is refused by validation; validate the experiment first"),
+        Models.AdamW when ExperimentSpecValidation.AdamWRefusesL2(spec) =>
+            throw new InvalidOperationException("adamw with l2 is refused by validation; validate the experiment first"),
+        Models.AdamW w => new TorchAdamW(parameters, w.Lr, w.Beta1, w.Beta2, w.Eps, w.WeightDecay),
         _ => throw new ArgumentException($"unknown optimizer {spec.Optimizer}"),
     };
 

@@ -1,5 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
+using Norms.Data;
 using Norms.Torch;
 using Norms.Torch.Nn;
 using Norms.Torch.Serialization;
@@ -99,10 +100,10 @@ public sealed class ArchiveTests
             var path = Path.Combine(dir.FullName, "model.nta");
             Torch.Torch.ManualSeed(5);
             using var a = new TinyCnn();
-            TensorArchive.Save(path, a.StateDict(), "meta");
+            AtomicFile.Write(path, stream => TensorArchive.Write(stream, a.StateDict(), "meta"));
             Torch.Torch.ManualSeed(6);
             using var b = new TinyCnn();
-            var (state, meta) = TensorArchive.Load(path);
+            var (state, meta) = TensorArchive.Read(File.ReadAllBytes(path));
             b.LoadStateDict(state);
             foreach (var t in state.Values) t.Dispose();
             Assert.Equal("meta", meta);

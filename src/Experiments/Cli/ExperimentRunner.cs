@@ -39,7 +39,7 @@ public static class ExperimentRunner
             RunResult result;
             try
             {
-                var data = Limit(Data(planned.Dataset, request, datasets, unloadable), request);
+                var data = Limit(Data(planned.Source!, request, datasets, unloadable), request);
                 result = RunOne(WholeSetAtMost(planned, data, Console.Error), data, request, output, signals.Token);
             }
             catch (UserError e)
@@ -70,7 +70,7 @@ public static class ExperimentRunner
         var errors = ExperimentSpecValidation.Validate(spec);
         if (errors.Count > 0)
             throw new UserError($"{RunNameShown(spec)}: " + string.Join("; ", errors.Select(e => $"{e.Path}: {e.Message}")));
-        return spec with { Dataset = DatasetSource.TryParse(spec.Dataset)!.ToString() };
+        return spec with { Dataset = spec.Source!.ToString() };
     }
 
     private static string RunNameShown(ExperimentSpec spec) => RunName.Problem(spec.Name) is null ? spec.Name : "the experiment";
@@ -84,13 +84,14 @@ public static class ExperimentRunner
         return spec with { BatchSize = data.Train.Count };
     }
 
-    private static Dataset Data(string name, TrainingRequest request, Dictionary<string, Dataset> datasets, Dictionary<string, string> unloadable)
+    private static Dataset Data(DatasetSource source, TrainingRequest request, Dictionary<string, Dataset> datasets, Dictionary<string, string> unloadable)
     {
+        var name = source.ToString();
         if (datasets.TryGetValue(name, out var data)) return data;
         if (unloadable.TryGetValue(name, out var why)) throw new UserError(why);
         try
         {
-            datasets[name] = data = Load(name, request);
+            datasets[name] = data = Load(source, request);
         }
         catch (UserError e)
         {
@@ -155,16 +156,15 @@ public static class ExperimentRunner
             throw new UserError($"{folder.CheckpointFile} is unreadable ({e.Message}); delete it or leave out --resume to start over");
         }
         if (result.Message is { } message)
-            Console.Error.WriteLine($"{spec.Name}: {result.Status.ToString().ToLowerInvariant()}: {message}");
-        output.WriteLine($"{spec.Name}: {result.Status.ToString().ToLowerInvariant()}, best test accuracy " +
+            Console.Error.WriteLine($"{spec.Name}: {result.Status.Label()}: {message}");
+        output.WriteLine($"{spec.Name}: {result.Status.Label()}, best test accuracy " +
             (result.BestTestAcc is { } best ? $"{best.ToString("F2", CultureInfo.InvariantCulture)}% (epoch {result.BestEpoch})" : "-") +
             $"; results in {folder.Path}");
         return result;
     }
 
-    private static Dataset Load(string name, TrainingRequest request)
+    private static Dataset Load(DatasetSource source, TrainingRequest request)
     {
-        var source = DatasetSource.TryParse(name) ?? throw new UserError($"unknown dataset '{name}'; use {DatasetSource.Syntax}");
         try
         {
             using var downloader = new Downloader();
@@ -189,7 +189,7 @@ public static class ExperimentRunner
         {
             r.Name, r.Norm, Decimals.Readable(r.L1), Decimals.Readable(r.L2), r.Params.ToString(CultureInfo.InvariantCulture), r.Epochs.Count.ToString(CultureInfo.InvariantCulture),
             r.BestTestAcc is { } a ? F(a, "F2") : "-", r.BestEpoch?.ToString(CultureInfo.InvariantCulture) ?? "-",
-            r.Epochs.Count > 0 ? F(r.Epochs[^1].TestAcc, "F2") : "-", r.Status.ToString().ToLowerInvariant(),
+            r.Epochs.Count > 0 ? F(r.Epochs[^1].TestAcc, "F2") : "-", r.Status.Label(),
         }).ToList();
         return Table(["experiment", "norm", "l1", "l2", "params", "epochs", "best test %", "best epoch", "final test %", "status"], rows);
     }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Norms.Data;
 using Norms.Training;
 using Norms.Models;
 
@@ -22,12 +23,18 @@ internal static class ListVerb
     public static string Render()
     {
         static string F(double v) => Decimals.Readable(v);
+        static string Words(Augmentation a) => a switch
+        {
+            Augmentation.RandomRotation r => $"rotate {F(r.MaxDegrees)}",
+            Augmentation.RandomCropFlip c => $"crop {c.Padding.ToString(CultureInfo.InvariantCulture)} + flip",
+            _ => "none",
+        };
         var rows = BuiltInExperiments.All.Select(e => new[]
         {
             e.Name, e.Dataset, e.Model, e.Norm.ShortName, F(e.L1), F(e.L2),
             RecipeText.Optimizer(e), RecipeText.Schedule(e),
             e.BatchSize.ToString(CultureInfo.InvariantCulture), e.Epochs.ToString(CultureInfo.InvariantCulture),
-            e.Augmentation ? (e.Dataset == "mnist" ? "rotate 15" : "crop 4 + flip") : "none",
+            e.Augmentation ? Words(DatasetLoader.DefaultAugmentation(e.Source!)) : "none",
         }).ToList();
         return ExperimentRunner.Table(["name", "dataset", "model", "norm", "l1", "l2", "optimizer", "schedule", "batch", "epochs", "augmentation"], rows);
     }

@@ -13,10 +13,11 @@ public abstract record DatasetSource
 
     public const string Syntax = "mnist, cifar10 or idx:PATH";
 
-    /// <summary>Parses "mnist", "cifar10" (or "cifar-10"), any case, or "idx:PATH"; null when the text is none of them. The one
-    /// grammar of a dataset, for specs and --dataset alike; <see cref="ToString"/> is its canonical form.</summary>
-    public static DatasetSource? TryParse(string text)
+    /// <summary>Parses "mnist", "cifar10" (or "cifar-10"), any case, or "idx:PATH"; null when the text is none of them (or null).
+    /// The one grammar of a dataset, for specs, --dataset and result.json alike; <see cref="ToString"/> is its canonical form.</summary>
+    public static DatasetSource? TryParse(string? text)
     {
+        if (text is null) return null;
         var t = text.Trim();
         if (t.StartsWith("idx:", StringComparison.OrdinalIgnoreCase))
             return t.Length > 4 ? new Idx(t[4..]) : null;

@@ -12,8 +12,8 @@ namespace Norms.Models;
 /// ("mnist", "cifar10", "idx:PATH"). <see cref="Model"/>: a name from <see cref="Architectures.Names"/>.
 /// <see cref="Dropout"/>: null = the model's default. <see cref="L1"/>: lambda in loss + lambda * sum |w| over the
 /// convolution kernels. <see cref="L2"/>: coupled L2, given to the optimizer as weight decay over every parameter (the
-/// reference's recipe); its rules against the optimizer's own weight_decay (and adamw) are in
-/// <see cref="ExperimentSpecValidation.Validate"/>. Every field is documented in docs/SPEC.md.
+/// reference's recipe); its rules against the optimizer's own weight_decay (and adamw,
+/// <see cref="ExperimentSpecValidation.AdamWRefusesL2"/>) are in <see cref="ExperimentSpecValidation.Validate"/>. Every field is documented in docs/SPEC.md.
 /// </para>
 /// </summary>
 public sealed record ExperimentSpec(
@@ -31,6 +31,10 @@ public sealed record ExperimentSpec(
     ulong Seed = 1,
     bool Augmentation = false)
 {
+    /// <summary><see cref="Dataset"/> as a typed value; null when it names no dataset (validation reports that at $.dataset).
+    /// Not part of the JSON (<see cref="ExperimentSpecJson"/> leaves it out): the file holds the text.</summary>
+    public DatasetSource? Source => DatasetSource.TryParse(Dataset);
+
     /// <summary>The model this experiment trains: the named architecture with this norm, dropout and regularization.</summary>
     public ModelSpec ToModelSpec() =>
         (Architectures.ByName(Model, Norm, Dropout) ?? throw new InvalidOperationException($"unknown model '{Model}'; validate the experiment first"))

@@ -121,13 +121,15 @@ public static partial class ExperimentSpecJson
         return options;
     }
 
-    // NormSpec.ShortName is derived from the kind; writing it would only invite a mismatch.
+    // NormSpec.ShortName is derived from the kind and ExperimentSpec.Source from the dataset's text; writing them would only
+    // invite a mismatch. Removed from the contract (not [JsonIgnore]d), a file that holds them gets "unknown field".
     private static void HideComputedNames(JsonTypeInfo info)
     {
-        if (!typeof(NormSpec).IsAssignableFrom(info.Type))
+        var computed = typeof(NormSpec).IsAssignableFrom(info.Type) ? "short_name" : info.Type == typeof(ExperimentSpec) ? "source" : null;
+        if (computed is null)
             return;
         for (var i = info.Properties.Count - 1; i >= 0; i--)
-            if (info.Properties[i].Name == "short_name")
+            if (info.Properties[i].Name == computed)
                 info.Properties.RemoveAt(i);
     }
 

@@ -16,7 +16,7 @@ public static class ExperimentSpecValidation
         void Error(string path, string message) => errors.Add(new SpecError(path, message));
         if (RunName.Problem(spec.Name) is { } nameProblem)
             Error("$.name", nameProblem);
-        var source = spec.Dataset is null ? null : DatasetSource.TryParse(spec.Dataset);
+        var source = spec.Source;
         if (source is null)
             Error("$.dataset", $"unknown dataset '{spec.Dataset}'; use {DatasetSource.Syntax} (a folder of MNIST-format idx files)");
         var modelKnown = spec.Model is not null && Architectures.Names.Contains(spec.Model);
@@ -44,6 +44,16 @@ public static class ExperimentSpecValidation
         return errors;
     }
 
+    /// <summary>
+    /// The one rule for AdamW and L2: l2 is coupled weight decay (added to the gradient), which AdamW exists to replace by
+    /// its decoupled weight_decay; mixing the two is refused rather than given a meaning. Validation reports it at $.l2
+    /// (<see cref="AdamWWithL2"/>); the trainer's optimizer factory refuses to build such an optimizer.
+    /// </summary>
+    public static bool AdamWRefusesL2(ExperimentSpec spec) => spec is { Optimizer: AdamW, L2: > 0 };
+
+    public const string AdamWWithL2 =
+        "l2 (coupled weight decay) does not combine with adamw, whose weight_decay is decoupled; set optimizer.weight_decay instead, or use sgd or adam with l2";
+
     private static void Optimizer(List<SpecError> errors, ExperimentSpec spec)
     {
         void Error(string path, string message) => errors.Add(new SpecError(path, message));
@@ -69,10 +79,8 @@ public static class ExperimentSpecValidation
                 Positive(errors, "$.optimizer.lr", adamw.Lr);
                 Betas(errors, adamw.Beta1, adamw.Beta2, adamw.Eps);
                 NonNegative(errors, "$.optimizer.weight_decay", adamw.WeightDecay);
-                // The one rule for AdamW and L2: l2 is coupled weight decay (added to the gradient), which AdamW exists to
-                // replace by its decoupled weight_decay; mixing the two is refused rather than given a meaning.
-                if (spec.L2 > 0)
-                    Error("$.l2", "l2 (coupled weight decay) does not combine with adamw, whose weight_decay is decoupled; set optimizer.weight_decay instead, or use sgd or adam with l2");
+                if (AdamWRefusesL2(spec))
+                    Error("$.l2", AdamWWithL2);
                 break;
         }
     }

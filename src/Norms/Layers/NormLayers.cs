@@ -17,9 +17,8 @@ public static class NormLayers
         // The two impossible groupings throw the oracle's typed error; other mistakes are ArgumentExceptions.
         if (spec is GroupNorm { Groups: { } g, ChannelsPerGroup: null })
             NormConfigurationException.ThrowIfGroupsDoNotDivide(g, channels);
-        if (spec is GroupNorm { Groups: null, ChannelsPerGroup: { } size } && (size <= 0 || channels % size != 0))
-            throw new NormConfigurationException(NormConfigurationProblem.GroupsDoNotDivideChannels,
-                $"channels per group {size} does not divide {channels} channels; use one of {string.Join(", ", NormValidation.Divisors(channels))}");
+        if (spec is GroupNorm { Groups: null, ChannelsPerGroup: { } size })
+            NormConfigurationException.ThrowIfNotDividing("channels per group", size, channels);
         var errors = NormValidation.Validate(spec, channels, height, width)
             .Where(e => !(spec is InstanceNorm && e.Field == "size")) // a runtime check, as in PyTorch
             .ToList();

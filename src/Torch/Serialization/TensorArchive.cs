@@ -18,7 +18,8 @@ namespace Norms.Torch.Serialization;
 ///   32 bytes SHA-256 of everything above
 /// </code>
 /// Readers check every length against the bytes that remain before allocating, and the hash
-/// before returning anything.
+/// before returning anything. The archive is written to and read from a stream; files (a temporary file renamed over
+/// the target, the size limit) are the caller's.
 /// </summary>
 public static class TensorArchive
 {
@@ -164,32 +165,33 @@ public static class TensorArchive
         _ => throw new TensorArchiveException($"dtype {dtype} cannot be read"),
     };
 
-    /// <summary>Writes atomically: a temporary file beside the target, flushed to disk, then renamed over it.</summary>
-    public static void Save(string path, IEnumerable<(string Name, Tensor Tensor)> entries, string metadata = "")
-    {
-        var full = Path.GetFullPath(path);
-        var temp = $"{full}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
-        try
-        {
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                Write(file, entries, metadata);
-                file.Flush(flushToDisk: true);
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
-    }
+    /// <summary>The largest archive <see cref="Read(Stream, long)"/> takes by default: 2 GiB.</summary>
+    public const long DefaultMaxBytes = 1L << 31;
 
-    /// <summary>Loads an archive file; files larger than <paramref name="maxBytes"/> are refused before reading.</summary>
-    public static (Dictionary<string, Tensor> Tensors, string Metadata) Load(string path, long maxBytes = 1L << 31)
+    /// <summary>Reads the archive that fills the rest of <paramref name="stream"/>; one larger than <paramref name="maxBytes"/>
+    /// is refused before anything is read (a file stream names its file in the message). The caller owns the returned tensors.</summary>
+    public static (Dictionary<string, Tensor> Tensors, string Metadata) Read(Stream stream, long maxBytes = DefaultMaxBytes)
     {
-        var length = new FileInfo(path).Length;
-        if (length > maxBytes) throw new TensorArchiveException($"{path} is {length} bytes, more than the {maxBytes}-byte limit for a tensor archive");
-        return Read(File.ReadAllBytes(path));
+        var name = stream is FileStream file ? file.Name : "the archive";
+        if (stream.CanSeek)
+        {
+            var length = stream.Length - stream.Position;
+            if (length > maxBytes) throw new TensorArchiveException($"{name} is {length} bytes, more than the {maxBytes}-byte limit for a tensor archive");
+            if (length > Array.MaxLength) throw new TensorArchiveException($"{name} is {length} bytes, more than one array can hold");
+            var data = new byte[length];
+            stream.ReadExactly(data);
+            return Read(data);
+        }
+        using var copy = new MemoryStream();
+        var buffer = new byte[1 << 16];
+        int read;
+        while ((read = stream.Read(buffer)) > 0)
+        {
+            if (copy.Length + read > Math.Min(maxBytes, Array.MaxLength))
+                throw new TensorArchiveException($"{name} is more than the {maxBytes}-byte limit for a tensor archive");
+            copy.Write(buffer, 0, read);
+        }
+        return Read(copy.GetBuffer().AsSpan(0, (int)copy.Length));
     }
 
     private ref struct SpanReader(ReadOnlySpan<byte> data)
