@@ -83,7 +83,7 @@ internal static class StudyRunner
     {
         var entries = runs.Select(r => StudyFileJson.Entry(r, StatusOf(Path.Combine(folder, StudyFileJson.RunFolder(r.Id))))).ToList();
         Directory.CreateDirectory(folder);
-        RunFolder.WriteAtomically(Path.Combine(folder, StudyFile.FileName),
+        AtomicFile.WriteAllText(Path.Combine(folder, StudyFile.FileName),
             StudyFileJson.Serialize(new StudyFile(StudyFile.CurrentSchema, spec.Name, specJson, flags, entries)));
     }
 
