@@ -79,12 +79,32 @@ internal static class StudyRunner
     }
 
     /// <summary>study.json with each run's status as its result.json says (pending when it has none).</summary>
-    private static void Write(string folder, StudySpec spec, JsonObject specJson, StudyFlags flags, IReadOnlyList<StudyRun> runs)
+    public static void Write(string folder, StudySpec spec, JsonObject specJson, StudyFlags flags, IReadOnlyList<StudyRun> runs)
     {
         var entries = runs.Select(r => StudyFileJson.Entry(r, StatusOf(Path.Combine(folder, StudyFileJson.RunFolder(r.Id))))).ToList();
+        var summary = StudyStatistics.Summarize(runs, Results(folder, runs));
         Directory.CreateDirectory(folder);
-        AtomicFile.WriteAllText(Path.Combine(folder, StudyFile.FileName),
-            StudyFileJson.Serialize(new StudyFile(StudyFile.CurrentSchema, spec.Name, specJson, flags, entries)));
+        AtomicFile.WriteAllText(Path.Combine(folder, StudyFile.FileName), StudyFileJson.Serialize(new StudyFile(StudyFile.CurrentSchema, spec.Name,
+            specJson, flags, entries, StudySummaryJson.Cells(summary), StudySummaryJson.Comparisons(summary))));
+    }
+
+    /// <summary>The result.json of every run that has one (an unreadable one counts as no result).</summary>
+    public static IReadOnlyDictionary<string, RunResult> Results(string folder, IReadOnlyList<StudyRun> runs)
+    {
+        var results = new Dictionary<string, RunResult>();
+        foreach (var run in runs)
+        {
+            var file = Path.Combine(folder, StudyFileJson.RunFolder(run.Id), "result.json");
+            if (!File.Exists(file)) continue;
+            try
+            {
+                results[run.Id] = RunResultJson.Deserialize(File.ReadAllText(file));
+            }
+            catch (Exception e) when (e is IOException or System.Text.Json.JsonException)
+            {
+            }
+        }
+        return results;
     }
 
     /// <summary>pending, or the status result.json records (the same words).</summary>

@@ -13,6 +13,7 @@ internal static class StudyVerb
         var command = new Command("study", "Many seeded runs over axes in one resumable folder: run, status, list.");
         command.Subcommands.Add(RunCommand(args, engine));
         command.Subcommands.Add(StatusCommand());
+        command.Subcommands.Add(ReportCommand());
         command.Subcommands.Add(ListCommand());
         return command;
     }
@@ -63,6 +64,29 @@ internal static class StudyVerb
                 table.AddRow(run.Id, Markup.Escape(string.Join(", ", run.Axes.Select(a => $"{a.Key}={AxisJson.Value(a.Value)}"))), run.Seed.ToString(), status);
             AnsiConsole.Write(table);
             Console.Out.WriteLine($"study {study.Name}: " + string.Join(", ", statuses.GroupBy(s => s.Status).Select(g => $"{g.Count()} {g.Key}")));
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command ReportCommand()
+    {
+        var dir = new Argument<string>("dir") { Description = "The study folder (OUT/STUDY), or an --out holding exactly one study." };
+        var command = new Command("report", "Write the study's statistics into study.json and its report, OUT/STUDY/study-report.md.");
+        command.Arguments.Add(dir);
+        command.SetAction(parse =>
+        {
+            var folder = StudyRunner.Folder(parse.GetValue(dir)!);
+            var file = StudyRunner.Load(folder);
+            var (study, _) = StudyRunner.Parse(file.Spec.ToJsonString(), Path.Combine(folder, StudyFile.FileName));
+            // The runs are the spec's expansion under the recorded flags: the same ids study run made.
+            var runs = StudyRunner.Expand(study, file.Flags);
+            var summary = StudyStatistics.Summarize(runs, StudyRunner.Results(folder, runs));
+            var statuses = runs.Select(r => (r.Id, StudyRunner.StatusOf(Path.Combine(folder, StudyFileJson.RunFolder(r.Id))))).ToList();
+            StudyRunner.Write(folder, study, file.Spec, file.Flags, runs);
+            var report = Path.Combine(folder, "study-report.md");
+            Norms.Data.AtomicFile.WriteAllText(report, Norms.Reports.StudyReportMarkdown.Render(study.Name, summary, statuses));
+            Console.Out.WriteLine($"report: {report}");
             return 0;
         });
         return command;

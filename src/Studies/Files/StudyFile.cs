@@ -7,14 +7,17 @@ namespace Norms.Studies;
 /// <summary>
 /// &lt;out&gt;/&lt;study&gt;/study.json: the contract other tools read (names kept as the issue fixed them; fields may
 /// be added, never renamed). <see cref="Spec"/> is the study spec as given; <see cref="Flags"/> the command line's
-/// training flags; each run points at its result.json relative to the study folder.
+/// training flags; each run points at its result.json relative to the study folder. <see cref="Cells"/> and
+/// <see cref="Comparisons"/> are the statistics (<see cref="StudySummaryJson"/>), written once runs have results.
 /// </summary>
 public sealed record StudyFile(
     int SchemaVersion,
     string Name,
     JsonObject Spec,
     StudyFlags Flags,
-    IReadOnlyList<StudyFileRun> Runs)
+    IReadOnlyList<StudyFileRun> Runs,
+    JsonArray? Cells = null,
+    JsonArray? Comparisons = null)
 {
     public const int CurrentSchema = 1;
     public const string FileName = "study.json";

@@ -22,7 +22,7 @@ public sealed partial class HouseTests
         ["Data"] = ["Models"],
         ["Results"] = ["Models"],
         ["Training"] = ["Data", "Results"],
-        ["Reports"] = ["Data", "Results"],
+        ["Reports"] = ["Data", "Results", "Studies"],
         ["Studies"] = ["Results"],
         ["Experiments"] = ["Training", "Reports", "Studies"],
     };

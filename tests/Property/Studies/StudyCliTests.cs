@@ -65,6 +65,25 @@ public sealed class StudyCliTests : IDisposable
         var status = InProcessCli.Run("study", "status", outDir);
         Assert.Equal(0, status.Exit);
         Assert.Contains("study small: 6 completed", status.Out);
+
+        // The statistics, recomputed here from the runs' own result.json files: the paired mean difference of the
+        // final test accuracy (batch − group, by seed) is what study.json and the report say.
+        var report = InProcessCli.Run("study", "report", outDir);
+        Assert.True(report.Exit == 0, report.Err);
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "small", StudyFile.FileName)))!;
+        Assert.Equal(2, json["cells"]!.AsArray().Count);
+        Assert.All(json["cells"]!.AsArray(), c => Assert.Equal(3, (int)c!["n"]!));
+        var comparison = json["comparisons"]!.AsArray().Single(c => (string?)c!["metric"] == "final_test_acc")!;
+        Assert.Equal(3, (int)comparison["n_pairs"]!);
+        double Final(StudyFileRun r) => JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "small", r.Result)))!["epochs"]!.AsArray()[^1]!["test_acc"]!.GetValue<double>();
+        var runs = Read(outDir).Runs;
+        var byNorm = runs.ToLookup(r => (string?)r.Axes["norm"]!["kind"]);
+        var differences = byNorm["batch"].Join(byNorm["group"], a => a.Seed, b => b.Seed, (a, b) => Final(a) - Final(b)).ToArray();
+        Assert.Equal(3, differences.Length);
+        Assert.Equal(differences.Average(), (double)comparison["mean_diff"]!, 10);
+        var markdown = File.ReadAllText(Path.Combine(outDir, "small", "study-report.md"));
+        Assert.Contains($"| final_test_acc | norm | {{\"kind\":\"batch\"}} |", markdown);
+        Assert.Contains(((double)comparison["mean_diff"]!).ToString("F2", System.Globalization.CultureInfo.InvariantCulture), markdown);
     }
 
     [Fact]

@@ -1,0 +1,58 @@
+using System.Text.Json.Nodes;
+using Norms.Results;
+
+namespace Norms.Studies;
+
+/// <summary>One cell: its axis values, the runs it asked for and completed, and each metric's summary.</summary>
+public sealed record CellResult(IReadOnlyList<KeyValuePair<string, JsonNode?>> Axes, int Asked, IReadOnlyDictionary<MetricKind, CellSummary> Metrics,
+    double? BinomialSePp, IReadOnlyList<RunResult> Completed)
+{
+    public string Key => AxisJson.Canonical(Axes);
+}
+
+/// <summary>Cell a against cell b along one axis (the other axes equal), for one metric, paired by seed.</summary>
+public sealed record CellComparison(MetricKind Metric, string Axis, CellResult A, CellResult B, Comparison Result);
+
+/// <summary>A study's statistics: its cells, in the grid's order, and its comparisons, each metric's family judged together.</summary>
+public sealed record StudySummary(IReadOnlyList<CellResult> Cells, IReadOnlyList<CellComparison> Comparisons);
+
+/// <summary>
+/// Reduces a study's runs and their results to cells and comparisons: a pure function. A cell's n counts its completed
+/// runs only (<see cref="Observations.Of"/>). The comparisons are every pair of values along each axis among cells whose
+/// other axis values agree (a is the value listed first), paired by seed; each metric's comparisons are one Holm family.
+/// </summary>
+public static class StudyStatistics
+{
+    public static StudySummary Summarize(IReadOnlyList<StudyRun> runs, IReadOnlyDictionary<string, RunResult> results)
+    {
+        var cells = runs.GroupBy(r => r.CellKey).Select(g =>
+        {
+            var completed = g.Select(r => results.GetValueOrDefault(r.Id)).OfType<RunResult>().Where(r => r.Status == RunStatus.Completed).ToList();
+            var metrics = MetricKind.All.ToDictionary(m => m, m => CellStatistics.Summarize(Observations.Of(completed, m)));
+            var final = metrics[MetricKind.FinalTestAcc];
+            var testImages = completed.Select(r => r.TestSamples).FirstOrDefault();
+            double? se = final.Mean is { } mean && testImages > 0 ? BinomialError.StandardErrorPp(Math.Clamp(mean, 0, 100), testImages) : null;
+            return new CellResult(g.First().Axes, g.Count(), metrics, se, completed);
+        }).ToList();
+
+        var pairs = new List<(string Axis, CellResult A, CellResult B)>();
+        var axisNames = runs.Count == 0 ? [] : runs[0].Axes.Select(a => a.Key).ToList();
+        foreach (var axis in axisNames)
+            for (var i = 0; i < cells.Count; i++)
+                for (var j = i + 1; j < cells.Count; j++)
+                    if (DifferOnlyIn(cells[i], cells[j], axis)) pairs.Add((axis, cells[i], cells[j]));
+
+        var comparisons = new List<CellComparison>();
+        foreach (var metric in MetricKind.All)
+        {
+            var differences = pairs.Select(p => PairedComparison.Compare(Observations.Of(p.A.Completed, metric), Observations.Of(p.B.Completed, metric))).ToList();
+            var judged = ComparisonFamily.Judge(metric, differences);
+            comparisons.AddRange(pairs.Select((p, k) => new CellComparison(metric, p.Axis, p.A, p.B, judged[k])));
+        }
+        return new StudySummary(cells, comparisons);
+    }
+
+    private static bool DifferOnlyIn(CellResult a, CellResult b, string axis) =>
+        a.Axes.Zip(b.Axes).All(p => p.First.Key == p.Second.Key
+            && (p.First.Key == axis) != (AxisJson.Value(p.First.Value) == AxisJson.Value(p.Second.Value)));
+}

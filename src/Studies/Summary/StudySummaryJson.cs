@@ -1,0 +1,57 @@
+using System.Text.Json.Nodes;
+
+namespace Norms.Studies;
+
+/// <summary>study.json's "cells" and "comparisons", in the names the contract fixed (intervals as [lower, upper]).</summary>
+public static class StudySummaryJson
+{
+    public static JsonArray Cells(StudySummary summary) =>
+        [.. summary.Cells.Select(c => (JsonNode)new JsonObject
+        {
+            ["axes"] = Axes(c.Axes),
+            ["n"] = c.Metrics[MetricKind.FinalTestAcc].N,
+            ["asked"] = c.Asked,
+            ["metrics"] = new JsonObject(MetricKind.All.Select(m => KeyValuePair.Create(m.Name, (JsonNode?)Metric(c.Metrics[m])))),
+            ["binomial_se_pp"] = c.BinomialSePp,
+        })];
+
+    public static JsonArray Comparisons(StudySummary summary) =>
+        [.. summary.Comparisons.Select(c => (JsonNode)new JsonObject
+        {
+            ["metric"] = c.Metric.Name,
+            ["axis"] = c.Axis,
+            ["a"] = Axes(c.A.Axes),
+            ["b"] = Axes(c.B.Axes),
+            ["n_pairs"] = c.Result.NPairs,
+            ["mean_diff"] = c.Result.MeanDiff,
+            ["ci95"] = Interval(c.Result.Ci95),
+            ["p"] = c.Result.P,
+            ["p_holm"] = c.Result.PHolm,
+            ["verdict"] = VerdictName(c.Result.Verdict),
+        })];
+
+    public static string VerdictName(Verdict v) => v switch
+    {
+        Verdict.Better => "better",
+        Verdict.Worse => "worse",
+        Verdict.Indistinguishable => "indistinguishable",
+        _ => "insufficient",
+    };
+
+    private static JsonObject Metric(CellSummary s) => new()
+    {
+        ["n"] = s.N,
+        ["mean"] = s.Mean,
+        ["sd"] = s.Sd,
+        ["ci95"] = Interval(s.Ci95),
+    };
+
+    private static JsonArray? Interval(ConfidenceInterval? ci) => ci is null ? null : [ci.Lower, ci.Upper];
+
+    private static JsonObject Axes(IEnumerable<KeyValuePair<string, JsonNode?>> axes)
+    {
+        var o = new JsonObject();
+        foreach (var (k, v) in axes) o[k] = v?.DeepClone();
+        return o;
+    }
+}
