@@ -48,6 +48,9 @@ public static class ReportBuilder
             ReportProvenance.Tables(runs));
     }
 
+    /// <summary>One run as the report reads it, without test images (so without a gallery): for the results table alone.</summary>
+    public static ExperimentReport Experiment(RunResult run) => Experiment(run, null, []);
+
     private static ExperimentReport Experiment(RunResult run, ImageSet? test, List<string> notes)
     {
         // A result.json written before non-finite losses were left out can hold a NaN best test loss (a minimum over NaN is

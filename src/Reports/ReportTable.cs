@@ -2,7 +2,9 @@ using Norms.Results;
 
 namespace Norms.Reports;
 
-/// <summary>The results table's cells, shared by the Markdown and HTML renderers so both show the same text.</summary>
+/// <summary>The results table: its header, each experiment's cells and which columns hold numbers, one model for every
+/// place it is shown: report.md and report.html render it, and the console prints it as plain text after `run` and `all`
+/// (<see cref="Text"/>), so all of them show the same text.</summary>
 public static class ReportTable
 {
     public static IReadOnlyList<string> Header { get; } =
@@ -20,4 +22,12 @@ public static class ReportTable
 
     /// <summary>Columns that hold numbers are right-aligned.</summary>
     public static bool IsNumeric(int column) => column is >= 3 and <= 10;
+
+    /// <summary>The table of <paramref name="runs"/> as plain text (<see cref="TextTable"/>), each run as the report reads it
+    /// (<see cref="ReportBuilder.Experiment(RunResult)"/>).</summary>
+    public static string Text(IEnumerable<RunResult> runs, ReportNumbers? numbers = null)
+    {
+        var n = numbers ?? ReportNumbers.Default;
+        return TextTable.Render(Header, [.. runs.Select(r => Row(ReportBuilder.Experiment(r), n))]);
+    }
 }

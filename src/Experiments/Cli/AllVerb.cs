@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Norms.Data;
 using Norms.Models;
+using Norms.Reports;
 using Norms.Training;
 using Norms.Torch;
 
@@ -21,7 +22,7 @@ internal static class AllVerb
             var datasets = new Dictionary<string, Dataset>();
             var (results, exit) = ExperimentRunner.RunAll(BuiltInExperiments.All, request, Console.Out, datasets: datasets);
             Console.Out.WriteLine();
-            Console.Out.Write(ExperimentRunner.ResultsTable(results));
+            Console.Out.Write(ReportTable.Text(results));
             // The report shows test images of the datasets already in memory instead of reading them again, and the
             // train splits are handed back first: reading CIFAR-10 a second time was the peak of `all`'s memory.
             var testSets = datasets.ToDictionary(p => p.Key, p => p.Value.Test);

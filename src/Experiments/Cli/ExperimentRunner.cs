@@ -1,16 +1,14 @@
-using System.Globalization;
-using System.Text;
 using Norms.Data;
 using Norms.Training;
 using Norms.Results;
 using Norms.Models;
 using Norms.Torch.Serialization;
-using Spectre.Console;
 
 namespace Norms.Experiments.Cli;
 
-/// <summary>The edge between the CLI and <see cref="Trainer"/>: loads data, claims the run folder, shows progress,
-/// turns SIGINT, SIGTERM and SIGHUP into an interrupted run and data/resume problems into <see cref="UserError"/>s.</summary>
+/// <summary>The edge between the CLI and <see cref="Trainer"/>: checks the experiments, loads data, claims the run folder,
+/// turns SIGINT, SIGTERM and SIGHUP into an interrupted run and data, folder and resume problems into <see cref="UserError"/>s.
+/// What the console shows of a run is <see cref="RunProgress"/>'s; the closing table is <see cref="Reports.ReportTable.Text"/>.</summary>
 public static class ExperimentRunner
 {
     /// <summary>Exit codes besides 0: 2 when a run failed through a mistake the user can fix (its folder in use, an
@@ -129,23 +127,10 @@ public static class ExperimentRunner
             ?? throw new UserError($"{folder.Path} is in use by process {other} (another run of {spec.Name} into the same --out); wait for it to finish or use another --out");
         folder.RemoveLeftovers();
         var settings = new TrainingSettings(request.Engine, request.Resume, request.Provenance);
-        var interactive = request.Progress && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive && ReferenceEquals(output, Console.Out);
         RunResult result;
         try
         {
-            if (interactive)
-            {
-                result = AnsiConsole.Progress().AutoClear(false).HideCompleted(false)
-                    .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
-                        new ElapsedTimeColumn(), new RemainingTimeColumn())
-                    .Start(ctx => Trainer.Run(spec, data, folder, settings, new BarObserver(ctx), cancellation));
-            }
-            else
-            {
-                output.WriteLine($"{spec.Name}: {spec.Model} {spec.Norm.ShortName} on {data.Name}, {data.Train.Count} train / {data.Test.Count} test images, " +
-                    $"{spec.Epochs} epoch(s), threads {request.Threads}, device {request.Device}");
-                result = Trainer.Run(spec, data, folder, settings, new LineObserver(output), cancellation);
-            }
+            result = RunProgress.Show(spec, data, request, output, observer => Trainer.Run(spec, data, folder, settings, observer, cancellation));
         }
         catch (ResumeMismatchException e)
         {
@@ -155,11 +140,7 @@ public static class ExperimentRunner
         {
             throw new UserError($"{folder.CheckpointFile} is unreadable ({e.Message}); delete it or leave out --resume to start over");
         }
-        if (result.Message is { } message)
-            Console.Error.WriteLine($"{spec.Name}: {result.Status.Label()}: {message}");
-        output.WriteLine($"{spec.Name}: {result.Status.Label()}, best test accuracy " +
-            (result.BestTestAcc is { } best ? $"{best.ToString("F2", CultureInfo.InvariantCulture)}% (epoch {result.BestEpoch})" : "-") +
-            $"; results in {folder.Path}");
+        RunProgress.Finished(spec, result, folder, output);
         return result;
     }
 
@@ -181,68 +162,4 @@ public static class ExperimentRunner
         Train = request.LimitTrain is { } lt && lt < data.Train.Count ? data.Train.Slice(0, lt) : data.Train,
         Test = request.LimitTest is { } ls && ls < data.Test.Count ? data.Test.Slice(0, ls) : data.Test,
     };
-
-    /// <summary>A plain-text table of results (for `all` and `run` of several experiments).</summary>
-    public static string ResultsTable(IEnumerable<RunResult> results)
-    {
-        var rows = results.Select(r => new[]
-        {
-            r.Name, r.Norm, Decimals.Readable(r.L1), Decimals.Readable(r.L2), r.Params.ToString(CultureInfo.InvariantCulture), r.Epochs.Count.ToString(CultureInfo.InvariantCulture),
-            r.BestTestAcc is { } a ? F(a, "F2") : "-", r.BestEpoch?.ToString(CultureInfo.InvariantCulture) ?? "-",
-            r.Epochs.Count > 0 ? F(r.Epochs[^1].TestAcc, "F2") : "-", r.Status.Label(),
-        }).ToList();
-        return Table(["experiment", "norm", "l1", "l2", "params", "epochs", "best test %", "best epoch", "final test %", "status"], rows);
-    }
-
-    internal static string Table(string[] header, IReadOnlyList<string[]> rows)
-    {
-        var widths = header.Select((h, i) => rows.Select(r => r[i].Length).Append(h.Length).Max()).ToArray();
-        var text = new StringBuilder();
-        void Line(string[] cells) => text.Append(string.Join("  ", cells.Select((c, i) => c.PadRight(widths[i]))).TrimEnd()).Append('\n');
-        Line(header);
-        Line(widths.Select(w => new string('-', w)).ToArray());
-        foreach (var r in rows) Line(r);
-        return text.ToString();
-    }
-
-    private static string F(double v, string format) => v.ToString(format, CultureInfo.InvariantCulture);
-
-    private sealed class LineObserver(TextWriter output) : ITrainingObserver
-    {
-        public void EpochStarted(ExperimentSpec spec, int epoch, int steps) { }
-        public void StepCompleted(int step, double meanLoss, double accuracy) { }
-        public void Note(string message) => output.WriteLine(message);
-
-        public void EpochCompleted(ExperimentSpec spec, EpochRecord r) => output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{spec.Name} epoch {r.Epoch}/{spec.Epochs}: train loss {r.TrainLoss:F4} acc {r.TrainAcc:F2}% | test loss {r.TestLoss:F4} acc {r.TestAcc:F2}% | lr {Decimals.Readable(r.Lr, significantDigits: 4)} | {r.Seconds:F1} s"));
-    }
-
-    private sealed class BarObserver(ProgressContext context) : ITrainingObserver
-    {
-        private ProgressTask? task;
-        private string label = "";
-
-        public void EpochStarted(ExperimentSpec spec, int epoch, int steps)
-        {
-            label = $"{spec.Name} {epoch}/{spec.Epochs}";
-            task = context.AddTask(Markup.Escape(label), maxValue: steps);
-        }
-
-        public void StepCompleted(int step, double meanLoss, double accuracy)
-        {
-            if (task is null) return;
-            task.Value = step;
-            if (step % 10 == 1) task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{label} loss {meanLoss:F4} acc {accuracy:F2}%"));
-        }
-
-        public void EpochCompleted(ExperimentSpec spec, EpochRecord r)
-        {
-            if (task is null) return;
-            task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-                $"{label} train {r.TrainLoss:F4} {r.TrainAcc:F2}% test {r.TestLoss:F4} {r.TestAcc:F2}% {r.Seconds:F1}s"));
-            task.StopTask();
-        }
-
-        public void Note(string message) => context.AddTask(Markup.Escape(message), maxValue: 1).Value = 1;
-    }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using Norms.Data;
 using Norms.Training;
 using Norms.Models;
+using Norms.Reports;
 
 namespace Norms.Experiments.Cli;
 
@@ -29,13 +30,13 @@ internal static class ListVerb
             Augmentation.RandomCropFlip c => $"crop {c.Padding.ToString(CultureInfo.InvariantCulture)} + flip",
             _ => "none",
         };
-        var rows = BuiltInExperiments.All.Select(e => new[]
+        var rows = BuiltInExperiments.All.Select(e => (IReadOnlyList<string>)new[]
         {
             e.Name, e.Dataset, e.Model, e.Norm.ShortName, F(e.L1), F(e.L2),
             RecipeText.Optimizer(e), RecipeText.Schedule(e),
             e.BatchSize.ToString(CultureInfo.InvariantCulture), e.Epochs.ToString(CultureInfo.InvariantCulture),
             e.Augmentation ? Words(DatasetLoader.DefaultAugmentation(e.Source!)) : "none",
         }).ToList();
-        return ExperimentRunner.Table(["name", "dataset", "model", "norm", "l1", "l2", "optimizer", "schedule", "batch", "epochs", "augmentation"], rows);
+        return TextTable.Render(["name", "dataset", "model", "norm", "l1", "l2", "optimizer", "schedule", "batch", "epochs", "augmentation"], rows);
     }
 }

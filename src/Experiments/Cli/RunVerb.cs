@@ -2,6 +2,7 @@ using System.CommandLine;
 using Norms.Data;
 using Norms.Training;
 using Norms.Models;
+using Norms.Reports;
 using Norms.Torch;
 
 namespace Norms.Experiments.Cli;
@@ -24,7 +25,7 @@ internal static class RunVerb
             var specs = Resolve(parse.GetValue(names) ?? [], parse.GetValue(specFile));
             var request = options.Read(parse);
             var (results, exit) = ExperimentRunner.RunAll(specs, request, Console.Out);
-            if (results.Count > 1) Console.Out.Write(ExperimentRunner.ResultsTable(results));
+            if (results.Count > 1) Console.Out.Write(ReportTable.Text(results));
             return exit;
         });
         return command;
