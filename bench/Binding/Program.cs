@@ -29,7 +29,7 @@ public class CallOverhead
     [Benchmark(Description = "same inside a DisposeScope")]
     public void AddInScope()
     {
-        using var scope = Norms.Torch.Torch.NewDisposeScope();
+        using var scope = Norms.Torch.LibTorch.NewDisposeScope();
         _ = _small + 1.0;
     }
 
@@ -42,7 +42,7 @@ public static class Program
     public static void Main(string[] args)
     {
         // The edge: the process-wide engine step before anything calls into libtorch (as the command line's Program).
-        Norms.Torch.Torch.Initialize(EngineOptions.FromEnvironment(Environment.GetEnvironmentVariable, Device.Cpu, threads: 1));
+        Norms.Torch.LibTorch.Initialize(EngineOptions.FromEnvironment(Environment.GetEnvironmentVariable, Device.Cpu, threads: 1));
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
     }
 }

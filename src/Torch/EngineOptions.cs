@@ -4,7 +4,7 @@ namespace Norms.Torch;
 /// How the engine runs, as one value the command line reads once (flags and environment) and passes down: to the
 /// model compiler (kernels, layout), the data-parallel group, the trainer, evaluation and the bench. Nothing below
 /// the command line reads an environment variable or sets a process-wide engine switch; the one process-wide step
-/// is <see cref="Torch.Initialize"/>, for what the runtime must know before libtorch loads.
+/// is <see cref="LibTorch.Initialize"/>, for what the runtime must know before libtorch loads.
 /// </summary>
 /// <param name="Device">Where tensors live.</param>
 /// <param name="Threads">Intra-op threads a run uses on its thread (from 2, data parallelism shares them out).</param>
@@ -12,8 +12,8 @@ namespace Norms.Torch;
 /// stock ops throughout, so data parallelism is off with it.</param>
 /// <param name="DataParallel">Split each step's batch between two replica threads when the threads allow it.</param>
 /// <param name="Layout">The memory layout models are built with: chosen per model, or forced either way.</param>
-/// <param name="PassiveWait">Set OMP_WAIT_POLICY=PASSIVE before libgomp loads (<see cref="Torch.Initialize"/>).</param>
-/// <param name="TuneAllocator">Keep freed activation buffers in the process (<see cref="Torch.Initialize"/>).</param>
+/// <param name="PassiveWait">Set OMP_WAIT_POLICY=PASSIVE before libgomp loads (<see cref="LibTorch.Initialize"/>).</param>
+/// <param name="TuneAllocator">Keep freed activation buffers in the process (<see cref="LibTorch.Initialize"/>).</param>
 public sealed record EngineOptions(
     Device Device,
     int Threads = 1,

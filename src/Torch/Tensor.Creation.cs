@@ -41,7 +41,7 @@ public sealed partial class Tensor
         return Result(nt_tensor_arange(start, end, step, (int)dtype, (int)d.Type, d.Index, out var r), r);
     }
 
-    /// <summary>Standard normal samples from the default generator (seed it with <see cref="Torch.ManualSeed"/>).</summary>
+    /// <summary>Standard normal samples from the default generator (seed it with <see cref="LibTorch.ManualSeed"/>).</summary>
     public static unsafe Tensor Randn(ReadOnlySpan<long> shape, ScalarType dtype = ScalarType.Float32, Device? device = null)
     {
         var d = device ?? Device.Cpu;

@@ -2,7 +2,6 @@ using Norms.Data;
 using Norms.Models;
 using Norms.Torch;
 using Norms.Torch.Nn;
-using TorchApi = Norms.Torch.Torch;
 using Norms.Results;
 
 namespace Norms.Training;
@@ -59,7 +58,7 @@ public static class Evaluation
         model.Eval();
         try
         {
-            using var noGrad = TorchApi.NoGrad();
+            using var noGrad = LibTorch.NoGrad();
             for (var start = 0; start < set.Count; start += batchSize)
             {
                 var n = Math.Min(batchSize, set.Count - start);
@@ -67,7 +66,7 @@ public static class Evaluation
                 BatchBuilder.Fill(set, indices.AsSpan(0, n), pixels.AsSpan(0, n * size), labels.AsSpan(0, n), stats,
                     new Augmentation.None(), augment: false, seed: 0, epoch: 0, batch: 0);
                 float[] logProbs;
-                using (TorchApi.NewDisposeScope())
+                using (LibTorch.NewDisposeScope())
                 {
                     var x = Tensor.FromSpan<float>(pixels.AsSpan(0, n * size), [n, set.Channels, set.Height, set.Width], device);
                     logProbs = replicas is null ? LogProbabilities(model, x) : LogProbabilities(model, x, replicas);
@@ -109,7 +108,7 @@ public static class Evaluation
         var rows = new float[DataParallel.Replicas][];
         replicas.Run(batch, (rank, offset, count) =>
         {
-            using var noGrad = TorchApi.NoGrad();
+            using var noGrad = LibTorch.NoGrad();
             using var share = x.Slice(0, offset, offset + count);
             rows[rank] = LogProbabilities(model, share);
         });

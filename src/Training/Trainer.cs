@@ -4,7 +4,6 @@ using Norms.Data;
 using Norms.Models;
 using Norms.Torch;
 using Norms.Torch.Optim;
-using TorchApi = Norms.Torch.Torch;
 using Norms.Results;
 
 namespace Norms.Training;
@@ -103,7 +102,7 @@ public static class Trainer
                     var (pixels, labels, n) = batches.Take(step);
                     double loss;
                     long hits;
-                    using (TorchApi.NewDisposeScope())
+                    using (LibTorch.NewDisposeScope())
                     {
                         var x = Tensor.FromSpan<float>(pixels.AsSpan(0, n * size), [n, train.Channels, train.Height, train.Width], settings.Device);
                         var y = Tensor.FromSpan<long>(labels.AsSpan(0, n), [n], settings.Device);

@@ -11,7 +11,7 @@ public sealed class ArchiveTests
 {
     private static byte[] Archive(string metadata = "{\"epoch\":3}")
     {
-        using var scope = Torch.Torch.NewDisposeScope();
+        using var scope = LibTorch.NewDisposeScope();
         var entries = new List<(string, Tensor)>
         {
             ("weights", Tensor.FromArray(new float[] { 1.5f, -2, 3, 4, 5, 6 }, 2, 3)),
@@ -50,12 +50,12 @@ public sealed class ArchiveTests
     public void AnyTruncationIsATypedError()
     {
         var data = Archive();
-        var baseline = Torch.Torch.LiveTensors;
+        var baseline = LibTorch.LiveTensors;
         Prop.ForAll(Gen.Choose(0, data.Length - 1).ToArbitrary(), cut =>
         {
             Assert.Throws<TensorArchiveException>(() => TensorArchive.Read(data.AsSpan(0, cut)));
         }).QuickCheckThrowOnFailure();
-        Assert.Equal(baseline, Torch.Torch.LiveTensors);
+        Assert.Equal(baseline, LibTorch.LiveTensors);
     }
 
     [Fact]
@@ -98,10 +98,10 @@ public sealed class ArchiveTests
         try
         {
             var path = Path.Combine(dir.FullName, "model.nta");
-            Torch.Torch.ManualSeed(5);
+            LibTorch.ManualSeed(5);
             using var a = new TinyCnn();
             AtomicFile.Write(path, stream => TensorArchive.Write(stream, a.StateDict(), "meta"));
-            Torch.Torch.ManualSeed(6);
+            LibTorch.ManualSeed(6);
             using var b = new TinyCnn();
             var (state, meta) = TensorArchive.Read(File.ReadAllBytes(path));
             b.LoadStateDict(state);

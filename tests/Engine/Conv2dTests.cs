@@ -67,7 +67,7 @@ public sealed class Conv2dTests
             var w = Arrays.Random(cout * c.CinPerGroup * c.Kh * c.Kw, c.Seed + 1);
             var b = c.Bias ? Arrays.Random(cout, c.Seed + 2) : null;
             var expected = Naive(c, x, w, b, out var ho, out var wo);
-            using var scope = Torch.Torch.NewDisposeScope();
+            using var scope = LibTorch.NewDisposeScope();
             foreach (var dtype in new[] { ScalarType.Float64, ScalarType.Float32 })
             {
                 var y = Functional.Conv2d(

@@ -7,7 +7,7 @@ public sealed class CudaFactAttribute : FactAttribute
 {
     public CudaFactAttribute()
     {
-        if (!Torch.Torch.CudaIsAvailable) Skip = "CUDA is not available (CPU libtorch or no GPU)";
+        if (!LibTorch.CudaIsAvailable) Skip = "CUDA is not available (CPU libtorch or no GPU)";
     }
 }
 
@@ -26,8 +26,8 @@ public sealed class CudaTests
     [CudaFact]
     public void ConvolutionAgreesWithTheCpu()
     {
-        Torch.Torch.ManualSeed(1);
-        using var scope = Torch.Torch.NewDisposeScope();
+        LibTorch.ManualSeed(1);
+        using var scope = LibTorch.NewDisposeScope();
         var x = Tensor.Randn([2, 3, 8, 8], ScalarType.Float64);
         var w = Tensor.Randn([4, 3, 3, 3], ScalarType.Float64);
         var cpu = Functional.Conv2d(x, w, padding: (1, 1)).ToArray<double>();

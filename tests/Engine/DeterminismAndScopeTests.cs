@@ -7,12 +7,12 @@ public sealed class DeterminismTests
 {
     private static double[] TrainFewSteps(ulong seed)
     {
-        Torch.Torch.ManualSeed(seed);
+        LibTorch.ManualSeed(seed);
         using var model = new TinyCnn(ScalarType.Float64);
         using var opt = new Sgd(model.Parameters(), 0.05, momentum: 0.9);
         for (var step = 0; step < 5; step++)
         {
-            using var scope = Torch.Torch.NewDisposeScope();
+            using var scope = LibTorch.NewDisposeScope();
             var (x, y) = Synthetic.Batch(16, step, ScalarType.Float64);
             Functional.NllLoss(model.Forward(x), y).Backward();
             opt.Step();
@@ -34,10 +34,10 @@ public sealed class DeterminismTests
     [Fact]
     public void RandomStateCanBeSavedAndRestored()
     {
-        Torch.Torch.ManualSeed(3);
-        using var state = Torch.Torch.GetRngState();
+        LibTorch.ManualSeed(3);
+        using var state = LibTorch.GetRngState();
         using var first = Tensor.Randn([5]);
-        Torch.Torch.SetRngState(state);
+        LibTorch.SetRngState(state);
         using var again = Tensor.Randn([5]);
         Assert.Equal(first.ToArray<float>(), again.ToArray<float>());
     }
@@ -48,9 +48,9 @@ public sealed class ScopeTests
     [Fact]
     public void AScopeDisposesWhatWasCreatedInsideExceptWhatMovedOut()
     {
-        var before = Torch.Torch.LiveTensors;
+        var before = LibTorch.LiveTensors;
         Tensor kept, inner;
-        using (var scope = Torch.Torch.NewDisposeScope())
+        using (var scope = LibTorch.NewDisposeScope())
         {
             var a = Tensor.Ones([3]);
             inner = a * 2.0;
@@ -61,16 +61,16 @@ public sealed class ScopeTests
         Assert.False(kept.IsDisposed);
         Assert.Equal(new float[] { 3, 3, 3 }, kept.ToArray<float>());
         kept.Dispose();
-        Assert.Equal(before, Torch.Torch.LiveTensors);
-        Assert.Equal(Torch.Torch.LiveTensors, Torch.Torch.NativeLiveTensors);
+        Assert.Equal(before, LibTorch.LiveTensors);
+        Assert.Equal(LibTorch.LiveTensors, LibTorch.NativeLiveTensors);
     }
 
     [Fact]
     public void NestedScopesHandTensorsOutward()
     {
-        using var outer = Torch.Torch.NewDisposeScope();
+        using var outer = LibTorch.NewDisposeScope();
         Tensor t;
-        using (Torch.Torch.NewDisposeScope())
+        using (LibTorch.NewDisposeScope())
             t = Tensor.Zeros([1]).MoveToOuterScope();
         Assert.False(t.IsDisposed);
         outer.Dispose();
@@ -81,13 +81,13 @@ public sealed class ScopeTests
     public void NoGradStopsRecordingAndRestoresTheMode()
     {
         using var x = Tensor.Ones([2]).WithRequiresGrad();
-        using (Torch.Torch.NoGrad())
+        using (LibTorch.NoGrad())
         {
-            Assert.False(Torch.Torch.IsGradEnabled);
+            Assert.False(LibTorch.IsGradEnabled);
             using var y = x * 3.0;
             Assert.False(y.RequiresGrad);
         }
-        Assert.True(Torch.Torch.IsGradEnabled);
+        Assert.True(LibTorch.IsGradEnabled);
         using var z = x * 3.0;
         Assert.True(z.RequiresGrad);
     }
@@ -95,10 +95,10 @@ public sealed class ScopeTests
     [Fact]
     public void ThreadCountCanBeSet()
     {
-        var original = Torch.Torch.Threads;
-        Torch.Torch.Threads = 1;
-        Assert.Equal(1, Torch.Torch.Threads);
-        Torch.Torch.Threads = original;
-        Assert.Throws<ArgumentOutOfRangeException>(() => Torch.Torch.Threads = 0);
+        var original = LibTorch.Threads;
+        LibTorch.Threads = 1;
+        Assert.Equal(1, LibTorch.Threads);
+        LibTorch.Threads = original;
+        Assert.Throws<ArgumentOutOfRangeException>(() => LibTorch.Threads = 0);
     }
 }

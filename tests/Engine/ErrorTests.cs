@@ -64,7 +64,7 @@ public sealed class ErrorTests
     [Fact]
     public void CudaOnAMachineWithoutCudaIsAnArgumentException()
     {
-        if (Torch.Torch.CudaIsAvailable) return; // covered by CudaTests there
+        if (LibTorch.CudaIsAvailable) return; // covered by CudaTests there
         using var t = Tensor.Zeros([2]);
         var e = Assert.Throws<TorchArgumentException>(() => t.To(Device.Cuda()));
         Assert.Contains("CUDA", e.Message);

@@ -1,6 +1,5 @@
 using Norms.Torch;
 using F = Norms.Torch.Functional;
-using TorchApi = Norms.Torch.Torch;
 
 namespace Norms.Engine.Tests;
 
@@ -36,7 +35,7 @@ public sealed class FusedKernelTests
         const long n = 1 << 20;
         foreach (var p in new[] { 0.03, 0.05, 0.5, 0.9 })
         {
-            using var scope = TorchApi.NewDisposeScope();
+            using var scope = LibTorch.NewDisposeScope();
             var mask = F.DropoutMask([1024, 1024], p, Key, ScalarType.Float64);
             var kept = (mask * (1 - p)).Mean().ToDouble();
             var sigma = Math.Sqrt(p * (1 - p) / n);
@@ -50,7 +49,7 @@ public sealed class FusedKernelTests
     {
         // Agreement of two independent Bernoulli(1/2) masks is 1/2 ± 6·sqrt(1/4n).
         const long n = 1 << 18;
-        using var scope = TorchApi.NewDisposeScope();
+        using var scope = LibTorch.NewDisposeScope();
         var bound = 6 * Math.Sqrt(0.25 / n);
         double Agreement(Tensor a, Tensor b) => ((a * b + (2 - a) * (2 - b)) / 4).Mean().ToDouble();
         var a = F.DropoutMask([256, 1024], 0.5, new DropoutKey(1, 0), ScalarType.Float64);
@@ -71,7 +70,7 @@ public sealed class FusedKernelTests
     {
         WithFused(true, useFused =>
         {
-            using var scope = TorchApi.NewDisposeScope();
+            using var scope = LibTorch.NewDisposeScope();
             var x = Tensor.Randn([8, 6, 10, 10]);
             var y = F.ReluDropout(x, 0.25, training: true, Key, useFused);
             var xs = x.ToArray<float>();
@@ -99,7 +98,7 @@ public sealed class FusedKernelTests
         {
             foreach (var format in new[] { MemoryFormat.Contiguous, MemoryFormat.ChannelsLast })
             {
-                using var scope = TorchApi.NewDisposeScope();
+                using var scope = LibTorch.NewDisposeScope();
                 long count = (long)n * c * h * w;
                 var values = Enumerable.Range(0, (int)count).Select(i => (i % 9 - 4) * 0.5).ToArray();
                 var x64 = Tensor.FromArray(values, [n, c, h, w]).Contiguous(format).WithRequiresGrad();
@@ -128,7 +127,7 @@ public sealed class FusedKernelTests
         foreach (var fused in new[] { true, false })
             WithFused(fused, useFused =>
             {
-                using var scope = TorchApi.NewDisposeScope();
+                using var scope = LibTorch.NewDisposeScope();
                 const int perSample = 19;
                 var values = new double[4 * perSample];
                 for (var i = 0; i < values.Length; i++)
@@ -154,16 +153,16 @@ public sealed class FusedKernelTests
     [Fact]
     public void TheMaskDependsOnTheSamplesPositionNotOnTheSplitTheLayoutOrTheThreads()
     {
-        var threads = TorchApi.Threads;
+        var threads = LibTorch.Threads;
         try
         {
             WithFused(true, useFused =>
             {
-                using var scope = TorchApi.NewDisposeScope();
+                using var scope = LibTorch.NewDisposeScope();
                 var x = Tensor.Ones([12, 16, 9, 9]);
-                TorchApi.Threads = 1;
+                LibTorch.Threads = 1;
                 var whole = F.ReluDropout(x, 0.2, training: true, Key, useFused).ToArray<float>();
-                TorchApi.Threads = 2;
+                LibTorch.Threads = 2;
                 Assert.Equal(whole, F.ReluDropout(x, 0.2, training: true, Key, useFused).ToArray<float>());
                 var nhwc = F.ReluDropout(x.Contiguous(MemoryFormat.ChannelsLast), 0.2, training: true, Key, useFused);
                 Assert.Equal(whole, nhwc.Contiguous(MemoryFormat.Contiguous).ToArray<float>());
@@ -173,7 +172,7 @@ public sealed class FusedKernelTests
                 return 0;
             });
         }
-        finally { TorchApi.Threads = threads; }
+        finally { LibTorch.Threads = threads; }
     }
 
     [Fact]
@@ -182,7 +181,7 @@ public sealed class FusedKernelTests
         foreach (var fused in new[] { true, false })
             WithFused(fused, useFused =>
             {
-                using var scope = TorchApi.NewDisposeScope();
+                using var scope = LibTorch.NewDisposeScope();
                 var x = Tensor.Randn([4, 3, 5, 5]);
                 var relu = F.Relu(x).ToArray<float>();
                 Assert.Equal(relu, F.ReluDropout(x, 0.5, training: false, Key, useFused).ToArray<float>());
@@ -194,7 +193,7 @@ public sealed class FusedKernelTests
     [Fact]
     public void SwitchedOffIsTheStockReluTimesTheSameMask()
     {
-        using var scope = TorchApi.NewDisposeScope();
+        using var scope = LibTorch.NewDisposeScope();
         var x = Tensor.Randn([4, 3, 5, 5]);
         var stock = (F.Relu(x) * F.DropoutMask([4, 3, 5, 5], 0.4, Key)).ToArray<float>();
         var off = WithFused(false, useFused => F.ReluDropout(x, 0.4, training: true, Key, useFused)).ToArray<float>();

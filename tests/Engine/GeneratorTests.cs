@@ -1,5 +1,4 @@
 using Norms.Torch;
-using TorchApi = Norms.Torch.Torch;
 
 namespace Norms.Engine.Tests;
 
@@ -10,8 +9,8 @@ public sealed class GeneratorTests
     [Fact]
     public void Seeded_like_manual_seed_it_draws_the_default_generators_numbers()
     {
-        using var scope = TorchApi.NewDisposeScope();
-        TorchApi.ManualSeed(42);
+        using var scope = LibTorch.NewDisposeScope();
+        LibTorch.ManualSeed(42);
         var expected = Tensor.Zeros([3, 1000]).UniformInPlace(-0.5, 0.5).ToArray<float>();
         using var generator = new Generator(42);
         var drawn = Tensor.Zeros([3, 1000]).UniformInPlace(-0.5, 0.5, generator).ToArray<float>();
@@ -21,13 +20,13 @@ public sealed class GeneratorTests
     [Fact]
     public void Draws_from_the_default_generator_in_between_do_not_move_it()
     {
-        using var scope = TorchApi.NewDisposeScope();
+        using var scope = LibTorch.NewDisposeScope();
         using var alone = new Generator(7);
         var a1 = Tensor.Zeros([500]).UniformInPlace(0, 1, alone).ToArray<float>();
         var a2 = Tensor.Zeros([500]).UniformInPlace(0, 1, alone).ToArray<float>();
         using var interrupted = new Generator(7);
         var b1 = Tensor.Zeros([500]).UniformInPlace(0, 1, interrupted).ToArray<float>();
-        TorchApi.ManualSeed(7);
+        LibTorch.ManualSeed(7);
         Tensor.Randn([1000]);
         var b2 = Tensor.Zeros([500]).UniformInPlace(0, 1, interrupted).ToArray<float>();
         Assert.Equal(a1, b1);

@@ -23,7 +23,7 @@ public sealed class GradCheckTests
         var x0 = Arrays.Random(n, seed, scale, offset).Select(v => Math.Abs(v) < awayFromZero ? Math.CopySign(awayFromZero, v == 0 ? 1 : v) : v).ToArray();
         double[] analytic;
         double[] weights;
-        using (var scope = Torch.Torch.NewDisposeScope())
+        using (var scope = LibTorch.NewDisposeScope())
         {
             var x = Tensor.FromArray(x0, shape).WithRequiresGrad();
             reseed?.Invoke();
@@ -36,8 +36,8 @@ public sealed class GradCheckTests
 
         double Objective(double[] xs)
         {
-            using var scope = Torch.Torch.NewDisposeScope();
-            using var noGrad = Torch.Torch.NoGrad();
+            using var scope = LibTorch.NewDisposeScope();
+            using var noGrad = LibTorch.NoGrad();
             reseed?.Invoke();
             var y = f(Tensor.FromArray(xs, shape));
             var yv = y.AsDoubles();
@@ -96,5 +96,5 @@ public sealed class GradCheckTests
 
     [Fact]
     public void DropoutWithFixedMask() =>
-        Check([4, 6], x => F.Dropout(x, 0.3, training: true), reseed: () => Torch.Torch.ManualSeed(42));
+        Check([4, 6], x => F.Dropout(x, 0.3, training: true), reseed: () => LibTorch.ManualSeed(42));
 }

@@ -1,6 +1,5 @@
 using Norms.Torch;
 using F = Norms.Torch.Functional;
-using TorchApi = Norms.Torch.Torch;
 
 namespace Norms.Engine.Tests;
 
@@ -12,7 +11,7 @@ public sealed class LayoutTests
     {
         // One channel is "contiguous" in both layouts; libtorch decides from the strides, so the conversion must
         // give channels-last strides or every later layer's tensors are reordered (the Mnist8k first layer).
-        using var scope = TorchApi.NewDisposeScope();
+        using var scope = LibTorch.NewDisposeScope();
         var input = Tensor.Randn([2, 1, 6, 6]).Contiguous(MemoryFormat.ChannelsLast);
         var weight = Tensor.Randn([4, 1, 3, 3]).Contiguous(MemoryFormat.ChannelsLast);
         var output = F.Conv2d(input, weight);
@@ -23,7 +22,7 @@ public sealed class LayoutTests
     [Fact]
     public void Making_a_tensor_channels_last_keeps_its_values_and_its_gradient()
     {
-        using var scope = TorchApi.NewDisposeScope();
+        using var scope = LibTorch.NewDisposeScope();
         var x = Tensor.Randn([2, 1, 4, 4]);
         x.RequiresGrad = true;
         var y = x.Contiguous(MemoryFormat.ChannelsLast);

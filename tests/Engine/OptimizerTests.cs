@@ -15,7 +15,7 @@ public sealed class OptimizerTests
         using var opt = make(p);
         foreach (var g in Grads)
         {
-            using var scope = Torch.Torch.NewDisposeScope();
+            using var scope = LibTorch.NewDisposeScope();
             var w = Tensor.FromArray(g, 4);
             (p * w).Sum().Backward(); // d/dp = g exactly
             opt.Step();
@@ -124,7 +124,7 @@ public sealed class OptimizerTests
                     opt.LoadState(state.ToDictionary(e => e.Name, e => e.Tensor));
                     foreach (var e in state) e.Tensor.Dispose();
                 }
-                using var scope = Torch.Torch.NewDisposeScope();
+                using var scope = LibTorch.NewDisposeScope();
                 (p * Tensor.FromArray(Grads[k], 4)).Sum().Backward();
                 opt.Step();
                 opt.ZeroGrad();
@@ -144,7 +144,7 @@ public sealed class OptimizerTests
     {
         // Two parameters: the first's gradient is fine, the second's holds one bad value (in the middle, so a check that
         // only looked at the ends or the first tensor would miss it). Nothing may move: not the parameters, not the state.
-        using var scope = Torch.Torch.NewDisposeScope();
+        using var scope = LibTorch.NewDisposeScope();
         var a = Tensor.FromArray(P0, 4).To(dtype).WithRequiresGrad();
         var b = Tensor.FromArray(new double[] { 1, 2, 3, 4, 5 }, 5).To(dtype).WithRequiresGrad();
         using Optimizer opt = kind switch

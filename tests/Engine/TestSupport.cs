@@ -49,7 +49,7 @@ internal sealed class TinyCnn : Module
 
     public override Tensor Forward(Tensor x)
     {
-        using var scope = Torch.Torch.NewDisposeScope();
+        using var scope = LibTorch.NewDisposeScope();
         var h = Functional.Conv2d(x, _w1, padding: (1, 1));
         h = Functional.BatchNorm(h, _gamma, _beta, _runningMean, _runningVar, Training);
         h = Functional.Dropout(Functional.Relu(h), 0.05, Training);

@@ -4,7 +4,7 @@ using Norms.Torch;
 namespace Norms.Snapshot.Tests;
 
 /// <summary>This test process's edge, as Program.Main is the command line's: the one process-wide engine step
-/// (Torch.Initialize: libgomp's wait policy, glibc's allocator) before any test calls into libtorch.</summary>
+/// (LibTorch.Initialize: libgomp's wait policy, glibc's allocator) before any test calls into libtorch.</summary>
 internal static class EngineSetup
 {
     // A module initializer runs before any code of this assembly, so before the first call into the shim.
@@ -12,5 +12,5 @@ internal static class EngineSetup
     [ModuleInitializer]
 #pragma warning restore CA2255
     internal static void Initialize() =>
-        global::Norms.Torch.Torch.Initialize(EngineOptions.FromEnvironment(Environment.GetEnvironmentVariable, Device.Cpu, threads: 1));
+        global::Norms.Torch.LibTorch.Initialize(EngineOptions.FromEnvironment(Environment.GetEnvironmentVariable, Device.Cpu, threads: 1));
 }

@@ -4,7 +4,7 @@ using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 using Norms.Training;
 using Norms.Results;
-using TorchApi = Norms.Torch.Torch;
+using Norms.Torch;
 
 namespace Norms.Experiments.Cli;
 
@@ -20,7 +20,7 @@ public static class ProvenanceProbe
 
     public static Provenance Gather(IReadOnlyList<string> args) => new(
         Commit(typeof(ProvenanceProbe).Assembly),
-        TorchApi.LibtorchVersion,
+        LibTorch.LibtorchVersion,
         RuntimeInformation.FrameworkDescription,
         CommandLineText.Join(args),
         CpuDescription.ModelName(CpuInfo()),

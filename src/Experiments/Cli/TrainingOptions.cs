@@ -5,7 +5,6 @@ using Norms.Training;
 using Norms.Results;
 using Norms.Models;
 using Norms.Torch;
-using TorchApi = Norms.Torch.Torch;
 
 namespace Norms.Experiments.Cli;
 
@@ -135,10 +134,10 @@ internal sealed class TrainingOptions(IReadOnlyList<string> args, EngineOptions 
         }
         if (parsed.Type == DeviceType.Cuda)
         {
-            if (!TorchApi.CudaIsAvailable)
+            if (!LibTorch.CudaIsAvailable)
                 throw new UserError($"--device {text}: this machine's libtorch has no CUDA device; use --device cpu");
-            if (parsed.Index >= TorchApi.CudaDeviceCount)
-                throw new UserError($"--device {text}: only {TorchApi.CudaDeviceCount} CUDA device(s) (cuda:0..cuda:{TorchApi.CudaDeviceCount - 1}); pick one of them");
+            if (parsed.Index >= LibTorch.CudaDeviceCount)
+                throw new UserError($"--device {text}: only {LibTorch.CudaDeviceCount} CUDA device(s) (cuda:0..cuda:{LibTorch.CudaDeviceCount - 1}); pick one of them");
         }
         return parsed;
     }

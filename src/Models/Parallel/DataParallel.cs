@@ -1,6 +1,5 @@
 using System.Runtime.ExceptionServices;
 using Norms.Torch;
-using TorchApi = Norms.Torch.Torch;
 
 namespace Norms.Models;
 
@@ -87,7 +86,7 @@ public sealed class DataParallel : IDisposable
         _work = () =>
         {
             using var replica = ReplicaScope.Enter(group, 1, ThreadsPerReplica);
-            using var scope = TorchApi.NewDisposeScope();
+            using var scope = LibTorch.NewDisposeScope();
             body(1, shares[1].Offset, shares[1].Count);
         };
         _start.Release();

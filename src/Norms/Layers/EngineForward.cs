@@ -9,7 +9,7 @@ public static class EngineForward
 {
     public static double[] Run(NormSpec spec, Nchw x, bool training)
     {
-        using var scope = Torch.Torch.NewDisposeScope();
+        using var scope = LibTorch.NewDisposeScope();
         using var layer = NormLayers.Create(spec, x.C, x.H, x.W, ScalarType.Float64);
         layer.Train(training);
         var input = Tensor.FromArray(x.Data, x.Shape);

@@ -12,7 +12,7 @@ namespace Norms.Torch.Interop;
 /// path). With a 32 MiB mmap threshold (glibc's maximum) and no trimming, the second step on reuses the heap's
 /// pages. Peak RSS grows by at most the largest step's working set, which the process needs anyway.
 /// </para>
-/// Set once by <see cref="Torch.Initialize"/> (off with NORMS_FUSED=0 or NORMS_MALLOC_TUNE=0). libtorch allocates
+/// Set once by <see cref="LibTorch.Initialize"/> (off with NORMS_FUSED=0 or NORMS_MALLOC_TUNE=0). libtorch allocates
 /// with glibc's malloc, the process's one allocator, so libc's mallopt reaches it.
 /// </summary>
 internal static partial class AllocatorTuning

@@ -4,7 +4,7 @@ namespace Norms.Torch.Interop;
 
 /// <summary>
 /// Sets OMP_WAIT_POLICY=PASSIVE in the process environment, for libgomp, which reads the variable once when it loads
-/// (with libtorch, at the first call into the shim): hence <see cref="Torch.Initialize"/>, before any such call.
+/// (with libtorch, at the first call into the shim): hence <see cref="LibTorch.Initialize"/>, before any such call.
 /// Whether to (the user's own OMP_WAIT_POLICY wins, NORMS_FUSED=0 and NORMS_OMP_PASSIVE=0 switch it off) is the
 /// command line's reading of the environment (<see cref="EngineOptions.FromEnvironment"/>).
 /// <para>

@@ -3,7 +3,6 @@ using Norms.Training;
 using Norms.Models;
 using Norms.Torch;
 using Norms.Torch.Optim;
-using TorchApi = Norms.Torch.Torch;
 
 namespace Norms.Training.Bench;
 
@@ -28,7 +27,7 @@ public static class StepBenchmark
             ?? throw new ArgumentException($"unknown norm '{normName}'");
         var spec = Architectures.ByName(modelName, norm)!;
         using var threads = IntraOpThreads.OnThisThread(engine.Threads);
-        var liveBefore = TorchApi.LiveTensors;
+        var liveBefore = LibTorch.LiveTensors;
         double ms, cpuMs;
         long parameters;
         bool channelsLast, dataParallel;
@@ -49,15 +48,15 @@ public static class StepBenchmark
             var process = Process.GetCurrentProcess();
             var cpu0 = process.TotalProcessorTime;
             var clock = Stopwatch.StartNew();
-            using (profilePath is null ? null : TorchApi.Profile(profilePath))
+            using (profilePath is null ? null : LibTorch.Profile(profilePath))
                 for (var i = 0; i < steps; i++)
                     Step(model, replicas, optimizer, x, y, seed, warmup + i);
             ms = clock.Elapsed.TotalMilliseconds / steps;
             process.Refresh();
             cpuMs = (process.TotalProcessorTime - cpu0).TotalMilliseconds / steps;
         }
-        return new BenchResult($"norms libtorch {TorchApi.LibtorchVersion}", dataset, normName, parameters, batchSize, engine.Threads, steps, warmup,
-            ms, cpuMs, engine.FusedKernels, channelsLast, dataParallel, liveBefore, TorchApi.LiveTensors, PeakRss.Kilobytes());
+        return new BenchResult($"norms libtorch {LibTorch.LibtorchVersion}", dataset, normName, parameters, batchSize, engine.Threads, steps, warmup,
+            ms, cpuMs, engine.FusedKernels, channelsLast, dataParallel, liveBefore, LibTorch.LiveTensors, PeakRss.Kilobytes());
     }
 
     // The batch is drawn from the seed alone (no process-wide generator is seeded): randn's N(0, 1) by Box-Muller, and

@@ -7,7 +7,7 @@ namespace Norms.Property.Tests.House;
 /// <summary>
 /// The house's rules, measured on the checkout (docs/ARCHITECTURE.md): each room references only the rooms below it
 /// (so Reports cannot train); nothing below the command line reads the environment or sets a process-wide engine
-/// switch, beside the one exemption, Torch.Initialize; and no room outgrows the others.
+/// switch, beside the one exemption, LibTorch.Initialize; and no room outgrows the others.
 /// </summary>
 public sealed partial class HouseTests
 {
@@ -47,10 +47,10 @@ public sealed partial class HouseTests
     }
 
     // Calls only, not the definitions in Torch: the environment, libtorch's process-wide thread count and generator.
-    [GeneratedRegex(@"Environment\.(Get|Set)EnvironmentVariables?\b|\bgetenv\s*\(|\bsetenv\s*\(|\bmallopt\s*\(|(LibTorch|TorchApi)\.(Threads\s*=[^=]|ManualSeed\(|SetRngState\()")]
+    [GeneratedRegex(@"Environment\.(Get|Set)EnvironmentVariables?\b|\bgetenv\s*\(|\bsetenv\s*\(|\bmallopt\s*\(|LibTorch\.(Threads\s*=[^=]|ManualSeed\(|SetRngState\()")]
     private static partial Regex AmbientEngineAccess();
 
-    /// <summary>The one exemption (Torch.Initialize's helpers), by file.</summary>
+    /// <summary>The one exemption (LibTorch.Initialize's helpers), by file.</summary>
     private static readonly string[] Exempt = ["Torch/Interop/OpenMpWaitPolicy.cs", "Torch/Interop/AllocatorTuning.cs"];
 
     [Fact]

@@ -3,7 +3,6 @@ using FsCheck.Fluent;
 using Norms.Models;
 using Norms.Torch;
 using Xunit;
-using TorchApi = Norms.Torch.Torch;
 
 namespace Norms.Property.Tests.Models;
 
@@ -30,7 +29,7 @@ public class CompileTests
         foreach (var row in model.Analysis.Layers.Where(l => l.IsLeaf && l.Params > 0))
             Assert.Equal(row.Params, byModule[row.ModuleName]);
 
-        using var scope = TorchApi.NewDisposeScope();
+        using var scope = LibTorch.NewDisposeScope();
         var x = Tensor.Randn([3, spec.Input.Channels, spec.Input.Height, spec.Input.Width]);
         foreach (var training in new[] { true, false })
         {
@@ -87,11 +86,11 @@ public class CompileTests
         Assert.Equal(first, values[0].Take(4).Select(f => (double)f));
         Assert.Equal(last, values[^1].TakeLast(3).Select(f => (double)f));
 
-        using var scope = TorchApi.NewDisposeScope();
-        TorchApi.ManualSeed(3);
+        using var scope = LibTorch.NewDisposeScope();
+        LibTorch.ManualSeed(3);
         var x = Tensor.Randn([2, spec.Input.Channels, spec.Input.Height, spec.Input.Width]);
         model.Eval();
-        using var noGrad = TorchApi.NoGrad();
+        using var noGrad = LibTorch.NoGrad();
         var y = model.Forward(x).ToArray<float>();
         for (var i = 0; i < 10; i++)
             Assert.Equal(logProbs[i], y[i], 1e-5);
@@ -102,7 +101,7 @@ public class CompileTests
         Prop.ForAll(RandomSpecs.Valid(maxSize: 10), Gen.Choose(1, 3).ToArbitrary(), (g, batch) =>
         {
             using var model = ModelCompiler.Compile(g.Spec, EngineOptions.Cpu, 1);
-            using var scope = TorchApi.NewDisposeScope();
+            using var scope = LibTorch.NewDisposeScope();
             var input = g.Spec.Input;
             var y = model.Forward(Tensor.Randn([batch, input.Channels, input.Height, input.Width]));
             // Inner layers too: run the same check on every block's conv via a truncated spec would need hooks;
@@ -118,8 +117,8 @@ public class CompileTests
     {
         var spec = Architectures.ByName(modelName, Architectures.NormFor(modelName, normName)!)!;
         using var model = ModelCompiler.Compile(spec, EngineOptions.Cpu, 2);
-        var before = TorchApi.LiveTensors;
-        using (TorchApi.NewDisposeScope())
+        var before = LibTorch.LiveTensors;
+        using (LibTorch.NewDisposeScope())
         {
             var x = Tensor.Randn([4, spec.Input.Channels, spec.Input.Height, spec.Input.Width]);
             var target = Tensor.FromArray(new long[] { 0, 3, 9, 3 }, 4);
@@ -133,7 +132,7 @@ public class CompileTests
             }
             model.ZeroGrad();
         }
-        Assert.Equal(before, TorchApi.LiveTensors);
+        Assert.Equal(before, LibTorch.LiveTensors);
     }
 
     [Fact]

@@ -3,7 +3,6 @@ using Norms.Models;
 using Norms.Property.Tests.Norms;
 using Norms.Torch;
 using Xunit;
-using TorchApi = Norms.Torch.Torch;
 
 namespace Norms.Property.Tests.Models;
 
@@ -20,7 +19,7 @@ public class DataParallelTests
     private static StepResult Step(ModelSpec spec, Tensor x, Tensor y, double l1, bool split, ulong seed = 5)
     {
         using var model = ModelCompiler.Compile(spec, EngineOptions.Cpu, seed: 3);
-        using var scope = TorchApi.NewDisposeScope();
+        using var scope = LibTorch.NewDisposeScope();
         var weights = model.RegularizedWeights().ToArray();
         double loss;
         long hits;
@@ -33,7 +32,7 @@ public class DataParallelTests
 
     private static (Tensor X, Tensor Y) Batch(ModelSpec spec, int n)
     {
-        TorchApi.ManualSeed(11);
+        LibTorch.ManualSeed(11);
         return (Tensor.Randn([n, spec.Input.Channels, spec.Input.Height, spec.Input.Width]), Tensor.RandInt(0, 10, [n]));
     }
 
@@ -98,12 +97,12 @@ public class DataParallelTests
         using (y)
         using (var replicas = new DataParallel())
         {
-            var live = TorchApi.LiveTensors;
+            var live = LibTorch.LiveTensors;
             // Replica 1 fails before its first batch norm; replica 0 would wait there for it without the abort.
             var step = Task.Run(() => replicas.Run(8, (rank, offset, count) =>
             {
                 if (rank == 1) throw new InvalidOperationException("replica 1 broke");
-                using var scope = TorchApi.NewDisposeScope();
+                using var scope = LibTorch.NewDisposeScope();
                 using var share = x.Slice(0, offset, offset + count);
                 using var output = model.Forward(share);
             }));
@@ -114,7 +113,7 @@ public class DataParallelTests
             var losses = new double[2];
             replicas.Run(8, (rank, offset, count) =>
             {
-                using var scope = TorchApi.NewDisposeScope();
+                using var scope = LibTorch.NewDisposeScope();
                 using var share = x.Slice(0, offset, offset + count);
                 using var labels = y.Slice(0, offset, offset + count);
                 using var output = model.Forward(share);
@@ -122,7 +121,7 @@ public class DataParallelTests
                 losses[rank] = loss.ToDouble();
             });
             Assert.All(losses, l => Assert.True(double.IsFinite(l) && l > 0));
-            Assert.Equal(live, TorchApi.LiveTensors);
+            Assert.Equal(live, LibTorch.LiveTensors);
         }
     }
 
@@ -137,15 +136,15 @@ public class DataParallelTests
         using (y)
         using (var replicas = new DataParallel())
         {
-            var live = TorchApi.LiveTensors;
+            var live = LibTorch.LiveTensors;
             for (var i = 0; i < 3; i++)
             {
                 model.ZeroGrad();
-                using (TorchApi.NewDisposeScope())
+                using (LibTorch.NewDisposeScope())
                     TrainingStep.Run(model, replicas, x, y, weights, 1e-4, new DropoutKey(1, i * 6));
             }
             model.ZeroGrad();
-            Assert.Equal(live, TorchApi.LiveTensors);
+            Assert.Equal(live, LibTorch.LiveTensors);
         }
     }
 

@@ -2,7 +2,6 @@ using Norms.Models;
 using Norms.Property.Tests.Norms;
 using Norms.Torch;
 using Xunit;
-using TorchApi = Norms.Torch.Torch;
 
 namespace Norms.Property.Tests.Models;
 
@@ -17,7 +16,7 @@ public class FastPathTests
     {
         var engine = EngineOptions.Cpu with { FusedKernels = fast, Layout = fast ? LayoutPreference.ChannelsLast : LayoutPreference.ChannelsFirst };
         using var model = ModelCompiler.Compile(spec, engine, seed: 3);
-        using var scope = TorchApi.NewDisposeScope();
+        using var scope = LibTorch.NewDisposeScope();
         var output = model.Forward(x);
         Functional.NllLoss(output, y).Backward();
         return (output.ToArray<float>(), model.Parameters().Select(p => p.Grad!.ToArray<float>()).ToArray());
@@ -31,7 +30,7 @@ public class FastPathTests
     public void Fast_and_stock_paths_agree_without_dropout(string modelName, string normName)
     {
         var spec = Architectures.ByName(modelName, Architectures.NormFor(modelName, normName)!, dropout: 0)!;
-        TorchApi.ManualSeed(11);
+        LibTorch.ManualSeed(11);
         using var x = Tensor.Randn([6, spec.Input.Channels, spec.Input.Height, spec.Input.Width]);
         using var y = Tensor.RandInt(0, 10, [6]);
         var stock = Run(spec, fast: false, x, y);

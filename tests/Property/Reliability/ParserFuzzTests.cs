@@ -8,7 +8,6 @@ using Norms.Property.Tests.Data;
 using Norms.Property.Tests.Generators;
 using Norms.Torch;
 using Norms.Torch.Serialization;
-using TorchApi = Norms.Torch.Torch;
 
 namespace Norms.Property.Tests.Reliability;
 
@@ -230,7 +229,7 @@ public sealed class ParserFuzzTests : IDisposable
     public void Checkpoints_fail_only_with_TensorArchiveException_and_leak_no_tensor()
     {
         var valid = Archive();
-        var baseline = TorchApi.LiveTensors;
+        var baseline = LibTorch.LiveTensors;
         var gen = from rehash in Gen.Elements(false, true) from mutations in Fuzz.Mutations select (rehash, mutations);
         Props.ForAll(gen, c =>
         {
@@ -240,7 +239,7 @@ public sealed class ParserFuzzTests : IDisposable
                 var (tensors, _) = TensorArchive.Read(bytes);
                 foreach (var t in tensors.Values) t.Dispose();
             }, Bound(bytes), $"archive rehash={c.rehash} {string.Join(", ", c.mutations.AsEnumerable())}");
-            Assert.Equal(baseline, TorchApi.LiveTensors);
+            Assert.Equal(baseline, LibTorch.LiveTensors);
         }, maxTest: 250);
     }
 
@@ -255,7 +254,7 @@ public sealed class ParserFuzzTests : IDisposable
         var valid = File.ReadAllBytes(folder.CheckpointFile);
         var metadataStart = 12;
         var metadataLength = BitConverter.ToInt32(valid, 8);
-        var baseline = TorchApi.LiveTensors;
+        var baseline = LibTorch.LiveTensors;
         var gen = from place in Gen.Choose(0, 2) from mutations in Fuzz.Mutations select (place, mutations);
         Props.ForAll(gen, c =>
         {
@@ -275,7 +274,7 @@ public sealed class ParserFuzzTests : IDisposable
                 using var optimizer = OptimizerFactory.Create(spec, model.Parameters());
                 folder.LoadCheckpoint(model, optimizer);
             }, Bound(bytes) + (16 << 20), label);
-            Assert.Equal(baseline, TorchApi.LiveTensors);
+            Assert.Equal(baseline, LibTorch.LiveTensors);
         }, maxTest: 120);
     }
 

@@ -6,7 +6,6 @@ using Norms.Models;
 using Norms.Property.Tests.Data;
 using Norms.Torch;
 using Xunit.Abstractions;
-using TorchApi = Norms.Torch.Torch;
 
 namespace Norms.Property.Tests.Reliability;
 
@@ -159,8 +158,8 @@ public sealed class ResourceTests(ITestOutputHelper log) : IDisposable
         InProcessCli.Run("list"); // warm-up: lazy statics of the engine
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        var baseline = TorchApi.LiveTensors;
-        var finalized = TorchApi.FinalizedTensors;
+        var baseline = LibTorch.LiveTensors;
+        var finalized = LibTorch.FinalizedTensors;
         var verbs = new[]
         {
             (new[] { "list" }, 0),
@@ -176,12 +175,12 @@ public sealed class ResourceTests(ITestOutputHelper log) : IDisposable
         {
             var r = InProcessCli.Run(args);
             Assert.True(r.Exit == exit, $"{string.Join(' ', args)}: exit {r.Exit}, stderr {r.Err}");
-            Assert.True(baseline == TorchApi.LiveTensors, $"{args[0]} left {TorchApi.LiveTensors - baseline} tensors alive");
-            Assert.Equal(TorchApi.LiveTensors, TorchApi.NativeLiveTensors);
+            Assert.True(baseline == LibTorch.LiveTensors, $"{args[0]} left {LibTorch.LiveTensors - baseline} tensors alive");
+            Assert.Equal(LibTorch.LiveTensors, LibTorch.NativeLiveTensors);
             GC.Collect();
             GC.WaitForPendingFinalizers();
-            Assert.Equal(baseline, TorchApi.LiveTensors);
-            Assert.True(finalized == TorchApi.FinalizedTensors, $"{args[0]} left a tensor for the finalizer");
+            Assert.Equal(baseline, LibTorch.LiveTensors);
+            Assert.True(finalized == LibTorch.FinalizedTensors, $"{args[0]} left a tensor for the finalizer");
         }
     }
 
@@ -193,10 +192,10 @@ public sealed class ResourceTests(ITestOutputHelper log) : IDisposable
         const int epochs = 30;
         var spec = BuiltInExperiments.Find(Name)! with { Epochs = epochs, BatchSize = 16 };
         var observer = new Sampler();
-        var baseline = TorchApi.LiveTensors;
+        var baseline = LibTorch.LiveTensors;
         var result = Trainer.Run(spec, SyntheticData.Mnist(64, 32), new RunFolder(Path.Combine(temp.Path, "soak")), new TrainingSettings(EngineOptions.Cpu), observer);
         Assert.Equal(RunStatus.Completed, result.Status);
-        Assert.Equal(baseline, TorchApi.LiveTensors);
+        Assert.Equal(baseline, LibTorch.LiveTensors);
         var warm = observer.Samples[4];
         Assert.All(observer.Samples.Skip(4), s => Assert.Equal(warm.Live, s.Live));
         var growth = observer.Samples.Skip(4).Max(s => s.Rss) - warm.Rss;
@@ -217,7 +216,7 @@ public sealed class ResourceTests(ITestOutputHelper log) : IDisposable
             GC.Collect(); // managed garbage is not a leak: measure what survives
             GC.WaitForPendingFinalizers();
             using var self = Process.GetCurrentProcess();
-            Samples.Add((TorchApi.LiveTensors, self.WorkingSet64));
+            Samples.Add((LibTorch.LiveTensors, self.WorkingSet64));
         }
     }
 }

@@ -30,7 +30,7 @@ public sealed class ProvenanceRunTests(ITestOutputHelper output) : IDisposable
         var p = JsonNode.Parse(File.ReadAllText(folder.ResultFile))!["provenance"]!.AsObject();
         Assert.Equal(ProvenanceProbe.Commit(typeof(ProvenanceProbe).Assembly), (string?)p["commit"]);
         Assert.Matches(@"^([0-9a-f]{12}(-dirty)?|unknown)$", (string?)p["commit"]);
-        Assert.Equal(Torch.Torch.LibtorchVersion, (string?)p["libtorch"]);
+        Assert.Equal(LibTorch.LibtorchVersion, (string?)p["libtorch"]);
         Assert.Matches(@"^\d+\.\d+\.\d+$", (string?)p["libtorch"]);
         Assert.Equal(RuntimeInformation.FrameworkDescription, (string?)p["dotnet"]);
         Assert.Equal("run mnist-bn --epochs 1 --out 'my results'", (string?)p["command_line"]);

@@ -3,7 +3,6 @@ using FsCheck.Fluent;
 using Norms.Training;
 using Norms.Models;
 using Norms.Torch;
-using TorchApi = Norms.Torch.Torch;
 
 namespace Norms.Property.Tests.Training;
 
@@ -19,7 +18,7 @@ public sealed class RegularizationTests
         Prop.ForAll(gen.ToArbitrary(), t =>
         {
             var (a, b, lambda) = t;
-            using var scope = TorchApi.NewDisposeScope();
+            using var scope = LibTorch.NewDisposeScope();
             var wa = Tensor.FromArray(a, 2, 3).WithRequiresGrad();
             var wb = Tensor.FromArray(b, 2, 2).WithRequiresGrad();
             var data = (wa.Sum() * 0.0) + 1.25; // a data loss with zero gradient, so only L1 moves the weights
@@ -38,7 +37,7 @@ public sealed class RegularizationTests
     [Fact]
     public void No_l1_leaves_the_loss_untouched()
     {
-        using var scope = TorchApi.NewDisposeScope();
+        using var scope = LibTorch.NewDisposeScope();
         var w = Tensor.FromArray(new[] { 3f, -4f }, 2, 1).WithRequiresGrad();
         var data = Tensor.Scalar(0.5);
         Assert.Null(Regularizer.L1Penalty([w], 0));
@@ -51,7 +50,7 @@ public sealed class RegularizationTests
         // One plain SGD step (momentum 0) on loss = Σ p: p' = p - lr (1 + l2 p), for a 1-D "bias" as well as a kernel.
         var spec = BuiltInExperiments.Find("mnist-ln-l2")! with { Optimizer = new global::Norms.Models.Sgd(Lr: 0.1, Momentum: 0) };
         Assert.True(spec.L2 > 0);
-        using var scope = TorchApi.NewDisposeScope();
+        using var scope = LibTorch.NewDisposeScope();
         var kernel = Tensor.FromArray(new[] { 1f, -2f, 3f, 0.5f }, 2, 2).WithRequiresGrad();
         var bias = Tensor.FromArray(new[] { 4f, -1f }, 2).WithRequiresGrad();
         using var optimizer = OptimizerFactory.Create(spec, [kernel, bias]);

@@ -5,7 +5,6 @@ using Norms.Results;
 using Norms.Models;
 using Norms.Torch;
 using Xunit.Abstractions;
-using TorchApi = Norms.Torch.Torch;
 
 namespace Norms.Property.Tests.Training;
 
@@ -35,9 +34,9 @@ public sealed class TrainingRunTests(ITestOutputHelper output) : IDisposable
     public void A_short_run_writes_a_complete_result_beats_chance_and_frees_every_tensor()
     {
         if (Data() is not { } data) return;
-        var baseline = TorchApi.LiveTensors;
+        var baseline = LibTorch.LiveTensors;
         var result = Train(Spec() with { BatchSize = 8 }, data, "e2e"); // 64 steps: enough to leave chance behind
-        Assert.Equal(baseline, TorchApi.LiveTensors);
+        Assert.Equal(baseline, LibTorch.LiveTensors);
 
         Assert.Equal(RunStatus.Completed, result.Status);
         var json = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "e2e", "result.json")))!.AsObject();
@@ -80,7 +79,7 @@ public sealed class TrainingRunTests(ITestOutputHelper output) : IDisposable
     public void Resuming_an_interrupted_run_gives_the_same_result_as_running_straight_through()
     {
         if (Data() is not { } data) return;
-        var baseline = TorchApi.LiveTensors;
+        var baseline = LibTorch.LiveTensors;
         Train(Spec(2), data, "straight");
 
         using var cancel = new CancellationTokenSource();
@@ -91,7 +90,7 @@ public sealed class TrainingRunTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(RunStatus.Completed, resumed.Status);
         Assert.Equal([1, 2], resumed.Epochs.Select(e => e.Epoch));
         Assert.Equal(Comparable("straight"), Comparable("resumed"));
-        Assert.Equal(baseline, TorchApi.LiveTensors);
+        Assert.Equal(baseline, LibTorch.LiveTensors);
 
         // A checkpoint made with other settings is refused, not silently mixed.
         Assert.Throws<ResumeMismatchException>(() => Train(Spec(3), data, "resumed", resume: true));
@@ -131,7 +130,7 @@ public sealed class TrainingRunTests(ITestOutputHelper output) : IDisposable
     public void An_error_during_training_ends_the_run_failed_with_its_message_and_the_completed_epochs()
     {
         if (Data() is not { } data) return;
-        var baseline = TorchApi.LiveTensors;
+        var baseline = LibTorch.LiveTensors;
         var error = Assert.Throws<RunFailedException>(() => Train(Spec(3), data, "broken", observer: new FailInEpoch(2)));
         Assert.Equal(RunStatus.Failed, error.Result.Status);
         Assert.IsType<InvalidOperationException>(error.InnerException);
@@ -140,7 +139,7 @@ public sealed class TrainingRunTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(RunStatus.Failed, json.Status);
         Assert.Equal([1, 2], json.Epochs.Select(e => e.Epoch)); // epoch 2 was saved before its observer failed
         Assert.Equal(error.Result.Message, json.Message);
-        Assert.Equal(baseline, TorchApi.LiveTensors);
+        Assert.Equal(baseline, LibTorch.LiveTensors);
     }
 
     private sealed class FailInEpoch(int failing) : ITrainingObserver

@@ -17,7 +17,7 @@ internal static class CudaProbe
 {
     private static readonly Lazy<bool> s_available = new(() =>
     {
-        try { return global::Norms.Torch.Torch.CudaIsAvailable; }
+        try { return global::Norms.Torch.LibTorch.CudaIsAvailable; }
         catch (Exception) { return false; } // no native shim at discovery time: treat as no CUDA
     });
 

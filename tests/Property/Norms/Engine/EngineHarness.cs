@@ -3,7 +3,6 @@ using Norms.Property.Tests.Generators;
 using Norms.Reference;
 using Norms.Torch;
 using Norms.Torch.Nn;
-using TorchApi = Norms.Torch.Torch;
 
 namespace Norms.Property.Tests.Norms.Engine;
 
@@ -33,7 +32,7 @@ public sealed record EngineTarget(Device Device, ScalarType Dtype)
     public void Set(Tensor? target, double[]? values)
     {
         if (target is null || values is null) return;
-        using var _ = TorchApi.NoGrad();
+        using var _ = LibTorch.NoGrad();
         using var source = Tensor(values, target.Shape);
         target.CopyInPlace(source);
     }
@@ -74,7 +73,7 @@ public static class EngineForms
     private static (Nchw Output, NormGradients? Gradients) Run(EngineTarget target,
         (NormSpec Spec, bool Training, Action<Module> Prepare) setup, Nchw x, double[]? gamma, double[]? beta, Nchw? upstream)
     {
-        using var scope = TorchApi.NewDisposeScope();
+        using var scope = LibTorch.NewDisposeScope();
         using var layer = target.Layer(setup.Spec, x);
         layer.Train(setup.Training);
         setup.Prepare(layer);

@@ -5,7 +5,6 @@ using Norms.Property.Tests.Generators;
 using Norms.Reference;
 using Norms.Torch;
 using Xunit;
-using TorchApi = Norms.Torch.Torch;
 
 namespace Norms.Property.Tests.Norms.Engine;
 
@@ -81,7 +80,7 @@ public static class EngineProperties
             {
                 var (c, dtype, momentum, track, batches) = t;
                 var target = new EngineTarget(device, dtype);
-                using var scope = TorchApi.NewDisposeScope();
+                using var scope = LibTorch.NewDisposeScope();
                 using var layer = (BatchNormLayer)target.Layer(new BatchNorm(momentum, c.Eps, TrackRunningStats: track), c.X);
                 target.Set(layer.Weight, c.Gamma);
                 target.Set(layer.Bias, c.Beta);
@@ -133,7 +132,7 @@ public static class EngineProperties
             {
                 var (c, momentum, batches) = t;
                 var target = new EngineTarget(device, ScalarType.Float64);
-                using var scope = TorchApi.NewDisposeScope();
+                using var scope = LibTorch.NewDisposeScope();
                 using var layer = (InstanceNormLayer)target.Layer(new InstanceNorm(c.Eps, Affine: true, TrackRunningStats: true, Momentum: momentum), c.X);
                 target.Set(layer.Weight, c.Gamma);
                 target.Set(layer.Bias, c.Beta);
@@ -192,7 +191,7 @@ public static class EngineProperties
         Props.ForAll(NormGenerators.Cases(NormGenerators.Shapes().Where(s => s.SpatialSize > 1)), c =>
         {
             var target = new EngineTarget(device, ScalarType.Float64);
-            using var scope = TorchApi.NewDisposeScope();
+            using var scope = LibTorch.NewDisposeScope();
             var x = target.Tensor(c.Data, c.X.Shape);
             double[] Run(NormSpec spec, double[] gamma, double[] beta)
             {
@@ -221,7 +220,7 @@ public static class EngineProperties
             {
                 var (c, g) = t;
                 var target = new EngineTarget(device, ScalarType.Float32);
-                using var scope = TorchApi.NewDisposeScope();
+                using var scope = LibTorch.NewDisposeScope();
                 var x = target.Tensor(c.Data, c.X.Shape);
 
                 var oracleBn = Assert.Throws<NormConfigurationException>(() => ReferenceNorms.BatchNormTrain(c.X, c.Gamma, c.Beta, c.Eps));

@@ -1,7 +1,6 @@
 using Norms.Layers;
 using Norms.Torch;
 using Xunit;
-using TorchApi = Norms.Torch.Torch;
 
 namespace Norms.Property.Tests.Norms.Engine;
 
@@ -23,7 +22,7 @@ public sealed class LayerFactoryTests
     [Theory, MemberData(nameof(Specs))]
     public void New_layers_start_with_gamma_1_beta_0_running_mean_0_running_var_1(NormSpec spec, string[] parameters, string[] buffers)
     {
-        using var scope = TorchApi.NewDisposeScope();
+        using var scope = LibTorch.NewDisposeScope();
         using var layer = NormLayers.Create(spec, 4, 3, 2);
         Assert.Equal(parameters, layer.NamedParameters().Select(p => p.Name));
         Assert.Equal(buffers, layer.NamedBuffers().Select(b => b.Name));
@@ -41,7 +40,7 @@ public sealed class LayerFactoryTests
     [Fact]
     public void NoNorm_is_the_identity_and_keeps_the_input_alive()
     {
-        using var scope = TorchApi.NewDisposeScope();
+        using var scope = LibTorch.NewDisposeScope();
         using var layer = NormLayers.Create(new NoNorm(), 2, 2, 2);
         var x = Tensor.FromArray(new float[] { 1, -2, 3, 4, 5, 6, 7, 1e3f }, 1, 2, 2, 2);
         using (var y = layer.Forward(x))
@@ -62,7 +61,7 @@ public sealed class LayerFactoryTests
     [Fact]
     public void Eval_mode_leaves_running_statistics_alone_and_training_mode_updates_them()
     {
-        using var scope = TorchApi.NewDisposeScope();
+        using var scope = LibTorch.NewDisposeScope();
         using var layer = (BatchNormLayer)NormLayers.Create(new BatchNorm(), 1, 1, 1);
         var x = Tensor.FromArray(new float[] { 1, 2, 3, 4 }, 4, 1, 1, 1);
         layer.Eval();

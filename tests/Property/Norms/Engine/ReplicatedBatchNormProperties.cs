@@ -6,7 +6,6 @@ using Norms.Property.Tests.Generators;
 using Norms.Reference;
 using Norms.Torch;
 using Xunit;
-using TorchApi = Norms.Torch.Torch;
 
 namespace Norms.Property.Tests.Norms.Engine;
 
@@ -31,7 +30,7 @@ public sealed class ReplicatedBatchNormProperties
     private static (Nchw Output, NormGradients? Gradients) Run(EngineTarget target, BatchNormLayer layer, Nchw x, int split,
         bool channelsLast, Nchw? upstream)
     {
-        using var scope = TorchApi.NewDisposeScope();
+        using var scope = LibTorch.NewDisposeScope();
         var input = target.Tensor(x.Data, x.Shape);
         input.RequiresGrad = upstream is not null;
         var laidOut = channelsLast ? input.Contiguous(MemoryFormat.ChannelsLast) : input;

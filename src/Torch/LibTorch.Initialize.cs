@@ -2,7 +2,7 @@ using Norms.Torch.Interop;
 
 namespace Norms.Torch;
 
-public static partial class Torch
+public static partial class LibTorch
 {
     private static int s_initialized;
 

@@ -4,7 +4,7 @@ using static Norms.Torch.Interop.NativeMethods;
 namespace Norms.Torch;
 
 /// <summary>Process-wide engine settings and diagnostics.</summary>
-public static partial class Torch
+public static partial class LibTorch
 {
     /// <summary>Records every libtorch op the calling thread runs until disposed (libtorch's legacy autograd
     /// profiler), then writes them to <paramref name="tracePath"/> as a Chrome trace. One at a time.</summary>
