@@ -114,7 +114,7 @@ internal static class StudyRunner
         if (!File.Exists(result)) return "pending";
         try
         {
-            return RunResultJson.Deserialize(File.ReadAllText(result)).Status.ToString().ToLowerInvariant();
+            return RunResultJson.Deserialize(File.ReadAllText(result)).Status.Label();
         }
         catch (Exception e) when (e is IOException or System.Text.Json.JsonException)
         {
