@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using Norms.Studies;
 using Norms.Torch;
 using Spectre.Console;
@@ -37,10 +38,8 @@ internal static class StudyVerb
             if (parse.GetValue(dryRun))
             {
                 var runs = StudyRunner.Expand(study, flags);
-                var table = new Table().AddColumns("id", "axes", "seed", "epochs", "batch");
-                foreach (var r in runs)
-                    table.AddRow(r.Id, Markup.Escape(string.Join(", ", r.Axes.Select(a => $"{a.Key}={AxisJson.Value(a.Value)}"))), r.Seed.ToString(), r.Spec.Epochs.ToString(), r.Spec.BatchSize.ToString());
-                AnsiConsole.Write(table);
+                AnsiConsole.Write(RunsTable(["epochs", "batch"], runs.Select(r => (r.Id, r.Axes.AsEnumerable(), r.Seed,
+                    (IReadOnlyList<string>)[r.Spec.Epochs.ToString(CultureInfo.InvariantCulture), r.Spec.BatchSize.ToString(CultureInfo.InvariantCulture)]))));
                 Console.Out.WriteLine($"{runs.Count} run(s); nothing trained (--dry-run)");
                 return 0;
             }
@@ -51,7 +50,7 @@ internal static class StudyVerb
 
     private static Command StatusCommand()
     {
-        var dir = new Argument<string>("dir") { Description = "The study folder (OUT/STUDY), or an --out holding exactly one study." };
+        var dir = StudyDir();
         var command = new Command("status", "A table of the study's runs and their status: pending, running, completed, interrupted, diverged or failed.");
         command.Arguments.Add(dir);
         command.SetAction(parse =>
@@ -59,10 +58,7 @@ internal static class StudyVerb
             var folder = StudyRunner.Folder(parse.GetValue(dir)!);
             var study = StudyRunner.Load(folder);
             var statuses = study.Runs.Select(r => (Run: r, Status: StudyRunner.StatusOf(Path.Combine(folder, StudyFileJson.RunFolder(r.Id))))).ToList();
-            var table = new Table().AddColumns("id", "axes", "seed", "status");
-            foreach (var (run, status) in statuses)
-                table.AddRow(run.Id, Markup.Escape(string.Join(", ", run.Axes.Select(a => $"{a.Key}={AxisJson.Value(a.Value)}"))), run.Seed.ToString(), status);
-            AnsiConsole.Write(table);
+            AnsiConsole.Write(RunsTable(["status"], statuses.Select(s => (s.Run.Id, s.Run.Axes.AsEnumerable(), s.Run.Seed, (IReadOnlyList<string>)[s.Status]))));
             Console.Out.WriteLine($"study {study.Name}: " + string.Join(", ", statuses.GroupBy(s => s.Status).Select(g => $"{g.Count()} {g.Key}")));
             return 0;
         });
@@ -71,7 +67,7 @@ internal static class StudyVerb
 
     private static Command ReportCommand()
     {
-        var dir = new Argument<string>("dir") { Description = "The study folder (OUT/STUDY), or an --out holding exactly one study." };
+        var dir = StudyDir();
         var command = new Command("report", "Write the study's statistics into study.json and its report, OUT/STUDY/study-report.md.");
         command.Arguments.Add(dir);
         command.SetAction(parse =>
@@ -90,6 +86,19 @@ internal static class StudyVerb
             return 0;
         });
         return command;
+    }
+
+    private static Argument<string> StudyDir() =>
+        new("dir") { Description = "The study folder (OUT/STUDY), or an --out holding exactly one study." };
+
+    /// <summary>One row per run: id, axis values, seed, then <paramref name="columns"/>.</summary>
+    private static Table RunsTable(IReadOnlyList<string> columns,
+        IEnumerable<(string Id, IEnumerable<KeyValuePair<string, System.Text.Json.Nodes.JsonNode?>> Axes, ulong Seed, IReadOnlyList<string> Cells)> rows)
+    {
+        var table = new Table().AddColumns(["id", "axes", "seed", .. columns]);
+        foreach (var (id, axes, seed, cells) in rows)
+            table.AddRow([id, Markup.Escape(string.Join(", ", axes.Select(a => $"{a.Key}={AxisJson.Value(a.Value)}"))), seed.ToString(CultureInfo.InvariantCulture), .. cells]);
+        return table;
     }
 
     private static Command ListCommand()

@@ -1,9 +1,9 @@
 using System.Runtime.CompilerServices;
 using Norms.Torch;
 
-namespace Norms.Snapshot.Tests;
+namespace Norms.Tests;
 
-/// <summary>This test process's edge, as Program.Main is the command line's: the one process-wide engine step
+/// <summary>Each test assembly's edge (this file is linked into all three), as Program.Main is the command line's: the one process-wide engine step
 /// (LibTorch.Initialize: libgomp's wait policy, glibc's allocator) before any test calls into libtorch.</summary>
 internal static class EngineSetup
 {
