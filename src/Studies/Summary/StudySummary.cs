@@ -5,7 +5,7 @@ namespace Norms.Studies;
 
 /// <summary>One cell: its axis values, the runs it asked for and completed, and each metric's summary.</summary>
 public sealed record CellResult(IReadOnlyList<KeyValuePair<string, JsonNode?>> Axes, int Asked, IReadOnlyDictionary<MetricKind, CellSummary> Metrics,
-    double? BinomialSePp, IReadOnlyList<RunResult> Completed)
+    double? BinomialSePp, IReadOnlyList<RunResult> Completed, string Dataset)
 {
     public string Key => AxisJson.Canonical(Axes);
 }
@@ -19,7 +19,8 @@ public sealed record StudySummary(IReadOnlyList<CellResult> Cells, IReadOnlyList
 /// <summary>
 /// Reduces a study's runs and their results to cells and comparisons: a pure function. A cell's n counts its completed
 /// runs only (<see cref="Observations.Of"/>). The comparisons are every pair of values along each axis among cells whose
-/// other axis values agree (a is the value listed first), paired by seed; each metric's comparisons are one Holm family.
+/// other axis values agree and that train on the same dataset (a is the value listed first), paired by seed; each
+/// metric's comparisons are one Holm family.
 /// </summary>
 public static class StudyStatistics
 {
@@ -32,7 +33,7 @@ public static class StudyStatistics
             var final = metrics[MetricKind.FinalTestAcc];
             var testImages = completed.Select(r => r.TestSamples).FirstOrDefault();
             double? se = final.Mean is { } mean && testImages > 0 ? BinomialError.StandardErrorPp(Math.Clamp(mean, 0, 100), testImages) : null;
-            return new CellResult(g.First().Axes, g.Count(), metrics, se, completed);
+            return new CellResult(g.First().Axes, g.Count(), metrics, se, completed, g.First().Spec.Dataset);
         }).ToList();
 
         var pairs = new List<(string Axis, CellResult A, CellResult B)>();
@@ -40,7 +41,8 @@ public static class StudyStatistics
         foreach (var axis in axisNames)
             for (var i = 0; i < cells.Count; i++)
                 for (var j = i + 1; j < cells.Count; j++)
-                    if (DifferOnlyIn(cells[i], cells[j], axis)) pairs.Add((axis, cells[i], cells[j]));
+                    // Accuracies on MNIST and CIFAR-10 measure different tasks: cells are compared on one dataset only.
+                    if (DifferOnlyIn(cells[i], cells[j], axis) && cells[i].Dataset == cells[j].Dataset) pairs.Add((axis, cells[i], cells[j]));
 
         var comparisons = new List<CellComparison>();
         foreach (var metric in MetricKind.All)

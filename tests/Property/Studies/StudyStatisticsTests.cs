@@ -57,6 +57,16 @@ public sealed class StudyStatisticsTests
     }
 
     [Fact]
+    public void Experiments_on_different_datasets_are_never_compared()
+    {
+        var study = StudySpecJson.Parse("""{ "name": "e", "axes": { "experiment": ["mnist-bn", "mnist-gn", "cifar10-bn"] }, "seeds": 2 }""").Value!;
+        var runs = StudyGrid.Expand(study, StudyFlags.None).Runs;
+        var summary = StudyStatistics.Summarize(runs, runs.ToDictionary(r => r.Id, r => Result(r, 90 + r.Seed)));
+        var pairs = summary.Comparisons.Where(c => c.Metric == MetricKind.FinalTestAcc).Select(c => (c.A.Dataset, c.B.Dataset)).ToList();
+        Assert.Equal([("mnist", "mnist")], pairs);
+    }
+
+    [Fact]
     public void One_seed_gives_no_verdicts()
     {
         var runs = StudyGrid.Expand(StudySpecJson.Parse(Grid.Replace("\"seeds\": 3", "\"seeds\": 1")).Value!, StudyFlags.None).Runs;
