@@ -40,6 +40,8 @@ public static class ExperimentRunner
             try
             {
                 var data = Limit(Data(planned.Source!, request, datasets, unloadable), request);
+                if (ExperimentSpecValidation.ValidationLeavesNoTraining(planned.Validation, data.Train.Count) is { } noTraining)
+                    throw new UserError($"{planned.Name}: {noTraining}");
                 result = RunOne(WholeSetAtMost(planned, data, Console.Error), data, request, output, signals.Token);
             }
             catch (UserError e)
@@ -79,9 +81,10 @@ public static class ExperimentRunner
     /// (and no buffer is sized for images that do not exist).</summary>
     internal static ExperimentSpec WholeSetAtMost(ExperimentSpec spec, Dataset data, TextWriter notes)
     {
-        if (spec.BatchSize <= data.Train.Count || data.Train.Count == 0) return spec;
-        notes.WriteLine($"note: {spec.Name}: batch size {spec.BatchSize} is more than the {data.Train.Count} training images; using one batch of {data.Train.Count}");
-        return spec with { BatchSize = data.Train.Count };
+        var training = data.Train.Count - spec.Validation; // what is left to train on once the validation slice is held back
+        if (spec.BatchSize <= training || training <= 0) return spec;
+        notes.WriteLine($"note: {spec.Name}: batch size {spec.BatchSize} is more than the {training} training images; using one batch of {training}");
+        return spec with { BatchSize = training };
     }
 
     private static Dataset Data(DatasetSource source, TrainingRequest request, Dictionary<string, Dataset> datasets, Dictionary<string, string> unloadable)
@@ -142,7 +145,7 @@ public static class ExperimentRunner
             }
             else
             {
-                output.WriteLine($"{spec.Name}: {spec.Model} {spec.Norm.ShortName} on {data.Name}, {data.Train.Count} train / {data.Test.Count} test images, " +
+                output.WriteLine($"{spec.Name}: {spec.Model} {spec.Norm.ShortName} on {data.Name}, {TrainingImages(spec, data)} train / {data.Test.Count} test images, " +
                     $"{spec.Epochs} epoch(s), threads {request.Threads}, device {request.Device}");
                 result = Trainer.Run(spec, data, folder, settings, new LineObserver(output), cancellation);
             }
@@ -162,6 +165,9 @@ public static class ExperimentRunner
             $"; results in {folder.Path}");
         return result;
     }
+
+    private static string TrainingImages(ExperimentSpec spec, Dataset data) =>
+        spec.Validation > 0 ? $"{data.Train.Count - spec.Validation} (+{spec.Validation} validation)" : $"{data.Train.Count}";
 
     private static Dataset Load(DatasetSource source, TrainingRequest request)
     {
@@ -213,8 +219,11 @@ public static class ExperimentRunner
         public void StepCompleted(int step, double meanLoss, double accuracy) { }
         public void Note(string message) => output.WriteLine(message);
 
+        private static string Validation(EpochRecord r) =>
+            r.ValLoss is { } loss ? string.Create(CultureInfo.InvariantCulture, $"val loss {loss:F4} acc {r.ValAcc:F2}% | ") : "";
+
         public void EpochCompleted(ExperimentSpec spec, EpochRecord r) => output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{spec.Name} epoch {r.Epoch}/{spec.Epochs}: train loss {r.TrainLoss:F4} acc {r.TrainAcc:F2}% | test loss {r.TestLoss:F4} acc {r.TestAcc:F2}% | lr {Decimals.Readable(r.Lr, significantDigits: 4)} | {r.Seconds:F1} s"));
+            $"{spec.Name} epoch {r.Epoch}/{spec.Epochs}: train loss {r.TrainLoss:F4} acc {r.TrainAcc:F2}% | {Validation(r)}test loss {r.TestLoss:F4} acc {r.TestAcc:F2}% | lr {Decimals.Readable(r.Lr, significantDigits: 4)} | {r.Seconds:F1} s"));
     }
 
     private sealed class BarObserver(ProgressContext context) : ITrainingObserver
