@@ -53,4 +53,22 @@ public sealed class ImageSet
         return new ImageSet(Pixels.AsSpan(start * PixelsPerImage, count * PixelsPerImage).ToArray(), Labels.AsSpan(start, count).ToArray(),
             count, Channels, Height, Width, ClassNames);
     }
+
+    /// <summary>A copy of the images at <paramref name="indices"/>, in that order (a validation slice, the training set left).</summary>
+    public ImageSet Select(IReadOnlyList<int> indices)
+    {
+        ArgumentNullException.ThrowIfNull(indices);
+        var size = PixelsPerImage;
+        var pixels = new byte[(long)indices.Count * size];
+        var labels = new byte[indices.Count];
+        for (var k = 0; k < indices.Count; k++)
+        {
+            var i = indices[k];
+            if ((uint)i >= (uint)Count)
+                throw new ArgumentOutOfRangeException(nameof(indices), $"image {i} is outside 0..{Count - 1}");
+            Pixels.AsSpan(i * size, size).CopyTo(pixels.AsSpan(k * size, size));
+            labels[k] = Labels[i];
+        }
+        return new ImageSet(pixels, labels, indices.Count, Channels, Height, Width, ClassNames);
+    }
 }

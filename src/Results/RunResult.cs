@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Norms.Models;
 
 namespace Norms.Results;
@@ -7,9 +8,13 @@ namespace Norms.Results;
 /// accuracies are percent; <see cref="Lr"/> is the learning rate after the epoch's last step;
 /// <see cref="Seconds"/> (training plus evaluation) and <see cref="TrainSeconds"/> (the training loop alone, batch pipeline
 /// included: what the reference's <c>train_seconds</c> measures) are the only fields that differ between identical runs.
-/// Results written before <see cref="TrainSeconds"/> existed read it as 0.</summary>
+/// Results written before <see cref="TrainSeconds"/> existed read it as 0. <see cref="ValLoss"/> and <see cref="ValAcc"/>
+/// (percent) are the validation slice's, the model in evaluation mode after the epoch; null, and left out of the JSON, in a
+/// run without one (spec validation 0).</summary>
 public sealed record EpochRecord(int Epoch, double TrainLoss, double TrainAcc, double TestLoss, double TestAcc, double Lr, double Seconds,
-    double TrainSeconds = 0);
+    double TrainSeconds = 0,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? ValLoss = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? ValAcc = null);
 
 /// <summary>A test image the model got wrong: its index in the test set, true label, prediction and exp(max log-prob).</summary>
 public sealed record Misclassified(int Index, int Label, int Pred, double Confidence);
@@ -21,6 +26,8 @@ public sealed record Misclassified(int Index, int Label, int Pred, double Confid
 /// <see cref="BestEpoch"/> the highest test accuracy (earliest on ties), <see cref="BestTestLoss"/> the lowest finite test
 /// loss, <see cref="BestTrainAcc"/> the highest train accuracy. Timing fields end in "seconds" so a comparison can drop them. <see cref="Provenance"/> says
 /// how the result was made; results written before it existed read it as null (the report says "not recorded").
+/// <see cref="ValidationSamples"/>: the images held back from the training set for validation (spec validation), null and left
+/// out of the JSON without them; <see cref="TrainSamples"/> counts the images left to train on.
 /// </summary>
 public sealed record RunResult(
     string Name,
@@ -47,7 +54,8 @@ public sealed record RunResult(
     IReadOnlyList<Misclassified> Misclassified,
     double TotalSeconds,
     JsonNode Spec,
-    Provenance? Provenance = null)
+    Provenance? Provenance = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? ValidationSamples = null)
 {
     /// <summary>The best-of fields recomputed from <see cref="Epochs"/> (<see cref="Bests"/>' rules).</summary>
     public RunResult WithBests()

@@ -23,16 +23,23 @@ public sealed class RunFolder(string path)
     {
         Directory.CreateDirectory(Path);
         WriteAtomically(ResultFile, RunResultJson.Serialize(result));
-        WriteAtomically(MetricsFile, MetricsCsv(result.Epochs));
+        WriteAtomically(MetricsFile, MetricsCsv(result.Epochs, validation: result.ValidationSamples is > 0));
     }
 
-    /// <summary>One row per epoch, invariant culture, fixed precision.</summary>
-    public static string MetricsCsv(IEnumerable<EpochRecord> epochs)
+    /// <summary>One row per epoch, invariant culture, fixed precision. With <paramref name="validation"/> (a run holding back a
+    /// validation slice), val_loss and val_acc close each row; without, the columns are those of runs before validation existed.</summary>
+    public static string MetricsCsv(IEnumerable<EpochRecord> epochs, bool validation = false)
     {
-        var text = new StringBuilder("epoch,train_loss,train_acc,test_loss,test_acc,lr,seconds,train_seconds\n");
+        var text = new StringBuilder("epoch,train_loss,train_acc,test_loss,test_acc,lr,seconds,train_seconds");
+        text.Append(validation ? ",val_loss,val_acc\n" : "\n");
         foreach (var e in epochs)
+        {
             text.Append(CultureInfo.InvariantCulture,
-                $"{e.Epoch},{e.TrainLoss:F6},{e.TrainAcc:F3},{e.TestLoss:F6},{e.TestAcc:F3},{e.Lr:0.000000E+00},{e.Seconds:F2},{e.TrainSeconds:F2}\n");
+                $"{e.Epoch},{e.TrainLoss:F6},{e.TrainAcc:F3},{e.TestLoss:F6},{e.TestAcc:F3},{e.Lr:0.000000E+00},{e.Seconds:F2},{e.TrainSeconds:F2}");
+            if (validation)
+                text.Append(CultureInfo.InvariantCulture, $",{e.ValLoss:F6},{e.ValAcc:F3}");
+            text.Append('\n');
+        }
         return text.ToString();
     }
 

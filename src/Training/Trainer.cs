@@ -20,8 +20,8 @@ public sealed record TrainingSettings(EngineOptions Engine, bool Resume = false,
 /// <summary>
 /// Trains one experiment: seeded model and optimizer, each epoch's order and augmentation derived from (seed, epoch)
 /// (so a resumed run sees the same data as an uninterrupted one), the next batch built on a worker thread while the
-/// engine runs the current step, one dispose scope per step, a test pass after every
-/// epoch, then result.json, metrics.csv and the checkpoint rewritten. A non-finite loss stops the run as diverged;
+/// engine runs the current step, one dispose scope per step, a test pass (and, with spec validation, a pass over the held-back
+/// slice, <see cref="ValidationSlice"/>) after every epoch, then result.json, metrics.csv and the checkpoint rewritten. A non-finite loss stops the run as diverged;
 /// cancellation stops it as interrupted; both keep the history of the completed epochs.
 /// </summary>
 public static class Trainer
@@ -30,7 +30,8 @@ public static class Trainer
         ITrainingObserver? observer = null, CancellationToken cancellation = default)
     {
         using var threads = IntraOpThreads.OnThisThread(settings.Threads);
-        var train = data.Train;
+        // The validation slice is held back from the training set as given (after --limit-train); the stats stay the whole set's.
+        var (train, validation) = ValidationSlice.Apply(data.Train, spec.Seed, spec.Validation);
         var test = data.Test;
         var augmentation = spec.Augmentation && DatasetSource.TryParse(data.Name) is { } source
             ? DatasetLoader.DefaultAugmentation(source) : new Augmentation.None();
@@ -50,7 +51,7 @@ public static class Trainer
         };
         var result = new RunResult(spec.Name, spec.Dataset, spec.Model, spec.Norm.ShortName, spec.L1, spec.L2, model.ParameterCount(),
             spec.Seed, settings.Device.ToString(), settings.Threads, train.Count, test.Count, augmentation is not Augmentation.None,
-            RunStatus.Running, null, [], null, null, null, null, [], [], 0, RunResult.SpecNode(spec), provenance);
+            RunStatus.Running, null, [], null, null, null, null, [], [], 0, RunResult.SpecNode(spec), provenance, validation?.Count);
 
         long schedulerStep = 0;
         var firstEpoch = 1;
@@ -126,8 +127,9 @@ public static class Trainer
                 if (!perBatch) scheduler.Step();
                 var trainSeconds = clock.Elapsed.TotalSeconds;
                 var evaluation = Evaluation.Run(model, test, data.Stats, settings.Device, replicas, evaluationBatch);
+                var held = validation is null ? null : Evaluation.Run(model, validation, data.Stats, settings.Device, replicas, evaluationBatch);
                 var record = new EpochRecord(epoch, lossSum / seen, 100.0 * correct / seen, evaluation.Loss, evaluation.Accuracy,
-                    optimizer.LearningRate, clock.Elapsed.TotalSeconds, trainSeconds);
+                    optimizer.LearningRate, clock.Elapsed.TotalSeconds, trainSeconds, held?.Loss, held?.Accuracy);
                 history.Add(record);
                 result = (result with
                 {

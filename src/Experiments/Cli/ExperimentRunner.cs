@@ -38,6 +38,8 @@ public static class ExperimentRunner
             try
             {
                 var data = Limit(Data(planned.Source!, request, datasets, unloadable), request);
+                if (ExperimentSpecValidation.ValidationLeavesNoTraining(planned.Validation, data.Train.Count) is { } noTraining)
+                    throw new UserError($"{planned.Name}: {noTraining}");
                 result = RunOne(WholeSetAtMost(planned, data, Console.Error), data, request, output, signals.Token);
             }
             catch (UserError e)
@@ -77,9 +79,10 @@ public static class ExperimentRunner
     /// (and no buffer is sized for images that do not exist).</summary>
     internal static ExperimentSpec WholeSetAtMost(ExperimentSpec spec, Dataset data, TextWriter notes)
     {
-        if (spec.BatchSize <= data.Train.Count || data.Train.Count == 0) return spec;
-        notes.WriteLine($"note: {spec.Name}: batch size {spec.BatchSize} is more than the {data.Train.Count} training images; using one batch of {data.Train.Count}");
-        return spec with { BatchSize = data.Train.Count };
+        var training = data.Train.Count - spec.Validation; // what is left to train on once the validation slice is held back
+        if (spec.BatchSize <= training || training <= 0) return spec;
+        notes.WriteLine($"note: {spec.Name}: batch size {spec.BatchSize} is more than the {training} training images; using one batch of {training}");
+        return spec with { BatchSize = training };
     }
 
     private static Dataset Data(DatasetSource source, TrainingRequest request, Dictionary<string, Dataset> datasets, Dictionary<string, string> unloadable)

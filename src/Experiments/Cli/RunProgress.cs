@@ -22,7 +22,7 @@ internal static class RunProgress
                     new ElapsedTimeColumn(), new RemainingTimeColumn())
                 .Start(ctx => train(new BarObserver(ctx)));
         }
-        output.WriteLine($"{spec.Name}: {spec.Model} {spec.Norm.ShortName} on {data.Name}, {data.Train.Count} train / {data.Test.Count} test images, " +
+        output.WriteLine($"{spec.Name}: {spec.Model} {spec.Norm.ShortName} on {data.Name}, {TrainingImages(spec, data)} train / {data.Test.Count} test images, " +
             $"{spec.Epochs} epoch(s), threads {request.Threads}, device {request.Device}");
         return train(new LineObserver(output));
     }
@@ -36,4 +36,8 @@ internal static class RunProgress
             (result.BestTestAcc is { } best ? $"{best.ToString("F2", CultureInfo.InvariantCulture)}% (epoch {result.BestEpoch})" : "-") +
             $"; results in {folder.Path}");
     }
+
+    // The held-back validation slice is shown apart: the epochs train on the rest.
+    private static string TrainingImages(ExperimentSpec spec, Dataset data) =>
+        spec.Validation > 0 ? $"{data.Train.Count - spec.Validation} (+{spec.Validation} validation)" : $"{data.Train.Count}";
 }

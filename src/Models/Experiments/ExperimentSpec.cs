@@ -13,7 +13,9 @@ namespace Norms.Models;
 /// <see cref="Dropout"/>: null = the model's default. <see cref="L1"/>: lambda in loss + lambda * sum |w| over the
 /// convolution kernels. <see cref="L2"/>: coupled L2, given to the optimizer as weight decay over every parameter (the
 /// reference's recipe); its rules against the optimizer's own weight_decay (and adamw,
-/// <see cref="ExperimentSpecValidation.AdamWRefusesL2"/>) are in <see cref="ExperimentSpecValidation.Validate"/>. Every field is documented in docs/SPEC.md.
+/// <see cref="ExperimentSpecValidation.AdamWRefusesL2"/>) are in <see cref="ExperimentSpecValidation.Validate"/>. <see cref="Validation"/>: training
+/// images held back, chosen by the seed, and evaluated after every epoch (0 = none); written only when above 0, so the spec
+/// (and result.json, and a study's run ids) of a run without it read as before. Every field is documented in docs/SPEC.md.
 /// </para>
 /// </summary>
 public sealed record ExperimentSpec(
@@ -29,7 +31,8 @@ public sealed record ExperimentSpec(
     double? Dropout = null,
     int BatchSize = 64,
     ulong Seed = 1,
-    bool Augmentation = false)
+    bool Augmentation = false,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] int Validation = 0)
 {
     /// <summary><see cref="Dataset"/> as a typed value; null when it names no dataset (validation reports that at $.dataset).
     /// Not part of the JSON (<see cref="ExperimentSpecJson"/> leaves it out): the file holds the text.</summary>

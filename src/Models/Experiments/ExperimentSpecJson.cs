@@ -86,7 +86,7 @@ public static partial class ExperimentSpecJson
     // System.Text.Json names the enclosing type, not the field's, so go by the field name.
     private static string Expected(string path) => path[(path.LastIndexOf('.') + 1)..] switch
     {
-        "epochs" or "batch_size" or "step_size" or "groups" or "channels_per_group" => "a whole number",
+        "epochs" or "batch_size" or "validation" or "step_size" or "groups" or "channels_per_group" => "a whole number",
         "seed" => "a whole number >= 0",
         "augmentation" or "nesterov" or "cycle_momentum" or "affine" or "track_running_stats" or "elementwise_affine" => "true or false",
         "name" or "dataset" or "model" or "kind" => "a string",

@@ -34,6 +34,8 @@ public static class ExperimentSpecValidation
             Error("$.epochs", $"epochs must be >= 1, got {spec.Epochs}");
         if (spec.BatchSize < 1)
             Error("$.batch_size", $"batch_size must be >= 1, got {spec.BatchSize}; use e.g. 64");
+        if (ValidationProblem(spec.Validation) is { } validationProblem)
+            Error("$.validation", validationProblem);
         if (spec.Norm is null)
             Error("$.norm", "norm is missing; give e.g. { \"kind\": \"batch\" }");
         else if (modelKnown && spec.Dropout is null or (>= 0 and < 1))
@@ -53,6 +55,17 @@ public static class ExperimentSpecValidation
 
     public const string AdamWWithL2 =
         "l2 (coupled weight decay) does not combine with adamw, whose weight_decay is decoupled; set optimizer.weight_decay instead, or use sgd or adam with l2";
+
+    /// <summary>The rule of <see cref="ExperimentSpec.Validation"/> on its own: a whole number >= 0 (0 = no validation slice).</summary>
+    public static string? ValidationProblem(int validation) =>
+        validation < 0 ? $"validation must be >= 0 (training images held back for validation; 0 for none), got {validation}; use e.g. 5000, or 0" : null;
+
+    /// <summary>The rule of <see cref="ExperimentSpec.Validation"/> against the data, checked where the training set is known
+    /// (after --limit-train): the slice must leave at least one training image. Null when it does.</summary>
+    public static string? ValidationLeavesNoTraining(int validation, int trainingImages) =>
+        validation > 0 && validation >= trainingImages
+            ? $"validation {validation} leaves no training images (the training set has {trainingImages}); use fewer"
+            : null;
 
     private static void Optimizer(List<SpecError> errors, ExperimentSpec spec)
     {
