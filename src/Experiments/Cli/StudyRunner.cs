@@ -55,11 +55,11 @@ internal static class StudyRunner
         var runs = Expand(spec, flags);
         var folder = Path.Combine(request.OutDir, spec.Name);
         Claim(folder, spec, specJson);
-        Write(folder, spec, specJson, flags, runs);
+        var (before, _) = Write(folder, spec, specJson, flags, runs);
         output.WriteLine($"study {spec.Name}: {runs.Count} run(s) ({runs.Select(r => r.CellKey).Distinct().Count()} cell(s) × {spec.Seeds.Count} seed(s)) in {folder}");
         // A completed run is left as it is (its files untouched); the others start or resume from their checkpoint.
         // The flags are in each run's spec already (and in its id), so the request carries none of them.
-        var todo = runs.Where(r => StatusOf(Path.Combine(folder, StudyFileJson.RunFolder(r.Id))) != "completed").ToList();
+        var todo = runs.Where(r => before.Status(r.Id) != "completed").ToList();
         if (todo.Count < runs.Count) output.WriteLine($"study {spec.Name}: {runs.Count - todo.Count} completed run(s) skipped");
         var runRequest = request with { OutDir = Path.Combine(folder, "runs"), Epochs = null, BatchSize = null, Dataset = null, Resume = true };
         var (_, exit) = todo.Count == 0 ? (null, 0) : ExperimentRunner.RunAll([.. todo.Select(r => r.Spec)], runRequest, output);
@@ -78,48 +78,17 @@ internal static class StudyRunner
             throw new UserError($"{folder} holds study '{existing.Name}' with another spec; use another --out, or change only \"seeds\" to add runs to it");
     }
 
-    /// <summary>study.json with each run's status as its result.json says (pending when it has none).</summary>
-    public static void Write(string folder, StudySpec spec, JsonObject specJson, StudyFlags flags, IReadOnlyList<StudyRun> runs)
+    /// <summary>study.json with each run's status as its result.json says, and the statistics of those results; returns
+    /// what it read and computed, so callers need not read the run folders again.</summary>
+    public static (RunFiles Files, StudySummary Summary) Write(string folder, StudySpec spec, JsonObject specJson, StudyFlags flags, IReadOnlyList<StudyRun> runs)
     {
-        var entries = runs.Select(r => StudyFileJson.Entry(r, StatusOf(Path.Combine(folder, StudyFileJson.RunFolder(r.Id))))).ToList();
-        var summary = StudyStatistics.Summarize(runs, Results(folder, runs));
+        var files = RunFiles.Read(folder, runs.Select(r => r.Id));
+        var entries = runs.Select(r => StudyFileJson.Entry(r, files.Status(r.Id))).ToList();
+        var summary = StudyStatistics.Summarize(runs, files.Readable);
         Directory.CreateDirectory(folder);
         AtomicFile.WriteAllText(Path.Combine(folder, StudyFile.FileName), StudyFileJson.Serialize(new StudyFile(StudyFile.CurrentSchema, spec.Name,
             specJson, flags, entries, StudySummaryJson.Cells(summary), StudySummaryJson.Comparisons(summary))));
-    }
-
-    /// <summary>The result.json of every run that has one (an unreadable one counts as no result).</summary>
-    public static IReadOnlyDictionary<string, RunResult> Results(string folder, IReadOnlyList<StudyRun> runs)
-    {
-        var results = new Dictionary<string, RunResult>();
-        foreach (var run in runs)
-        {
-            var file = Path.Combine(folder, StudyFileJson.RunFolder(run.Id), "result.json");
-            if (!File.Exists(file)) continue;
-            try
-            {
-                results[run.Id] = RunResultJson.Deserialize(File.ReadAllText(file));
-            }
-            catch (Exception e) when (e is IOException or System.Text.Json.JsonException)
-            {
-            }
-        }
-        return results;
-    }
-
-    /// <summary>pending, or the status result.json records (the same words).</summary>
-    public static string StatusOf(string runFolder)
-    {
-        var result = Path.Combine(runFolder, "result.json");
-        if (!File.Exists(result)) return "pending";
-        try
-        {
-            return RunResultJson.Deserialize(File.ReadAllText(result)).Status.Label();
-        }
-        catch (Exception e) when (e is IOException or System.Text.Json.JsonException)
-        {
-            return "failed";
-        }
+        return (files, summary);
     }
 
     /// <summary>The study folder DIR names: a folder with study.json, or an --out holding exactly one study.</summary>

@@ -57,7 +57,8 @@ internal static class StudyVerb
         {
             var folder = StudyRunner.Folder(parse.GetValue(dir)!);
             var study = StudyRunner.Load(folder);
-            var statuses = study.Runs.Select(r => (Run: r, Status: StudyRunner.StatusOf(Path.Combine(folder, StudyFileJson.RunFolder(r.Id))))).ToList();
+            var files = RunFiles.Read(folder, study.Runs.Select(r => r.Id));
+            var statuses = study.Runs.Select(r => (Run: r, Status: files.Status(r.Id))).ToList();
             AnsiConsole.Write(RunsTable(["status"], statuses.Select(s => (s.Run.Id, s.Run.Axes.AsEnumerable(), s.Run.Seed, (IReadOnlyList<string>)[s.Status]))));
             Console.Out.WriteLine($"study {study.Name}: " + string.Join(", ", statuses.GroupBy(s => s.Status).Select(g => $"{g.Count()} {g.Key}")));
             return 0;
@@ -77,9 +78,8 @@ internal static class StudyVerb
             var (study, _) = StudyRunner.Parse(file.Spec.ToJsonString(), Path.Combine(folder, StudyFile.FileName));
             // The runs are the spec's expansion under the recorded flags: the same ids study run made.
             var runs = StudyRunner.Expand(study, file.Flags);
-            var summary = StudyStatistics.Summarize(runs, StudyRunner.Results(folder, runs));
-            var statuses = runs.Select(r => (r.Id, StudyRunner.StatusOf(Path.Combine(folder, StudyFileJson.RunFolder(r.Id))))).ToList();
-            StudyRunner.Write(folder, study, file.Spec, file.Flags, runs);
+            var (files, summary) = StudyRunner.Write(folder, study, file.Spec, file.Flags, runs);
+            var statuses = runs.Select(r => (r.Id, files.Status(r.Id))).ToList();
             var report = Path.Combine(folder, "study-report.md");
             Norms.Data.AtomicFile.WriteAllText(report, Norms.Reports.StudyReportMarkdown.Render(study.Name, summary, statuses));
             Console.Out.WriteLine($"report: {report}");
