@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Norms.Results;
 
 namespace Norms.Studies;
 
@@ -30,13 +31,8 @@ public static class StudySummaryJson
             ["verdict"] = VerdictName(c.Result.Verdict),
         })];
 
-    public static string VerdictName(Verdict v) => v switch
-    {
-        Verdict.Better => "better",
-        Verdict.Worse => "worse",
-        Verdict.Indistinguishable => "indistinguishable",
-        _ => "insufficient",
-    };
+    /// <summary>The verdict's word in study.json (its JSON name), as the report prints it too.</summary>
+    public static string VerdictName(Verdict v) => EnumJsonName.Of(v);
 
     private static JsonObject Metric(CellSummary s) => new()
     {
