@@ -6,8 +6,9 @@ using Norms.Results;
 
 namespace Norms.Training;
 
-/// <summary>A test pass: mean NLL per sample, accuracy in percent, confusion (rows = true label) and wrong predictions.</summary>
-public sealed record EvaluationResult(double Loss, double Accuracy, int[][] Confusion, IReadOnlyList<Misclassified> Misclassified);
+/// <summary>A test pass: mean NLL per sample, accuracy in percent, confusion (rows = true label), wrong predictions, and
+/// every image's predicted class in set order (<see cref="Predictions"/>: one byte an image, the file predictions.bin).</summary>
+public sealed record EvaluationResult(double Loss, double Accuracy, int[][] Confusion, IReadOnlyList<Misclassified> Misclassified, byte[] Predictions);
 
 /// <summary>Runs a model over a whole image set in evaluation mode without gradients.</summary>
 public static class Evaluation
@@ -47,6 +48,7 @@ public static class Evaluation
         var confusion = new int[classes][];
         for (var i = 0; i < classes; i++) confusion[i] = new int[classes];
         var wrong = new List<Misclassified>();
+        var predictions = new byte[set.Count];
         double lossSum = 0;
         var correct = 0;
         var size = set.PixelsPerImage;
@@ -81,6 +83,7 @@ public static class Evaluation
                         if (row[c] > row[pred]) pred = c;
                     lossSum -= row[label];
                     confusion[label][pred]++;
+                    predictions[start + k] = (byte)pred;
                     if (pred == label) correct++;
                     else if (wrong.Count < MisclassifiedKept) wrong.Add(new Misclassified(start + k, label, pred, Math.Exp(row[pred])));
                 }
@@ -91,7 +94,7 @@ public static class Evaluation
             model.Train(wasTraining);
         }
         var count = Math.Max(1, set.Count);
-        return new EvaluationResult(lossSum / count, 100.0 * correct / count, confusion, wrong);
+        return new EvaluationResult(lossSum / count, 100.0 * correct / count, confusion, wrong, predictions);
     }
 
     private static float[] LogProbabilities(Module model, Tensor x)

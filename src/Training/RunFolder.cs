@@ -9,7 +9,8 @@ namespace Norms.Training;
 
 /// <summary>
 /// One experiment's folder, &lt;out&gt;/&lt;name&gt;/: result.json and metrics.csv (rewritten atomically after every epoch),
-/// checkpoint.nta (<see cref="Checkpoint"/>) and run.lock (<see cref="RunLock"/>: the PID of the process training into it).
+/// predictions.bin (the last completed epoch's predicted class of every test image, one byte each, in test-set order: what
+/// McNemar's test compares between two runs), checkpoint.nta (<see cref="Checkpoint"/>) and run.lock (<see cref="RunLock"/>: the PID of the process training into it).
 /// </summary>
 public sealed class RunFolder(string path)
 {
@@ -18,6 +19,15 @@ public sealed class RunFolder(string path)
     public string MetricsFile => System.IO.Path.Combine(Path, "metrics.csv");
     public string CheckpointFile => System.IO.Path.Combine(Path, "checkpoint.nta");
     public string LockFile => System.IO.Path.Combine(Path, "run.lock");
+    public string PredictionsFile => System.IO.Path.Combine(Path, PredictionsFileName);
+    public const string PredictionsFileName = "predictions.bin";
+
+    /// <summary>The test set's predicted classes (<see cref="EvaluationResult.Predictions"/>), written whole.</summary>
+    public void WritePredictions(byte[] predictions)
+    {
+        Directory.CreateDirectory(Path);
+        AtomicFile.WriteAllBytes(PredictionsFile, predictions);
+    }
 
     public void WriteResult(RunResult result)
     {
@@ -60,7 +70,7 @@ public sealed class RunFolder(string path)
     public void RemoveLeftovers()
     {
         if (!Directory.Exists(Path)) return;
-        foreach (var name in new[] { "result.json", "metrics.csv", "checkpoint.nta" })
+        foreach (var name in new[] { "result.json", "metrics.csv", "checkpoint.nta", PredictionsFileName })
             foreach (var file in AtomicFile.LeftoversOf(Path, name))
                 try { File.Delete(file); } catch (IOException) { }
     }

@@ -136,6 +136,8 @@ public static class Trainer
                     Epochs = history.ToArray(), Confusion = evaluation.Confusion, Misclassified = evaluation.Misclassified,
                     TotalSeconds = result.TotalSeconds + clock.Elapsed.TotalSeconds,
                 }).WithBests();
+                // Predictions first: a run killed before its checkpoint retrains this epoch and writes the same bytes.
+                folder.WritePredictions(evaluation.Predictions);
                 folder.SaveCheckpoint(model, optimizer, new CheckpointInfo(epoch, scheduler.StepCount, result));
                 folder.WriteResult(result);
                 observer?.EpochCompleted(spec, record);

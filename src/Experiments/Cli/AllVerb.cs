@@ -1,37 +1,40 @@
 using System.CommandLine;
-using Norms.Data;
 using Norms.Models;
-using Norms.Reports;
-using Norms.Training;
+using Norms.Studies;
 using Norms.Torch;
 
 namespace Norms.Experiments.Cli;
 
-/// <summary>`all`: every built-in experiment in order, then a results table.</summary>
+/// <summary>
+/// `all`: the seeds' study (the built-in study "seeds": every built-in experiment × --seeds N) into OUT/seeds, then its
+/// report. The same as `study run seeds --seeds N` followed by `study report OUT/seeds`.
+/// </summary>
 internal static class AllVerb
 {
+    /// <summary>The fewest seeds that support a paired comparison with an interval (n - 1 = 2 degrees of freedom).</summary>
+    public const int DefaultSeeds = 3;
+
+    /// <summary>--quick's seeds: two, so the statistics path (pairs, intervals, verdicts) always runs.</summary>
+    public const int QuickSeeds = 2;
+
     /// <param name="args">The process's arguments, recorded in each result's provenance.</param>
     public static Command Create(IReadOnlyList<string> args, EngineOptions engine)
     {
         var options = new TrainingOptions(args, engine);
-        var command = new Command("all", $"Train every built-in experiment in order ({string.Join(", ", BuiltInExperiments.Names)}) and print a results table; then write the report into --out (as `report`).");
+        var seeds = StudyVerb.SeedsOption($"{DefaultSeeds}, with --quick {QuickSeeds}");
+        var command = new Command("all", $"The seeds' study: every built-in experiment ({string.Join(", ", BuiltInExperiments.Names)}) × --seeds N into OUT/seeds (resumable, as `study run seeds`), then its report.");
+        command.Options.Add(seeds);
         options.AddTo(command);
         command.SetAction(parse =>
         {
             var request = options.Read(parse);
-            var datasets = new Dictionary<string, Dataset>();
-            var (results, exit) = ExperimentRunner.RunAll(BuiltInExperiments.All, request, Console.Out, datasets: datasets);
-            Console.Out.WriteLine();
-            Console.Out.Write(ReportTable.Text(results));
-            // The report shows test images of the datasets already in memory instead of reading them again, and the
-            // train splits are handed back first: reading CIFAR-10 a second time was the peak of `all`'s memory.
-            var testSets = datasets.ToDictionary(p => p.Key, p => p.Value.Test);
-            datasets.Clear();
-            HeapCompaction.ReturnFreedMemory();
-            // The report covers every result in --out (this run's and any earlier ones), rendered from the saved files.
-            var report = ReportVerb.Run(request.OutDir, request.DataRoot, testSets);
-            foreach (var note in report.Notes) Console.Error.WriteLine($"note: {note}");
-            Console.Out.WriteLine($"report: {report.MarkdownPath}, {report.HtmlPath}");
+            if (request.Seed is not null) throw new UserError("`all` trains seeds 1..N; use --seeds N instead of --seed");
+            var count = parse.GetValue(seeds) ?? (request.Quick ? QuickSeeds : DefaultSeeds);
+            var (study, specJson) = StudyRunner.WithSeeds(StudyRunner.Parse(BuiltInStudies.Seeds, "the built-in study 'seeds'"), count, "--seeds");
+            var flags = new StudyFlags(request.Epochs, request.BatchSize, request.LimitTrain, request.LimitTest, request.Dataset);
+            var exit = StudyRunner.Run(study, specJson, flags, request, Console.Out);
+            var report = StudyRunner.Report(Path.Combine(request.OutDir, study.Name));
+            Console.Out.WriteLine($"report: {report}");
             return exit;
         });
         return command;

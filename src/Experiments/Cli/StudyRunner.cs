@@ -41,6 +41,31 @@ internal static class StudyRunner
         return (parsed.Value!, JsonNode.Parse(json)!.AsObject());
     }
 
+    /// <summary>The study with <c>--seeds N</c> applied (seeds 1..N in place of the spec's); raising it adds runs to the
+    /// same study folder.</summary>
+    public static (StudySpec Spec, JsonObject Json) WithSeeds((StudySpec Spec, JsonObject Json) study, int? seeds, string source)
+    {
+        if (seeds is null) return study;
+        if (seeds < 1) throw new UserError($"--seeds must be >= 1, got {seeds}; e.g. --seeds 3");
+        var json = (JsonObject)study.Json.DeepClone();
+        json["seeds"] = seeds.Value;
+        return Parse(json.ToJsonString(), source);
+    }
+
+    /// <summary>Rewrites study.json from the run folders and writes the study report; returns the report's path.</summary>
+    public static string Report(string folder)
+    {
+        var file = Load(folder);
+        var (study, _) = Parse(file.Spec.ToJsonString(), Path.Combine(folder, StudyFile.FileName));
+        // The runs are the spec's expansion under the recorded flags: the same ids study run made.
+        var runs = Expand(study, file.Flags);
+        var (files, summary) = Write(folder, study, file.Spec, file.Flags, runs);
+        var statuses = runs.Select(r => (r.Id, files.Status(r.Id))).ToList();
+        var report = Path.Combine(folder, "study-report.md");
+        AtomicFile.WriteAllText(report, Norms.Reports.StudyReportMarkdown.Render(study.Name, summary, statuses));
+        return report;
+    }
+
     public static IReadOnlyList<StudyRun> Expand(StudySpec spec, StudyFlags flags)
     {
         var expansion = StudyGrid.Expand(spec, flags);
@@ -59,7 +84,7 @@ internal static class StudyRunner
         output.WriteLine($"study {spec.Name}: {runs.Count} run(s) ({runs.Select(r => r.CellKey).Distinct().Count()} cell(s) × {spec.Seeds.Count} seed(s)) in {folder}");
         // A completed run is left as it is (its files untouched); the others start or resume from their checkpoint.
         // The flags are in each run's spec already (and in its id), so the request carries none of them.
-        var todo = runs.Where(r => before.Status(r.Id) != "completed").ToList();
+        var todo = StudySchedule.Order(runs, spec.Seeds).Where(r => before.Status(r.Id) != "completed").ToList();
         if (todo.Count < runs.Count) output.WriteLine($"study {spec.Name}: {runs.Count - todo.Count} completed run(s) skipped");
         var runRequest = request with { OutDir = Path.Combine(folder, "runs"), Epochs = null, BatchSize = null, Dataset = null, Resume = true };
         var (_, exit) = todo.Count == 0 ? (null, 0) : ExperimentRunner.RunAll([.. todo.Select(r => r.Spec)], runRequest, output);

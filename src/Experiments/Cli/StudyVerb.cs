@@ -23,15 +23,17 @@ internal static class StudyVerb
     {
         var spec = new Argument<string>("spec") { Description = $"A study spec file (docs/SPEC.md, \"Studies\") or a built-in study: {string.Join(", ", BuiltInStudies.All.Keys)}." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the runs and stop." };
+        var seeds = SeedsOption("the spec's \"seeds\"");
         var options = new TrainingOptions(args, engine);
         var command = new Command("run", "Train the study's missing or unfinished runs into OUT/STUDY/runs/ID/ (completed ones are skipped, interrupted ones resume) and write OUT/STUDY/study.json.");
         command.Arguments.Add(spec);
         command.Options.Add(dryRun);
+        command.Options.Add(seeds);
         options.AddTo(command);
         command.SetAction(parse =>
         {
             var (json, source) = StudyRunner.Read(parse.GetValue(spec)!);
-            var (study, specJson) = StudyRunner.Parse(json, source);
+            var (study, specJson) = StudyRunner.WithSeeds(StudyRunner.Parse(json, source), parse.GetValue(seeds), source);
             var request = options.Read(parse);
             if (request.Seed is not null) throw new UserError("a study's seeds come from its spec (\"seeds\"); leave out --seed");
             var flags = new StudyFlags(request.Epochs, request.BatchSize, request.LimitTrain, request.LimitTest, request.Dataset);
@@ -73,20 +75,16 @@ internal static class StudyVerb
         command.Arguments.Add(dir);
         command.SetAction(parse =>
         {
-            var folder = StudyRunner.Folder(parse.GetValue(dir)!);
-            var file = StudyRunner.Load(folder);
-            var (study, _) = StudyRunner.Parse(file.Spec.ToJsonString(), Path.Combine(folder, StudyFile.FileName));
-            // The runs are the spec's expansion under the recorded flags: the same ids study run made.
-            var runs = StudyRunner.Expand(study, file.Flags);
-            var (files, summary) = StudyRunner.Write(folder, study, file.Spec, file.Flags, runs);
-            var statuses = runs.Select(r => (r.Id, files.Status(r.Id))).ToList();
-            var report = Path.Combine(folder, "study-report.md");
-            Norms.Data.AtomicFile.WriteAllText(report, Norms.Reports.StudyReportMarkdown.Render(study.Name, summary, statuses));
+            var report = StudyRunner.Report(StudyRunner.Folder(parse.GetValue(dir)!));
             Console.Out.WriteLine($"report: {report}");
             return 0;
         });
         return command;
     }
+
+    /// <summary>--seeds N: seeds 1..N for every cell (raising N adds runs to the same study folder).</summary>
+    public static Option<int?> SeedsOption(string fallback) =>
+        new("--seeds") { Description = $"Seeds 1..N for every cell (default: {fallback}); raising N later adds runs to the same study." };
 
     private static Argument<string> StudyDir() =>
         new("dir") { Description = "The study folder (OUT/STUDY), or an --out holding exactly one study." };

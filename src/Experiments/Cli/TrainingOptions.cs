@@ -22,7 +22,8 @@ public sealed record TrainingRequest(
     bool Resume,
     bool Progress,
     bool Debug = false,
-    Provenance? Provenance = null)
+    Provenance? Provenance = null,
+    bool Quick = false)
 {
     public int Threads => Engine.Threads;
     public Device Device => Engine.Device;
@@ -86,7 +87,8 @@ internal sealed class TrainingOptions(IReadOnlyList<string> args, EngineOptions 
             parse.GetValue(resume),
             !parse.GetValue(noProgress),
             parse.GetValue(Runner.Debug),
-            ProvenanceProbe.Gather(args));
+            ProvenanceProbe.Gather(args),
+            isQuick);
         return request;
     }
 
