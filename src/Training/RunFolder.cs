@@ -10,7 +10,7 @@ namespace Norms.Training;
 /// <summary>
 /// One experiment's folder, &lt;out&gt;/&lt;name&gt;/: result.json and metrics.csv (rewritten atomically after every epoch),
 /// predictions.bin (the last completed epoch's predicted class of every test image, one byte each, in test-set order: what
-/// McNemar's test compares between two runs), checkpoint.nta (<see cref="Checkpoint"/>) and run.lock (<see cref="RunLock"/>: the PID of the process training into it).
+/// McNemar's test compares between two runs), checkpoint.nta (<see cref="Checkpoint"/>) and run.lock (<see cref="RunLock"/>: the worker training into it, with a heartbeat).
 /// </summary>
 public sealed class RunFolder(string path)
 {
@@ -76,10 +76,10 @@ public sealed class RunFolder(string path)
     }
 
     /// <summary>Claims the folder for this process (<see cref="RunLock.TryTake"/>); dispose the returned handle to release it.</summary>
-    public IDisposable? TryLock(out int otherPid)
+    public IDisposable? TryLock(out LockOwner? owner, TimeProvider? clock = null)
     {
         Directory.CreateDirectory(Path);
-        return RunLock.TryTake(LockFile, out otherPid);
+        return RunLock.TryTake(LockFile, out owner, clock);
     }
 
     /// <summary>Writes a text file of the folder whole (<see cref="AtomicFile"/>): readers see the old or the new file, never half of one.</summary>

@@ -127,7 +127,7 @@ public static class ExperimentRunner
         RunFolder folder)
     {
         using var claim = folder.TryLock(out var other)
-            ?? throw new UserError($"{folder.Path} is in use by process {other} (another run of {spec.Name} into the same --out); wait for it to finish or use another --out");
+            ?? throw new UserError($"{folder.Path} is in use by {other?.Describe(DateTimeOffset.UtcNow) ?? "another process"} (another run of {spec.Name} into the same --out); wait for it to finish or use another --out");
         folder.RemoveLeftovers();
         var settings = new TrainingSettings(request.Engine, request.Resume, request.Provenance);
         RunResult result;

@@ -23,7 +23,7 @@ public sealed class RunFolderLockTests
         {
             File.WriteAllText(folder.LockFile, $"{sleeper.Id}\n");
             Assert.Null(folder.TryLock(out var other));
-            Assert.Equal(sleeper.Id, other);
+            Assert.Equal(sleeper.Id, other!.Pid);
             Assert.Equal($"{sleeper.Id}\n", File.ReadAllText(folder.LockFile)); // untouched
         }
         finally
@@ -43,7 +43,9 @@ public sealed class RunFolderLockTests
             using (var claim = folder.TryLock(out _))
             {
                 Assert.NotNull(claim);
-                Assert.Equal($"{Environment.ProcessId}\n", File.ReadAllText(folder.LockFile));
+                var owner = LockOwner.Parse(File.ReadAllText(folder.LockFile), RunLock.ThisProcess(DateTimeOffset.UtcNow))!;
+                Assert.Equal(Environment.ProcessId, owner.Pid);
+                Assert.Equal(Environment.MachineName, owner.Host);
             }
             Assert.False(File.Exists(folder.LockFile));
         }

@@ -1,0 +1,197 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using Norms.Data;
+
+namespace Norms.Training;
+
+/// <summary>
+/// A run folder's lock file, run.lock: one <see cref="LockOwner"/> as JSON, its heartbeat rewritten every
+/// <see cref="HeartbeatEvery"/> while the run trains. <see cref="TryTake"/> creates the file with CreateNew, so of two
+/// claimants starting at once exactly one wins; it takes over a lock <see cref="LockStaleness"/> judges stale (a dead
+/// worker's, on this machine or another sharing the folder) and refuses a live one, returning its owner.
+/// Taking over moves the stale file aside under a unique name and checks that what moved is the lock judged stale, so
+/// of two claimants that judged it at once only one proceeds (the other puts back a fresh lock it moved by mistake).
+/// </summary>
+public static class RunLock
+{
+    public static readonly TimeSpan HeartbeatEvery = TimeSpan.FromSeconds(10);
+
+    /// <summary>The tokens of the claims this process holds: runs inside one process (study --jobs) tell each other apart by them.</summary>
+    private static readonly ConcurrentDictionary<string, byte> Held = new();
+
+    /// <summary>Claims <paramref name="lockFile"/> (its folder must exist); dispose the handle to release it. Null, with
+    /// the live owner in <paramref name="owner"/>, when another worker holds it.</summary>
+    public static IDisposable? TryTake(string lockFile, out LockOwner? owner, TimeProvider? clock = null)
+    {
+        clock ??= TimeProvider.System;
+        var me = ThisProcess(clock.GetUtcNow());
+        owner = null;
+        for (var attempt = 0; attempt < 4; attempt++)
+        {
+            if (TryCreate(lockFile, me)) return new Claim(lockFile, me, clock);
+            var text = ReadOrNull(lockFile);
+            if (text is null) continue; // released meanwhile: try again
+            var held = LockOwner.Parse(text, me);
+            if (held is not null && !LockStaleness.Judge(held, me, clock.GetUtcNow(), IsAlive, Held.ContainsKey).Stale)
+            {
+                owner = held;
+                return null;
+            }
+            TakeOver(lockFile, text);
+        }
+        owner = LockOwner.Parse(ReadOrNull(lockFile) ?? "", me);
+        return null;
+    }
+
+    /// <summary>This process as an owner: host name, boot id and process namespace from /proc where Linux has them
+    /// (empty elsewhere, so then only host and id tell processes apart), a fresh token, and <paramref name="now"/>.</summary>
+    public static LockOwner ThisProcess(DateTimeOffset now) =>
+        new(Environment.MachineName, ReadProc("/proc/sys/kernel/random/boot_id"), PidNamespace(), Environment.ProcessId,
+            Guid.NewGuid().ToString("N"), now);
+
+    private static bool TryCreate(string lockFile, LockOwner me)
+    {
+        try
+        {
+            using var stream = new FileStream(lockFile, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+            try
+            {
+                stream.Write(System.Text.Encoding.UTF8.GetBytes(me.ToJson()));
+                stream.Flush(flushToDisk: true);
+            }
+            catch (IOException)
+            {
+                // Created but not written (a full disk): leave no empty lock behind, and report the real cause.
+                try { stream.Dispose(); } catch (IOException) { }
+                try { File.Delete(lockFile); } catch (IOException) { }
+                throw;
+            }
+            Held[me.Token] = 0;
+            return true;
+        }
+        catch (IOException) when (File.Exists(lockFile))
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Moves the stale lock (whose text was <paramref name="judged"/>) aside; if what moved is not that lock (another
+    /// claimant took over first and wrote its own), puts it back.</summary>
+    private static void TakeOver(string lockFile, string judged)
+    {
+        var aside = $"{lockFile}.{Guid.NewGuid():N}.stale";
+        try
+        {
+            File.Move(lockFile, aside);
+        }
+        catch (IOException)
+        {
+            return; // gone already: the next attempt creates it
+        }
+        if (ReadOrNull(aside) is { } moved && moved != judged)
+        {
+            try { File.Move(aside, lockFile); } catch (IOException) { /* a third claimant holds it now; this one lost */ }
+            return;
+        }
+        try { File.Delete(aside); } catch (IOException) { }
+    }
+
+    private static string? ReadOrNull(string file)
+    {
+        try
+        {
+            return File.ReadAllText(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static string ReadProc(string file) => ReadOrNull(file)?.Trim() ?? "";
+
+    private static string PidNamespace()
+    {
+        try
+        {
+            return new FileInfo("/proc/self/ns/pid").LinkTarget ?? "";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return "";
+        }
+    }
+
+    private static bool IsAlive(int pid)
+    {
+        if (IsZombie(pid)) return false;
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>A killed process whose parent has not reaped it yet still has a PID (state Z in /proc): it trains nothing,
+    /// so its lock is stale. Where /proc does not exist this says false and the PID check alone decides.</summary>
+    private static bool IsZombie(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
+            var close = stat.LastIndexOf(')');
+            return close >= 0 && close + 2 < stat.Length && stat[close + 2] is 'Z' or 'X';
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>A held lock: beats every <see cref="HeartbeatEvery"/> (rewriting the file whole, and only while it is still
+    /// this claim's: a claim taken over by another worker stops beating) and deletes the file on dispose.</summary>
+    private sealed class Claim : IDisposable
+    {
+        private readonly string file;
+        private readonly TimeProvider clock;
+        private readonly Lock gate = new();
+        private LockOwner owner;
+        private readonly ITimer timer;
+        private bool released;
+
+        public Claim(string file, LockOwner owner, TimeProvider clock)
+        {
+            (this.file, this.owner, this.clock) = (file, owner, clock);
+            timer = clock.CreateTimer(_ => Beat(), null, HeartbeatEvery, HeartbeatEvery);
+        }
+
+        private bool StillOurs() => LockOwner.Parse(ReadOrNull(file) ?? "", owner)?.Token == owner.Token;
+
+        private void Beat()
+        {
+            lock (gate)
+            {
+                if (released || !StillOurs()) return;
+                owner = owner with { Heartbeat = clock.GetUtcNow() };
+                try { AtomicFile.WriteAllText(file, owner.ToJson()); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+            }
+        }
+
+        public void Dispose()
+        {
+            timer.Dispose();
+            lock (gate)
+            {
+                if (released) return;
+                released = true;
+                Held.TryRemove(owner.Token, out _);
+                try { if (StillOurs()) File.Delete(file); } catch (IOException) { /* the lock is stale once this process is gone */ }
+            }
+        }
+    }
+}
