@@ -23,7 +23,9 @@ internal static class AllVerb
         var options = new TrainingOptions(args, engine);
         var seeds = StudyVerb.SeedsOption($"{DefaultSeeds}, with --quick {QuickSeeds}");
         var command = new Command("all", $"The seeds' study: every built-in experiment ({string.Join(", ", BuiltInExperiments.Names)}) × --seeds N into OUT/seeds (resumable, as `study run seeds`), then its report.");
+        var jobs = StudyVerb.JobsOption();
         command.Options.Add(seeds);
+        command.Options.Add(jobs);
         options.AddTo(command);
         command.SetAction(parse =>
         {
@@ -32,8 +34,8 @@ internal static class AllVerb
             var count = parse.GetValue(seeds) ?? (request.Quick ? QuickSeeds : DefaultSeeds);
             var (study, specJson) = StudyRunner.WithSeeds(StudyRunner.Parse(BuiltInStudies.Seeds, "the built-in study 'seeds'"), count, "--seeds");
             var flags = new StudyFlags(request.Epochs, request.BatchSize, request.LimitTrain, request.LimitTest, request.Dataset);
-            var exit = StudyRunner.Run(study, specJson, flags, request, Console.Out);
-            var report = StudyRunner.Report(Path.Combine(request.OutDir, study.Name));
+            var exit = StudyRunner.Run(study, specJson, flags, request, Console.Out, StudyVerb.Jobs(parse.GetValue(jobs), request.Threads));
+            var report = StudyRunner.Report(Path.Combine(request.OutDir, study.Name), request.DataRoot);
             Console.Out.WriteLine($"report: {report}");
             return exit;
         });

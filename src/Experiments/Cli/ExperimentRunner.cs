@@ -24,44 +24,100 @@ public static class ExperimentRunner
     /// <param name="datasets">Where loaded datasets are kept by name, so a caller can reuse them (the report's test
     /// images in `all`); a fresh one when null.</param>
     public static (IReadOnlyList<RunResult> Results, int ExitCode) RunAll(IReadOnlyList<ExperimentSpec> specs, TrainingRequest request,
-        TextWriter output, CancellationToken cancellation = default, Dictionary<string, Dataset>? datasets = null)
+        TextWriter output, CancellationToken cancellation = default, Dictionary<string, Dataset>? datasets = null,
+        int jobs = 1, StudyProgress? study = null)
     {
         var checkedSpecs = specs.Select(s => Checked(request.Apply(s))).ToArray();
         using var signals = new StopSignals(cancellation);
-        var results = new List<RunResult>();
         var mistakes = 0;
         datasets ??= [];
         var unloadable = new Dictionary<string, string>();
-        foreach (var planned in checkedSpecs)
+
+        RunResult RunPlanned(ExperimentSpec planned, TrainingRequest runRequest, bool lines)
         {
             RunResult result;
             try
             {
-                var data = Limit(Data(planned.Source!, request, datasets, unloadable), request);
+                Dataset data;
+                lock (datasets) data = Limit(Data(planned.Source!, runRequest, datasets, unloadable), runRequest);
                 if (ExperimentSpecValidation.ValidationLeavesNoTraining(planned.Validation, data.Train.Count) is { } noTraining)
                     throw new UserError($"{planned.Name}: {noTraining}");
-                result = RunOne(WholeSetAtMost(planned, data, Console.Error), data, request, output, signals.Token);
+                result = RunOne(WholeSetAtMost(planned, data, Console.Error), data, runRequest, output, signals.Token, study, lines);
             }
             catch (UserError e)
             {
                 Console.Error.WriteLine($"error: {e.Message}");
-                if (request.Debug) Console.Error.WriteLine(e);
-                mistakes++;
+                if (runRequest.Debug) Console.Error.WriteLine(e);
+                Interlocked.Increment(ref mistakes);
                 result = RunResult.FailedBeforeStart(planned, e.Message);
             }
             catch (RunFailedException e)
             {
                 Console.Error.WriteLine($"error: {planned.Name} failed after {e.Result.Epochs.Count} completed epoch(s): {e.Result.Message}");
-                if (request.Debug) Console.Error.WriteLine(e.InnerException);
+                if (runRequest.Debug) Console.Error.WriteLine(e.InnerException);
                 result = e.Result;
             }
-            results.Add(result);
-            if (result.Status == RunStatus.Interrupted) return (results, signals.ExitCode);
+            if (study?.RunFinished() is { } line) output.WriteLine(line);
+            return result;
         }
+
+        var results = jobs <= 1 || checkedSpecs.Length <= 1
+            ? Sequential(checkedSpecs, spec => RunPlanned(spec, request, lines: false))
+            : Parallel(checkedSpecs, jobs, ForEachJob(request, jobs), RunPlanned, signals.Token);
+        if (results.Any(r => r.Status == RunStatus.Interrupted)) return (results, signals.ExitCode);
         var exit = mistakes > 0 ? MistakeExit
             : results.Any(r => r.Status == RunStatus.Failed) ? FailedExit
             : results.Any(r => r.Status == RunStatus.Diverged) ? DivergedExit : 0;
         return (results, exit);
+    }
+
+    /// <summary>The request each of <paramref name="jobs"/> concurrent runs gets: the threads split between them (at least one each).</summary>
+    internal static TrainingRequest ForEachJob(TrainingRequest request, int jobs) =>
+        request with { Engine = request.Engine with { Threads = Math.Max(1, request.Threads / jobs) } };
+
+    private static List<RunResult> Sequential(IEnumerable<ExperimentSpec> specs, Func<ExperimentSpec, RunResult> run)
+    {
+        var results = new List<RunResult>();
+        foreach (var spec in specs)
+        {
+            results.Add(run(spec));
+            if (results[^1].Status == RunStatus.Interrupted) break; // a stop signal stops the rest
+        }
+        return results;
+    }
+
+    /// <summary>
+    /// <paramref name="jobs"/> worker threads take the runs in order, each training one at a time with its share of the
+    /// threads (the intra-op count is per thread, <see cref="Norms.Torch.IntraOpThreads"/>). Progress is printed as lines,
+    /// since several runs' bars cannot share one terminal line. A stop signal interrupts the runs in flight and starts no
+    /// more. The results come back in the runs' order, whatever order they finished in.
+    /// </summary>
+    private static List<RunResult> Parallel(ExperimentSpec[] specs, int jobs, TrainingRequest perJob,
+        Func<ExperimentSpec, TrainingRequest, bool, RunResult> run, CancellationToken stop)
+    {
+        var slots = new RunResult?[specs.Length];
+        var next = -1;
+        Exception? crash = null;
+        var workers = Enumerable.Range(0, Math.Min(jobs, specs.Length)).Select(_ => new Thread(() =>
+        {
+            try
+            {
+                while (!stop.IsCancellationRequested && Volatile.Read(ref crash) is null)
+                {
+                    var i = Interlocked.Increment(ref next);
+                    if (i >= specs.Length) return;
+                    slots[i] = run(specs[i], perJob, true);
+                }
+            }
+            catch (Exception e)
+            {
+                Interlocked.CompareExchange(ref crash, e, null);
+            }
+        }) { IsBackground = true, Name = "study job" }).ToList();
+        foreach (var w in workers) w.Start();
+        foreach (var w in workers) w.Join();
+        if (crash is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(crash);
+        return slots.OfType<RunResult>().ToList();
     }
 
     /// <summary>The experiment validated (every error on one line, a <see cref="UserError"/>), its dataset canonical.</summary>
@@ -105,12 +161,13 @@ public static class ExperimentRunner
         return data;
     }
 
-    private static RunResult RunOne(ExperimentSpec spec, Dataset data, TrainingRequest request, TextWriter output, CancellationToken cancellation)
+    private static RunResult RunOne(ExperimentSpec spec, Dataset data, TrainingRequest request, TextWriter output, CancellationToken cancellation,
+        StudyProgress? study, bool lines)
     {
         var folder = new RunFolder(Path.Combine(request.OutDir, spec.Name));
         try
         {
-            return RunLocked(spec, data, request, output, cancellation, folder);
+            return RunLocked(spec, data, request, output, cancellation, folder, study, lines);
         }
         catch (Exception e) when (Unwrapped(e) is var cause && cause is IOException or UnauthorizedAccessException && cause is not TensorArchiveException)
         {
@@ -124,7 +181,7 @@ public static class ExperimentRunner
     private static Exception Unwrapped(Exception e) => e is RunFailedException { InnerException: { } inner } ? inner : e;
 
     private static RunResult RunLocked(ExperimentSpec spec, Dataset data, TrainingRequest request, TextWriter output, CancellationToken cancellation,
-        RunFolder folder)
+        RunFolder folder, StudyProgress? study, bool lines)
     {
         using var claim = folder.TryLock(out var other)
             ?? throw new UserError($"{folder.Path} is in use by {other?.Describe(DateTimeOffset.UtcNow) ?? "another process"} (another run of {spec.Name} into the same --out); wait for it to finish or use another --out");
@@ -133,7 +190,7 @@ public static class ExperimentRunner
         RunResult result;
         try
         {
-            result = RunProgress.Show(spec, data, request, output, observer => Trainer.Run(spec, data, folder, settings, observer, cancellation));
+            result = RunProgress.Show(spec, data, request, output, observer => Trainer.Run(spec, data, folder, settings, observer, cancellation), study, lines);
         }
         catch (ResumeMismatchException e)
         {

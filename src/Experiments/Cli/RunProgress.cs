@@ -11,20 +11,23 @@ namespace Norms.Experiments.Cli;
 internal static class RunProgress
 {
     /// <summary>Runs <paramref name="train"/> with the observer that suits the console: progress bars on an interactive
-    /// terminal (unless --no-progress), otherwise a line saying what trains and then a line per epoch.</summary>
-    public static RunResult Show(ExperimentSpec spec, Dataset data, TrainingRequest request, TextWriter output, Func<ITrainingObserver, RunResult> train)
+    /// terminal (unless --no-progress or <paramref name="lines"/>), otherwise a line saying what trains and then a line per
+    /// epoch. In a study (<paramref name="study"/>) the study's progress and ETA come too: a bar above the run's, or a line
+    /// after each epoch's.</summary>
+    public static RunResult Show(ExperimentSpec spec, Dataset data, TrainingRequest request, TextWriter output, Func<ITrainingObserver, RunResult> train,
+        StudyProgress? study = null, bool lines = false)
     {
-        var interactive = request.Progress && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive && ReferenceEquals(output, Console.Out);
+        var interactive = !lines && request.Progress && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive && ReferenceEquals(output, Console.Out);
         if (interactive)
         {
             return AnsiConsole.Progress().AutoClear(false).HideCompleted(false)
                 .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
                     new ElapsedTimeColumn(), new RemainingTimeColumn())
-                .Start(ctx => train(new BarObserver(ctx)));
+                .Start(ctx => train(study is null ? new BarObserver(ctx) : study.Observe(new BarObserver(ctx, study), lines: null)));
         }
         output.WriteLine($"{spec.Name}: {spec.Model} {spec.Norm.ShortName} on {data.Name}, {TrainingImages(spec, data)} train / {data.Test.Count} test images, " +
             $"{spec.Epochs} epoch(s), threads {request.Threads}, device {request.Device}");
-        return train(new LineObserver(output));
+        return train(study is null ? new LineObserver(output) : study.Observe(new LineObserver(output), output));
     }
 
     /// <summary>The outcome: why it stopped on stderr when result.json says so, then its status and best test accuracy.</summary>

@@ -53,17 +53,30 @@ internal static class StudyRunner
     }
 
     /// <summary>Rewrites study.json from the run folders and writes the study report; returns the report's path.</summary>
-    public static string Report(string folder)
+    public static string Report(string folder, string? dataRoot)
     {
         var file = Load(folder);
         var (study, _) = Parse(file.Spec.ToJsonString(), Path.Combine(folder, StudyFile.FileName));
         // The runs are the spec's expansion under the recorded flags: the same ids study run made.
         var runs = Expand(study, file.Flags);
-        var (files, summary) = Write(folder, study, file.Spec, file.Flags, runs);
+        var (files, summary) = Write(folder, study, file.Spec, file.Flags, runs, dataRoot, Console.Error);
         var statuses = runs.Select(r => (r.Id, files.Status(r.Id))).ToList();
         var report = Path.Combine(folder, "study-report.md");
         AtomicFile.WriteAllText(report, Norms.Reports.StudyReportMarkdown.Render(study.Name, summary, statuses));
         return report;
+    }
+
+    /// <summary>The data folder --data-dir, $NORMS_DATA or the cache names, or null when there is none.</summary>
+    public static string? DataRootOrNull(string? option)
+    {
+        try
+        {
+            return DataRoot.Resolve(option, Environment.GetEnvironmentVariable);
+        }
+        catch (DataException)
+        {
+            return null;
+        }
     }
 
     public static IReadOnlyList<StudyRun> Expand(StudySpec spec, StudyFlags flags)
@@ -75,7 +88,7 @@ internal static class StudyRunner
     }
 
     /// <summary>Trains the study's missing and unfinished runs; returns the exit code as `run` gives it.</summary>
-    public static int Run(StudySpec spec, JsonObject specJson, StudyFlags flags, TrainingRequest request, TextWriter output)
+    public static int Run(StudySpec spec, JsonObject specJson, StudyFlags flags, TrainingRequest request, TextWriter output, int jobs = 1)
     {
         var runs = Expand(spec, flags);
         var folder = Path.Combine(request.OutDir, spec.Name);
@@ -87,7 +100,10 @@ internal static class StudyRunner
         var todo = StudySchedule.Order(runs, spec.Seeds).Where(r => before.Status(r.Id) != "completed").ToList();
         if (todo.Count < runs.Count) output.WriteLine($"study {spec.Name}: {runs.Count - todo.Count} completed run(s) skipped");
         var runRequest = request with { OutDir = Path.Combine(folder, "runs"), Epochs = null, BatchSize = null, Dataset = null, Resume = true };
-        var (_, exit) = todo.Count == 0 ? (null, 0) : ExperimentRunner.RunAll([.. todo.Select(r => r.Spec)], runRequest, output);
+        if (jobs > 1) output.WriteLine($"study {spec.Name}: {jobs} runs at once, {Math.Max(1, request.Threads / jobs)} thread(s) each");
+        var progress = new StudyProgress(spec.Name, [.. todo.Select(r => (r.Spec, r.Spec.Epochs - (before.Readable.GetValueOrDefault(r.Id)?.Epochs.Count ?? 0)))],
+            System.Diagnostics.Stopwatch.StartNew());
+        var (_, exit) = todo.Count == 0 ? (null, 0) : ExperimentRunner.RunAll([.. todo.Select(r => r.Spec)], runRequest, output, jobs: jobs, study: progress);
         Write(folder, spec, specJson, flags, runs);
         return exit;
     }
@@ -105,11 +121,19 @@ internal static class StudyRunner
 
     /// <summary>study.json with each run's status as its result.json says, and the statistics of those results; returns
     /// what it read and computed, so callers need not read the run folders again.</summary>
-    public static (RunFiles Files, StudySummary Summary) Write(string folder, StudySpec spec, JsonObject specJson, StudyFlags flags, IReadOnlyList<StudyRun> runs)
+    /// <param name="dataRoot">Where the test labels for McNemar's view are read (<see cref="StudyEvidence"/>); null leaves it out.</param>
+    public static (RunFiles Files, StudySummary Summary) Write(string folder, StudySpec spec, JsonObject specJson, StudyFlags flags, IReadOnlyList<StudyRun> runs,
+        string? dataRoot = null, TextWriter? notes = null)
     {
         var files = RunFiles.Read(folder, runs.Select(r => r.Id));
         var entries = runs.Select(r => StudyFileJson.Entry(r, files.Status(r.Id))).ToList();
-        var summary = StudyStatistics.Summarize(runs, files.Readable);
+        var evidence = TestPredictions.None;
+        if (dataRoot is not null)
+        {
+            (evidence, var why) = StudyEvidence.Read(folder, runs, files.Readable, flags, dataRoot);
+            foreach (var note in why) notes?.WriteLine($"note: {note}");
+        }
+        var summary = StudyStatistics.Summarize(runs, files.Readable, spec.Targets, evidence);
         Directory.CreateDirectory(folder);
         AtomicFile.WriteAllText(Path.Combine(folder, StudyFile.FileName), StudyFileJson.Serialize(new StudyFile(StudyFile.CurrentSchema, spec.Name,
             specJson, flags, entries, StudySummaryJson.Cells(summary), StudySummaryJson.Comparisons(summary))));

@@ -24,11 +24,13 @@ internal static class StudyVerb
         var spec = new Argument<string>("spec") { Description = $"A study spec file (docs/SPEC.md, \"Studies\") or a built-in study: {string.Join(", ", BuiltInStudies.All.Keys)}." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the runs and stop." };
         var seeds = SeedsOption("the spec's \"seeds\"");
+        var jobs = JobsOption();
         var options = new TrainingOptions(args, engine);
         var command = new Command("run", "Train the study's missing or unfinished runs into OUT/STUDY/runs/ID/ (completed ones are skipped, interrupted ones resume) and write OUT/STUDY/study.json.");
         command.Arguments.Add(spec);
         command.Options.Add(dryRun);
         command.Options.Add(seeds);
+        command.Options.Add(jobs);
         options.AddTo(command);
         command.SetAction(parse =>
         {
@@ -45,7 +47,7 @@ internal static class StudyVerb
                 Console.Out.WriteLine($"{runs.Count} run(s); nothing trained (--dry-run)");
                 return 0;
             }
-            return StudyRunner.Run(study, specJson, flags, request, Console.Out);
+            return StudyRunner.Run(study, specJson, flags, request, Console.Out, Jobs(parse.GetValue(jobs), request.Threads));
         });
         return command;
     }
@@ -72,10 +74,12 @@ internal static class StudyVerb
     {
         var dir = StudyDir();
         var command = new Command("report", "Write the study's statistics into study.json and its report, OUT/STUDY/study-report.md.");
+        var dataDir = new Option<string?>("--data-dir") { Description = "Folder holding mnist/ and cifar-10/, for the test labels of McNemar's view (default: $NORMS_DATA, else ~/.cache/norms; never downloads)." };
         command.Arguments.Add(dir);
+        command.Options.Add(dataDir);
         command.SetAction(parse =>
         {
-            var report = StudyRunner.Report(StudyRunner.Folder(parse.GetValue(dir)!));
+            var report = StudyRunner.Report(StudyRunner.Folder(parse.GetValue(dir)!), StudyRunner.DataRootOrNull(parse.GetValue(dataDir)));
             Console.Out.WriteLine($"report: {report}");
             return 0;
         });
@@ -85,6 +89,19 @@ internal static class StudyVerb
     /// <summary>--seeds N: seeds 1..N for every cell (raising N adds runs to the same study folder).</summary>
     public static Option<int?> SeedsOption(string fallback) =>
         new("--seeds") { Description = $"Seeds 1..N for every cell (default: {fallback}); raising N later adds runs to the same study." };
+
+    /// <summary>--jobs N: N runs at once, the threads split between them.</summary>
+    public static Option<int> JobsOption() =>
+        new("--jobs") { Description = "Runs trained at once, the threads (--threads) split between them; progress is then printed as lines.", DefaultValueFactory = _ => 1 };
+
+    /// <summary>The --jobs value checked: at least 1; more jobs than threads would leave a job without one, so it is clamped.</summary>
+    public static int Jobs(int jobs, int threads)
+    {
+        if (jobs < 1) throw new UserError($"--jobs must be >= 1, got {jobs}; e.g. --jobs 2");
+        if (jobs <= threads) return jobs;
+        Console.Error.WriteLine($"note: --jobs {jobs} is more than the {threads} thread(s); using --jobs {threads}, one thread each");
+        return threads;
+    }
 
     private static Argument<string> StudyDir() =>
         new("dir") { Description = "The study folder (OUT/STUDY), or an --out holding exactly one study." };

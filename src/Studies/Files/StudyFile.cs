@@ -66,10 +66,12 @@ public static class StudyFileJson
     /// to a study; any other change is another study, which must not share its folder.</summary>
     public static bool SameStudy(JsonObject a, JsonObject b)
     {
+        // Seeds add runs to the study and targets only change what the runs are compared with: neither makes it another study.
         static string WithoutSeeds(JsonObject o)
         {
             var copy = (JsonObject)o.DeepClone();
             copy.Remove("seeds");
+            copy.Remove("targets");
             return copy.ToJsonString();
         }
         return WithoutSeeds(a) == WithoutSeeds(b);

@@ -13,7 +13,18 @@ public sealed record StudySpec(
     StudyBase Base,
     IReadOnlyList<StudyAxis> Axes,
     IReadOnlyList<ulong> Seeds,
-    JsonObject Overrides);
+    JsonObject Overrides)
+{
+    /// <summary>Numbers the cells are held against (<see cref="StudyTarget"/>); none by default.</summary>
+    public IReadOnlyList<StudyTarget> Targets { get; init; } = [];
+}
+
+/// <summary>
+/// A number a cell is held against, e.g. a published accuracy: every cell whose values of the axes in <see cref="Axes"/>
+/// equal these (an empty object: every cell) is compared on <see cref="Metric"/> with <see cref="Value"/> by the
+/// one-sample 95 % t-interval of its mean (<see cref="TargetCheck"/>). <see cref="Source"/> says where the number comes from.
+/// </summary>
+public sealed record StudyTarget(IReadOnlyList<KeyValuePair<string, JsonNode?>> Axes, MetricKind Metric, double Value, string? Source);
 
 /// <summary>Where a study's runs start from: a built-in experiment by name, or an experiment written inline.</summary>
 public abstract record StudyBase

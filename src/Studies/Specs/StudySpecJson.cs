@@ -22,7 +22,7 @@ public sealed record StudyParseResult(StudySpec? Value, IReadOnlyList<SpecError>
 /// </summary>
 public static class StudySpecJson
 {
-    private static readonly string[] Fields = ["name", "base", "axes", "seeds", "overrides"];
+    private static readonly string[] Fields = ["name", "base", "axes", "seeds", "overrides", "targets"];
 
     /// <summary>Fields a study sets itself, so neither an override nor an axis may: the run's name and its seed.</summary>
     internal static readonly string[] Reserved = ["name", "seed"];
@@ -70,8 +70,67 @@ public static class StudySpecJson
                 errors.Add(new("$.overrides", "overrides is an object of spec fields, e.g. { \"epochs\": 3 }"));
                 break;
         }
+        var targets = Targets(o["targets"], axes, errors);
         if (errors.Count > 0) return new(null, errors);
-        return new(new StudySpec(name!, studyBase!, axes, seeds, overrides), []);
+        return new(new StudySpec(name!, studyBase!, axes, seeds, overrides) { Targets = targets }, []);
+    }
+
+    private const string TargetShape = "targets is a list of { \"axes\": { AXIS: VALUE, ... }, \"value\": NUMBER, \"metric\": \"final_test_acc\", \"source\": \"...\" } (metric and source optional)";
+
+    private static List<StudyTarget> Targets(JsonNode? node, IReadOnlyList<StudyAxis> axes, List<SpecError> errors)
+    {
+        var targets = new List<StudyTarget>();
+        if (node is null) return targets;
+        if (node is not JsonArray list)
+        {
+            errors.Add(new("$.targets", TargetShape));
+            return targets;
+        }
+        for (var i = 0; i < list.Count; i++)
+        {
+            var at = $"$.targets[{i}]";
+            if (list[i] is not JsonObject t)
+            {
+                errors.Add(new(at, TargetShape));
+                continue;
+            }
+            foreach (var (key, _) in t)
+                if (key is not ("axes" or "value" or "metric" or "source"))
+                    errors.Add(new($"{at}.{key}", $"unknown field '{key}'; {TargetShape}"));
+            var cell = new List<KeyValuePair<string, JsonNode?>>();
+            switch (t["axes"])
+            {
+                case null: break;
+                case JsonObject given:
+                    foreach (var (path, value) in given)
+                    {
+                        var axis = axes.FirstOrDefault(a => a.Path == path);
+                        if (axis is null)
+                            errors.Add(new($"{at}.axes.{path}", $"'{path}' is not one of the study's axes ({string.Join(", ", axes.Select(a => a.Path))})"));
+                        else if (!axis.Values.Any(v => AxisJson.Value(v) == AxisJson.Value(value)))
+                            errors.Add(new($"{at}.axes.{path}", $"{AxisJson.Value(value)} is not one of the axis' values ({string.Join(", ", axis.Values.Select(AxisJson.Value))})"));
+                        else cell.Add(new(path, value?.DeepClone()));
+                    }
+                    break;
+                default:
+                    errors.Add(new($"{at}.axes", "axes is an object of axis values, e.g. { \"experiment\": \"mnist-bn\" }"));
+                    break;
+            }
+            var metric = MetricKind.FinalTestAcc;
+            if (t["metric"] is { } m)
+            {
+                var parsed = m is JsonValue mv && mv.TryGetValue<string>(out var name) ? MetricKind.TryParse(name) : null;
+                if (parsed is null) errors.Add(new($"{at}.metric", $"use one of {string.Join(", ", MetricKind.All.Select(k => k.Name))}"));
+                else metric = parsed;
+            }
+            double? number = t["value"] is JsonValue v && v.TryGetValue<double>(out var d) && double.IsFinite(d) ? d : null;
+            if (number is null) errors.Add(new($"{at}.value", "give the target as a finite number, e.g. \"value\": 99.4 (percent for accuracies)"));
+            string? source = null;
+            if (t["source"] is { } src && !(src is JsonValue sv && sv.TryGetValue(out source)))
+                errors.Add(new($"{at}.source", "source is a string saying where the number comes from"));
+            if (number is { } value2) targets.Add(new StudyTarget(cell, metric, value2, source));
+        }
+        return targets;
     }
 
     private static List<StudyAxis> Axes(JsonNode? node, List<SpecError> errors)

@@ -54,6 +54,10 @@ public static class McNemar
     /// X ~ Binomial(b + c, ½), capped at 1; b = c = 0 gives 1. Otherwise χ² = (|b − c| − 1)²/(b + c) against χ²(1), the
     /// correction floored at 0 so that b = c gives χ² = 0 and p = 1 rather than a correction overshooting past zero.
     /// </summary>
+    /// <summary>The test on predictions and labels as bytes (predictions.bin and a test set's labels).</summary>
+    public static McNemarResult Test(byte[] predictedA, byte[] predictedB, byte[] labels) =>
+        Test(Array.ConvertAll(predictedA, x => (int)x), Array.ConvertAll(predictedB, x => (int)x), Array.ConvertAll(labels, x => (int)x));
+
     public static McNemarResult FromCounts(int b, int c)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(b);

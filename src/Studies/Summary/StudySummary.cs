@@ -8,10 +8,32 @@ public sealed record CellResult(IReadOnlyList<KeyValuePair<string, JsonNode?>> A
     double? BinomialSePp, IReadOnlyList<RunResult> Completed, string Dataset)
 {
     public string Key => AxisJson.Canonical(Axes);
+
+    /// <summary>The study's targets that name this cell, each checked (<see cref="TargetCheck"/>).</summary>
+    public IReadOnlyList<TargetResult> Targets { get; init; } = [];
+
+    /// <summary>Whether the cell's values of <paramref name="axes"/> equal these (an empty list matches every cell).</summary>
+    public bool Matches(IEnumerable<KeyValuePair<string, JsonNode?>> axes) =>
+        axes.All(t => Axes.Any(a => a.Key == t.Key && AxisJson.Value(a.Value) == AxisJson.Value(t.Value)));
 }
 
+/// <summary>McNemar's test of one seed's two runs on the same test images (<see cref="McNemar"/>).</summary>
+public sealed record SeedMcNemar(ulong Seed, McNemarResult Test);
+
 /// <summary>Cell a against cell b along one axis (the other axes equal), for one metric, paired by seed.</summary>
-public sealed record CellComparison(MetricKind Metric, string Axis, CellResult A, CellResult B, Comparison Result);
+public sealed record CellComparison(MetricKind Metric, string Axis, CellResult A, CellResult B, Comparison Result)
+{
+    /// <summary>For final_test_acc, McNemar's test seed by seed where both runs' predictions are known: the test set's
+    /// noise beside the seeds'. Empty for the other metrics and without predictions.</summary>
+    public IReadOnlyList<SeedMcNemar> McNemar { get; init; } = [];
+}
+
+/// <summary>Each run's predicted class per test image (predictions.bin, by run id) and the true labels of each dataset's
+/// test images (by the dataset's name, as runs record it), sliced as the runs saw them.</summary>
+public sealed record TestPredictions(IReadOnlyDictionary<string, byte[]> ByRun, IReadOnlyDictionary<string, byte[]> LabelsByDataset)
+{
+    public static TestPredictions None { get; } = new(new Dictionary<string, byte[]>(), new Dictionary<string, byte[]>());
+}
 
 /// <summary>A study's statistics: its cells, in the grid's order, and its comparisons, each metric's family judged together.</summary>
 public sealed record StudySummary(IReadOnlyList<CellResult> Cells, IReadOnlyList<CellComparison> Comparisons);
@@ -24,8 +46,11 @@ public sealed record StudySummary(IReadOnlyList<CellResult> Cells, IReadOnlyList
 /// </summary>
 public static class StudyStatistics
 {
-    public static StudySummary Summarize(IReadOnlyList<StudyRun> runs, IReadOnlyDictionary<string, RunResult> results)
+    public static StudySummary Summarize(IReadOnlyList<StudyRun> runs, IReadOnlyDictionary<string, RunResult> results,
+        IReadOnlyList<StudyTarget>? targets = null, TestPredictions? predictions = null)
     {
+        targets ??= [];
+        predictions ??= TestPredictions.None;
         var cells = runs.GroupBy(r => r.CellKey).Select(g =>
         {
             var completed = g.Select(r => results.GetValueOrDefault(r.Id)).OfType<RunResult>().Where(r => r.Status == RunStatus.Completed).ToList();
@@ -33,7 +58,8 @@ public static class StudyStatistics
             var final = metrics[MetricKind.FinalTestAcc];
             var testImages = completed.Select(r => r.TestSamples).FirstOrDefault();
             double? se = final.Mean is { } mean && testImages > 0 ? BinomialError.StandardErrorPp(Math.Clamp(mean, 0, 100), testImages) : null;
-            return new CellResult(g.First().Axes, g.Count(), metrics, se, completed, g.First().Spec.Dataset);
+            var cell = new CellResult(g.First().Axes, g.Count(), metrics, se, completed, g.First().Spec.Dataset);
+            return cell with { Targets = [.. targets.Where(t => cell.Matches(t.Axes)).Select(t => TargetCheck.Of(t, metrics[t.Metric]))] };
         }).ToList();
 
         var pairs = new List<(string Axis, CellResult A, CellResult B)>();
@@ -49,9 +75,28 @@ public static class StudyStatistics
         {
             var differences = pairs.Select(p => PairedComparison.Compare(Observations.Of(p.A.Completed, metric), Observations.Of(p.B.Completed, metric))).ToList();
             var judged = ComparisonFamily.Judge(metric, differences);
-            comparisons.AddRange(pairs.Select((p, k) => new CellComparison(metric, p.Axis, p.A, p.B, judged[k])));
+            comparisons.AddRange(pairs.Select((p, k) => new CellComparison(metric, p.Axis, p.A, p.B, judged[k])
+            {
+                McNemar = metric == MetricKind.FinalTestAcc ? McNemarBySeed(p.A, p.B, predictions) : [],
+            }));
         }
         return new StudySummary(cells, comparisons);
+    }
+
+    /// <summary>Seed by seed, where both runs completed and both predictions match the dataset's labels in length.</summary>
+    private static IReadOnlyList<SeedMcNemar> McNemarBySeed(CellResult a, CellResult b, TestPredictions predictions)
+    {
+        if (!predictions.LabelsByDataset.TryGetValue(a.Dataset, out var labels)) return [];
+        var bySeed = b.Completed.ToDictionary(r => r.Seed);
+        var tests = new List<SeedMcNemar>();
+        foreach (var runA in a.Completed.OrderBy(r => r.Seed))
+        {
+            if (!bySeed.TryGetValue(runA.Seed, out var runB)) continue;
+            if (!predictions.ByRun.TryGetValue(runA.Name, out var pa) || !predictions.ByRun.TryGetValue(runB.Name, out var pb)) continue;
+            if (pa.Length != labels.Length || pb.Length != labels.Length) continue;
+            tests.Add(new SeedMcNemar(runA.Seed, McNemar.Test(pa, pb, labels)));
+        }
+        return tests;
     }
 
     private static bool DifferOnlyIn(CellResult a, CellResult b, string axis) =>

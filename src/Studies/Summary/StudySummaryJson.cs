@@ -14,6 +14,17 @@ public static class StudySummaryJson
             ["asked"] = c.Asked,
             ["metrics"] = new JsonObject(MetricKind.All.Select(m => KeyValuePair.Create(m.Name, (JsonNode?)Metric(c.Metrics[m])))),
             ["binomial_se_pp"] = c.BinomialSePp,
+            ["targets"] = new JsonArray([.. c.Targets.Select(t => (JsonNode)new JsonObject
+            {
+                ["metric"] = t.Target.Metric.Name,
+                ["value"] = t.Target.Value,
+                ["source"] = t.Target.Source,
+                ["n"] = t.N,
+                ["mean"] = t.Mean,
+                ["mean_diff"] = t.MeanDiff,
+                ["ci95"] = Interval(t.Ci95),
+                ["verdict"] = EnumJsonName.Of(t.Verdict),
+            })]),
         })];
 
     public static JsonArray Comparisons(StudySummary summary) =>
@@ -29,6 +40,14 @@ public static class StudySummaryJson
             ["p"] = c.Result.P,
             ["p_holm"] = c.Result.PHolm,
             ["verdict"] = VerdictName(c.Result.Verdict),
+            ["mcnemar"] = new JsonArray([.. c.McNemar.Select(m => (JsonNode)new JsonObject
+            {
+                ["seed"] = m.Seed,
+                ["b"] = m.Test.B,
+                ["c"] = m.Test.C,
+                ["p"] = m.Test.P,
+                ["method"] = EnumJsonName.Of(m.Test.Method),
+            })]),
         })];
 
     /// <summary>The verdict's word in study.json (its JSON name), as the report prints it too.</summary>

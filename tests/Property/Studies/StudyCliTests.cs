@@ -95,4 +95,27 @@ public sealed class StudyCliTests : IDisposable
         Assert.Contains("norm.momentum = 7: $.norm: at features[0].norm of mnist8k: momentum must be in [0, 1]", line);
         Assert.False(Directory.Exists(Path.Combine(temp.Path, "out")));
     }
+
+    /// <summary>--jobs changes how the runs are scheduled, never what they train: two runs at once, a thread each, write
+    /// the same numbers and predictions as one at a time on one thread.</summary>
+    [Fact]
+    public void Runs_trained_two_at_a_time_equal_runs_trained_one_after_another()
+    {
+        var data = SyntheticData.WriteIdxFolder(Path.Combine(temp.Path, "data"), 48, 16);
+        var (one, two) = (Path.Combine(temp.Path, "one"), Path.Combine(temp.Path, "two"));
+        var sequential = Study(Spec(2), data, one);
+        Assert.True(sequential.Exit == 0, sequential.Err);
+        var parallel = InProcessCli.Run("study", "run", Spec(2), "--dataset", "idx:" + data, "--out", two, "--threads", "2", "--jobs", "2", "--no-progress");
+        Assert.True(parallel.Exit == 0, parallel.Err);
+        Assert.Contains("2 runs at once, 1 thread(s) each", parallel.Out);
+        Assert.Contains("study small: 100.0% done, 4 of 4 run(s) finished", parallel.Out);
+        foreach (var run in Read(one).Runs)
+        {
+            string Numbers(string outDir) => string.Join(",", JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "small", run.Result)))!["epochs"]!.AsArray()
+                .Select(e => $"{e!["train_loss"]}/{e["test_loss"]}/{e["test_acc"]}"));
+            Assert.Equal(Numbers(one), Numbers(two));
+            Assert.Equal(File.ReadAllBytes(Path.Combine(one, "small", "runs", run.Id, "predictions.bin")),
+                File.ReadAllBytes(Path.Combine(two, "small", "runs", run.Id, "predictions.bin")));
+        }
+    }
 }
