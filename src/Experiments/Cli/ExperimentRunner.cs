@@ -57,7 +57,7 @@ public static class ExperimentRunner
                 if (runRequest.Debug) Console.Error.WriteLine(e.InnerException);
                 result = e.Result;
             }
-            if (study?.RunFinished() is { } line) output.WriteLine(line);
+            study?.RunFinished();
             return result;
         }
 

@@ -2,64 +2,88 @@ using System.Diagnostics;
 using System.Globalization;
 using Norms.Models;
 using Norms.Results;
+using Norms.Studies;
 using Norms.Training;
 
 namespace Norms.Experiments.Cli;
 
 /// <summary>
-/// The whole study's progress, shared by every run it trains (from any --jobs worker): epochs done of those left, weighted
-/// by each run's cost per epoch (<see cref="StudySchedule.Cost"/>, so a CIFAR-10 epoch counts for more than an MNIST one),
-/// and an ETA from the rate measured so far. <see cref="Line"/> is the line printed after each epoch, or the study bar's
-/// description on a terminal.
+/// The whole study's progress, shared by every run it trains (from any --jobs worker): epochs done of those left, and an
+/// ETA. The ETA sums, over the epochs left, each one's expected seconds: the mean measured so far for epochs of the same
+/// kind (<see cref="Kind"/>: dataset, model, norm, batch), else a measured kind's mean scaled by the two kinds' cost
+/// (<see cref="StudySchedule.Cost"/>), else the dry run's calibration when given; divided by the jobs running at once.
+/// <see cref="Status"/> is the line printed after each epoch, or the study bar's description on a terminal.
 /// </summary>
-public sealed class StudyProgress(string study, IReadOnlyList<(ExperimentSpec Spec, int EpochsLeft)> runs, Stopwatch clock)
+public sealed class StudyProgress
 {
+    private readonly string study;
+    private readonly int jobs;
+    private readonly Stopwatch clock;
     private readonly Lock gate = new();
-    private readonly double total = runs.Sum(r => r.EpochsLeft * CostPerEpoch(r.Spec));
-    private double done;
+    private readonly Dictionary<string, (int Left, double CostPerEpoch)> left = [];
+    private readonly Dictionary<string, (double Seconds, int Epochs)> measured = [];
+    private readonly int runs;
+    private readonly int epochsAtStart;
+    private int epochsDone;
     private int runsDone;
 
-    public int Runs => runs.Count;
-
-    private static double CostPerEpoch(ExperimentSpec spec) => Norms.Studies.StudySchedule.Cost(spec) / Math.Max(1, spec.Epochs);
-
-    /// <summary>Counts one completed epoch of <paramref name="spec"/>; returns the study's line.</summary>
-    public string EpochCompleted(ExperimentSpec spec)
+    public StudyProgress(string study, IReadOnlyList<(ExperimentSpec Spec, int EpochsLeft)> todo, Stopwatch clock, int jobs = 1)
     {
-        lock (gate)
+        (this.study, this.clock, this.jobs, runs) = (study, clock, Math.Max(1, jobs), todo.Count);
+        foreach (var (spec, epochs) in todo)
         {
-            done += CostPerEpoch(spec);
-            return Line();
+            var kind = Kind(spec);
+            var before = left.TryGetValue(kind, out var known) ? known : (Left: 0, CostPerEpoch: CostPerEpoch(spec));
+            left[kind] = (before.Left + Math.Max(0, epochs), before.CostPerEpoch);
+            epochsAtStart += Math.Max(0, epochs);
         }
     }
 
-    public string RunFinished()
+    /// <summary>What makes epochs take the same time: the data, the model, its norm and the batch.</summary>
+    internal static string Kind(ExperimentSpec spec) => $"{spec.Dataset}/{spec.Model}/{spec.Norm.ShortName}/{spec.BatchSize}";
+
+    private static double CostPerEpoch(ExperimentSpec spec) => StudySchedule.Cost(spec) / Math.Max(1, spec.Epochs);
+
+    public void EpochCompleted(ExperimentSpec spec, double seconds)
     {
         lock (gate)
         {
-            runsDone++;
-            return Line();
+            var kind = Kind(spec);
+            if (left.TryGetValue(kind, out var l)) left[kind] = (Math.Max(0, l.Left - 1), l.CostPerEpoch);
+            var m = measured.GetValueOrDefault(kind);
+            measured[kind] = (m.Seconds + seconds, m.Epochs + 1);
+            epochsDone++;
         }
     }
 
-    /// <summary>The study's line as it stands.</summary>
-    public string Status()
+    public void RunFinished()
     {
-        lock (gate) return Line();
+        lock (gate) runsDone++;
+    }
+
+    /// <summary>Seconds left, or null before any epoch of any kind was measured.</summary>
+    private double? SecondsLeft()
+    {
+        if (measured.Count == 0) return null;
+        // Seconds per unit of cost, from the measured kinds: the fallback for a kind not measured yet.
+        var perCost = measured.Sum(m => m.Value.Seconds) / measured.Sum(m => m.Value.Epochs * left[m.Key].CostPerEpoch);
+        var total = left.Sum(k => k.Value.Left * (measured.TryGetValue(k.Key, out var m) ? m.Seconds / m.Epochs : perCost * k.Value.CostPerEpoch));
+        return total / jobs;
     }
 
     public double Fraction
     {
-        get { lock (gate) return total <= 0 ? 1 : Math.Min(1, done / total); }
+        get { lock (gate) return epochsAtStart == 0 ? 1 : (double)epochsDone / epochsAtStart; }
     }
 
-    private string Line()
+    public string Status()
     {
-        var fraction = total <= 0 ? 1 : Math.Min(1, done / total);
-        var elapsed = clock.Elapsed;
-        var eta = fraction <= 0 ? "ETA after the first epoch" : $"ETA {Duration(TimeSpan.FromSeconds(elapsed.TotalSeconds * (1 - fraction) / fraction))}";
-        return string.Create(CultureInfo.InvariantCulture,
-            $"study {study}: {100 * fraction:F1}% done, {runsDone} of {runs.Count} run(s) finished, {Duration(elapsed)} elapsed, {eta}");
+        lock (gate)
+        {
+            var eta = SecondsLeft() is { } s ? $"ETA {Duration(TimeSpan.FromSeconds(s))}" : "ETA after the first epoch";
+            return string.Create(CultureInfo.InvariantCulture,
+                $"study {study}: {epochsDone} of {epochsAtStart} epoch(s), {runsDone} of {runs} run(s) finished, {Duration(clock.Elapsed)} elapsed, {eta}");
+        }
     }
 
     public static string Duration(TimeSpan t) =>
@@ -77,8 +101,8 @@ public sealed class StudyProgress(string study, IReadOnlyList<(ExperimentSpec Sp
         public void EpochCompleted(ExperimentSpec spec, EpochRecord record)
         {
             inner.EpochCompleted(spec, record);
-            var line = study.EpochCompleted(spec);
-            lines?.WriteLine(line);
+            study.EpochCompleted(spec, record.Seconds);
+            lines?.WriteLine(study.Status());
         }
     }
 }

@@ -102,8 +102,9 @@ internal static class StudyRunner
         var runRequest = request with { OutDir = Path.Combine(folder, "runs"), Epochs = null, BatchSize = null, Dataset = null, Resume = true };
         if (jobs > 1) output.WriteLine($"study {spec.Name}: {jobs} runs at once, {Math.Max(1, request.Threads / jobs)} thread(s) each");
         var progress = new StudyProgress(spec.Name, [.. todo.Select(r => (r.Spec, r.Spec.Epochs - (before.Readable.GetValueOrDefault(r.Id)?.Epochs.Count ?? 0)))],
-            System.Diagnostics.Stopwatch.StartNew());
+            System.Diagnostics.Stopwatch.StartNew(), jobs);
         var (_, exit) = todo.Count == 0 ? (null, 0) : ExperimentRunner.RunAll([.. todo.Select(r => r.Spec)], runRequest, output, jobs: jobs, study: progress);
+        if (todo.Count > 0) output.WriteLine(progress.Status());
         Write(folder, spec, specJson, flags, runs);
         return exit;
     }

@@ -22,7 +22,7 @@ internal static class StudyVerb
     private static Command RunCommand(IReadOnlyList<string> args, EngineOptions engine)
     {
         var spec = new Argument<string>("spec") { Description = $"A study spec file (docs/SPEC.md, \"Studies\") or a built-in study: {string.Join(", ", BuiltInStudies.All.Keys)}." };
-        var dryRun = new Option<bool>("--dry-run") { Description = "Print the runs and stop." };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Print the runs in the order they train, their steps and an estimated time (from a few measured steps of each kind), and stop." };
         var seeds = SeedsOption("the spec's \"seeds\"");
         var jobs = JobsOption();
         var options = new TrainingOptions(args, engine);
@@ -39,15 +39,18 @@ internal static class StudyVerb
             var request = options.Read(parse);
             if (request.Seed is not null) throw new UserError("a study's seeds come from its spec (\"seeds\"); leave out --seed");
             var flags = new StudyFlags(request.Epochs, request.BatchSize, request.LimitTrain, request.LimitTest, request.Dataset);
+            var jobCount = Jobs(parse.GetValue(jobs), request.Threads);
             if (parse.GetValue(dryRun))
             {
-                var runs = StudyRunner.Expand(study, flags);
-                AnsiConsole.Write(RunsTable(["epochs", "batch"], runs.Select(r => (r.Id, r.Axes.AsEnumerable(), r.Seed,
-                    (IReadOnlyList<string>)[r.Spec.Epochs.ToString(CultureInfo.InvariantCulture), r.Spec.BatchSize.ToString(CultureInfo.InvariantCulture)]))));
-                Console.Out.WriteLine($"{runs.Count} run(s); nothing trained (--dry-run)");
+                var runs = StudySchedule.Order(StudyRunner.Expand(study, flags), study.Seeds);
+                var (estimates, method) = StudyEstimate.Of(runs, request, jobCount, Console.Error);
+                AnsiConsole.Write(RunsTable(["epochs", "batch", "steps", "estimate"], estimates.Select(e => (e.Run.Id, e.Run.Axes.AsEnumerable(), e.Run.Seed,
+                    (IReadOnlyList<string>)[e.Run.Spec.Epochs.ToString(CultureInfo.InvariantCulture), e.Run.Spec.BatchSize.ToString(CultureInfo.InvariantCulture),
+                        e.Steps?.ToString("N0", CultureInfo.InvariantCulture) ?? "-", e.Seconds is { } s ? StudyProgress.Duration(TimeSpan.FromSeconds(s)) : "-"]))));
+                Console.Out.WriteLine($"{StudyEstimate.Total(estimates, jobCount)} ({method}); nothing trained (--dry-run)");
                 return 0;
             }
-            return StudyRunner.Run(study, specJson, flags, request, Console.Out, Jobs(parse.GetValue(jobs), request.Threads));
+            return StudyRunner.Run(study, specJson, flags, request, Console.Out, jobCount);
         });
         return command;
     }

@@ -25,7 +25,14 @@ public static class StepBenchmark
         var modelName = dataset == "mnist" ? Architectures.Mnist8kName : Architectures.Cifar50kName;
         var norm = Architectures.NormFor(modelName, normName)
             ?? throw new ArgumentException($"unknown norm '{normName}'");
-        var spec = Architectures.ByName(modelName, norm)!;
+        return Run(Architectures.ByName(modelName, norm)!, dataset, normName, batchSize, steps, warmup, engine, seed, profilePath);
+    }
+
+    /// <summary>Times <paramref name="steps"/> training steps of the network <paramref name="spec"/> (any model, any norm);
+    /// <paramref name="dataset"/> and <paramref name="normName"/> only label the result.</summary>
+    public static BenchResult Run(ModelSpec spec, string dataset, string normName, int batchSize, int steps, int warmup, EngineOptions engine,
+        ulong seed = 1, string? profilePath = null)
+    {
         using var threads = IntraOpThreads.OnThisThread(engine.Threads);
         var liveBefore = LibTorch.LiveTensors;
         double ms, cpuMs;

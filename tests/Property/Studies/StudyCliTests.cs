@@ -108,7 +108,7 @@ public sealed class StudyCliTests : IDisposable
         var parallel = InProcessCli.Run("study", "run", Spec(2), "--dataset", "idx:" + data, "--out", two, "--threads", "2", "--jobs", "2", "--no-progress");
         Assert.True(parallel.Exit == 0, parallel.Err);
         Assert.Contains("2 runs at once, 1 thread(s) each", parallel.Out);
-        Assert.Contains("study small: 100.0% done, 4 of 4 run(s) finished", parallel.Out);
+        Assert.Contains("study small: 4 of 4 epoch(s), 4 of 4 run(s) finished", parallel.Out);
         foreach (var run in Read(one).Runs)
         {
             string Numbers(string outDir) => string.Join(",", JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "small", run.Result)))!["epochs"]!.AsArray()
