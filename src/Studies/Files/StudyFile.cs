@@ -19,13 +19,19 @@ public sealed record StudyFile(
     JsonArray? Cells = null,
     JsonArray? Comparisons = null)
 {
-    public const int CurrentSchema = 1;
+    /// <summary>2 adds cells[].targets, comparisons[].mcnemar and runs[].derived to version 1; both read
+    /// (docs/schemas/study.schema.json).</summary>
+    public const int CurrentSchema = 2;
     public const string FileName = "study.json";
 }
 
 /// <summary>One run as study.json lists it: id, axis values, seed, status (pending, running, completed, interrupted,
 /// diverged, failed) and its result.json, relative to the study folder.</summary>
-public sealed record StudyFileRun(string Id, JsonObject Axes, ulong Seed, string Status, string Result);
+public sealed record StudyFileRun(string Id, JsonObject Axes, ulong Seed, string Status, string Result)
+{
+    /// <summary>What the study's derived rules set in this run (field path → value); null, and left out, without rules.</summary>
+    public JsonObject? Derived { get; init; }
+}
 
 public static class StudyFileJson
 {
@@ -59,7 +65,13 @@ public static class StudyFileJson
     {
         var axes = new JsonObject();
         foreach (var (path, value) in run.Axes) axes[path] = value?.DeepClone();
-        return new StudyFileRun(run.Id, axes, run.Seed, status, $"{RunFolder(run.Id)}/result.json");
+        JsonObject? derived = null;
+        if (run.Derived.Count > 0)
+        {
+            derived = [];
+            foreach (var (path, value) in run.Derived) derived[path] = value?.DeepClone();
+        }
+        return new StudyFileRun(run.Id, axes, run.Seed, status, $"{RunFolder(run.Id)}/result.json") { Derived = derived };
     }
 
     /// <summary>Whether two study specs describe the same study, seeds aside: raising the seeds from 3 to 5 adds runs

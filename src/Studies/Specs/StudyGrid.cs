@@ -12,7 +12,8 @@ public sealed record StudyExpansion(IReadOnlyList<StudyRun> Runs, IReadOnlyList<
 /// <summary>
 /// Expands a study into its runs: a pure function of the spec and the flags. For each base (the study's, or each
 /// value of the "experiment" axis) and each combination of the other axes' values (the first axis varies slowest),
-/// and each seed: the base's JSON, then the overrides, then the axes in order, then the flags, then the seed; the
+/// and each seed: the base's JSON, then the overrides, then the axes in order, then the derived rules, then the flags,
+/// then the seed; the
 /// result is read back through <see cref="ExperimentSpecJson.Parse"/>, so a value the field refuses gets spec
 /// validation's own message, prefixed by the axis and value that produced it.
 /// </summary>
@@ -46,6 +47,14 @@ public static class StudyGrid
                 var json = (JsonObject)baseJson.DeepClone();
                 var problem = Apply(json, study.Overrides.Select(o => KeyValuePair.Create(o.Key, o.Value)), "overrides")
                     ?? Apply(json, combination, "axis");
+                var derived = new List<KeyValuePair<string, JsonNode?>>();
+                foreach (var rule in study.Derived)
+                {
+                    if (problem is not null) break;
+                    var (set, ruleProblem) = rule.Apply(json);
+                    problem = ruleProblem;
+                    derived.AddRange(set);
+                }
                 if (problem is null) ApplyFlags(json, flags);
                 foreach (var seed in study.Seeds)
                 {
@@ -73,7 +82,7 @@ public static class StudyGrid
                         errors.Add($"{string.Join(", ", cell.Select(c => $"{c.Key} = {AxisJson.Value(c.Value)}"))}, seed {seed}: trains exactly what another cell trains; remove the duplicate value");
                         continue;
                     }
-                    runs.Add(new StudyRun(id, cell, seed, spec! with { Name = id }));
+                    runs.Add(new StudyRun(id, cell, seed, spec! with { Name = id }) { Derived = derived });
                 }
             }
         return new(errors.Count == 0 ? runs : [], errors);

@@ -11,4 +11,7 @@ public sealed record StudyRun(string Id, IReadOnlyList<KeyValuePair<string, Json
 {
     /// <summary>The cell the run belongs to: its axis values without the seed, as canonical JSON (a dictionary key).</summary>
     public string CellKey => AxisJson.Canonical(Axes);
+
+    /// <summary>The fields the study's derived rules set in this run, and their values (empty without rules).</summary>
+    public IReadOnlyList<KeyValuePair<string, JsonNode?>> Derived { get; init; } = [];
 }

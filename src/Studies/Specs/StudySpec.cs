@@ -17,6 +17,9 @@ public sealed record StudySpec(
 {
     /// <summary>Numbers the cells are held against (<see cref="StudyTarget"/>); none by default.</summary>
     public IReadOnlyList<StudyTarget> Targets { get; init; } = [];
+
+    /// <summary>Rules applied to every run after its axes, in order (<see cref="DerivedRule"/>); none by default.</summary>
+    public IReadOnlyList<DerivedRule> Derived { get; init; } = [];
 }
 
 /// <summary>

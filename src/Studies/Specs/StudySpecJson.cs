@@ -22,7 +22,7 @@ public sealed record StudyParseResult(StudySpec? Value, IReadOnlyList<SpecError>
 /// </summary>
 public static class StudySpecJson
 {
-    private static readonly string[] Fields = ["name", "base", "axes", "seeds", "overrides", "targets"];
+    private static readonly string[] Fields = ["name", "base", "axes", "seeds", "overrides", "targets", "derived"];
 
     /// <summary>Fields a study sets itself, so neither an override nor an axis may: the run's name and its seed.</summary>
     internal static readonly string[] Reserved = ["name", "seed"];
@@ -71,8 +71,9 @@ public static class StudySpecJson
                 break;
         }
         var targets = Targets(o["targets"], axes, errors);
+        var derived = Derived(o["derived"], errors);
         if (errors.Count > 0) return new(null, errors);
-        return new(new StudySpec(name!, studyBase!, axes, seeds, overrides) { Targets = targets }, []);
+        return new(new StudySpec(name!, studyBase!, axes, seeds, overrides) { Targets = targets, Derived = derived }, []);
     }
 
     private const string TargetShape = "targets is a list of { \"axes\": { AXIS: VALUE, ... }, \"value\": NUMBER, \"metric\": \"final_test_acc\", \"source\": \"...\" } (metric and source optional)";
@@ -131,6 +132,35 @@ public static class StudySpecJson
             if (number is { } value2) targets.Add(new StudyTarget(cell, metric, value2, source));
         }
         return targets;
+    }
+
+    private static List<DerivedRule> Derived(JsonNode? node, List<SpecError> errors)
+    {
+        var rules = new List<DerivedRule>();
+        if (node is null) return rules;
+        if (node is not JsonArray list)
+        {
+            errors.Add(new("$.derived", $"derived is a list of rules, e.g. [{DerivedRule.Syntax}]"));
+            return rules;
+        }
+        for (var i = 0; i < list.Count; i++)
+        {
+            var at = $"$.derived[{i}]";
+            var name = list[i] is JsonObject r && r["rule"] is JsonValue n && n.TryGetValue<string>(out var s) ? s : null;
+            if (name != DerivedRule.LinearLrBatchName)
+            {
+                errors.Add(new(at, $"unknown rule{(name is null ? "" : $" '{name}'")}; the rules are: {DerivedRule.Syntax}"));
+                continue;
+            }
+            var rule = (JsonObject)list[i]!;
+            foreach (var (key, _) in rule)
+                if (key is not ("rule" or "reference_batch"))
+                    errors.Add(new($"{at}.{key}", $"unknown field '{key}'; {DerivedRule.Syntax}"));
+            if (rule["reference_batch"] is JsonValue rb && rb.TryGetValue<int>(out var reference) && reference >= 1)
+                rules.Add(new DerivedRule.LinearLrBatch(reference));
+            else errors.Add(new($"{at}.reference_batch", "give the batch size at which the base's learning rate holds, e.g. \"reference_batch\": 64"));
+        }
+        return rules;
     }
 
     private static List<StudyAxis> Axes(JsonNode? node, List<SpecError> errors)

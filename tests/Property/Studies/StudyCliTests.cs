@@ -70,6 +70,8 @@ public sealed class StudyCliTests : IDisposable
         // final test accuracy (batch − group, by seed) is what study.json and the report say.
         var report = InProcessCli.Run("study", "report", outDir);
         Assert.True(report.Exit == 0, report.Err);
+        SchemaTests.AssertValid("study.schema.json", Path.Combine(outDir, "small", StudyFile.FileName));
+        foreach (var run in Read(outDir).Runs) SchemaTests.AssertValid("result.schema.json", Path.Combine(outDir, "small", run.Result));
         var json = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "small", StudyFile.FileName)))!;
         Assert.Equal(2, json["cells"]!.AsArray().Count);
         Assert.All(json["cells"]!.AsArray(), c => Assert.Equal(3, (int)c!["n"]!));
