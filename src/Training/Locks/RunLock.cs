@@ -44,6 +44,17 @@ public static class RunLock
         return null;
     }
 
+    /// <summary>The live owner of <paramref name="lockFile"/>, or null when there is no lock or it is stale: whether a run
+    /// whose result.json says "running" really trains, or died (SIGKILL, a lost machine) and is interrupted.</summary>
+    public static LockOwner? LiveOwner(string lockFile, TimeProvider? clock = null)
+    {
+        clock ??= TimeProvider.System;
+        if (ReadOrNull(lockFile) is not { } text) return null;
+        var me = ThisProcess(clock.GetUtcNow());
+        var held = LockOwner.Parse(text, me);
+        return held is not null && !LockStaleness.Judge(held, me, clock.GetUtcNow(), IsAlive, Held.ContainsKey).Stale ? held : null;
+    }
+
     /// <summary>This process as an owner: host name, boot id and process namespace from /proc where Linux has them
     /// (empty elsewhere, so then only host and id tell processes apart), a fresh token, and <paramref name="now"/>.</summary>
     public static LockOwner ThisProcess(DateTimeOffset now) =>

@@ -66,6 +66,13 @@ public sealed class StudyCliTests : IDisposable
         Assert.Equal(0, status.Exit);
         Assert.Contains("study small: 6 completed", status.Out);
 
+        // A result.json left saying "running" by a killed worker (no live lock on its folder) is shown as interrupted.
+        var killed = Path.Combine(outDir, "small", grown.Runs[0].Result);
+        var original = File.ReadAllText(killed);
+        File.WriteAllText(killed, original.Replace("\"status\": \"completed\"", "\"status\": \"running\"", StringComparison.Ordinal));
+        Assert.Contains("study small: 1 interrupted, 5 completed", InProcessCli.Run("study", "status", outDir).Out);
+        File.WriteAllText(killed, original);
+
         // The statistics, recomputed here from the runs' own result.json files: the paired mean difference of the
         // final test accuracy (batch − group, by seed) is what study.json and the report say.
         var report = InProcessCli.Run("study", "report", outDir);
