@@ -52,7 +52,9 @@ internal static class StudyRunner
         return Parse(json.ToJsonString(), source);
     }
 
-    /// <summary>Rewrites study.json from the run folders and writes the study report; returns the report's path.</summary>
+    /// <summary>Rewrites study.json from the run folders and writes the study report (study-report.md, study-report.html
+    /// and charts/, the misclassified images read from $NORMS_DATA or ~/.cache/norms, never downloaded); returns what it
+    /// wrote, in words.</summary>
     public static string Report(string folder)
     {
         var file = Load(folder);
@@ -61,9 +63,24 @@ internal static class StudyRunner
         var runs = Expand(study, file.Flags);
         var (files, summary) = Write(folder, study, file.Spec, file.Flags, runs);
         var statuses = runs.Select(r => (r.Id, files.Status(r.Id))).ToList();
-        var report = Path.Combine(folder, "study-report.md");
-        AtomicFile.WriteAllText(report, Norms.Reports.StudyReportMarkdown.Render(study.Name, summary, statuses));
-        return report;
+        string? root;
+        try
+        {
+            root = DataRoot.Resolve(null, Environment.GetEnvironmentVariable);
+        }
+        catch (DataException)
+        {
+            root = null; // no data folder at all: the report is still written, without misclassified images (a note says so)
+        }
+        try
+        {
+            var outcome = Norms.Reports.StudyReportWriter.Write(folder, study.Name, summary, statuses, root);
+            return $"{outcome.MarkdownPath}, {outcome.HtmlPath} ({outcome.Charts} chart files in {Path.Combine(outcome.Folder, Norms.Reports.StudyChartModels.Folder)})";
+        }
+        catch (Norms.Reports.ReportException e)
+        {
+            throw new UserError(e.Message);
+        }
     }
 
     public static IReadOnlyList<StudyRun> Expand(StudySpec spec, StudyFlags flags)
