@@ -254,7 +254,9 @@ public sealed partial class StudyChartTests
             {
                 var svg = XDocument.Parse(StudyChartRenderer.Svg(chart)!);
                 svg.Root!.Name.LocalName.ShouldBe("svg");
-                svg.Descendants().Where(e => e.Name.LocalName == "text").ShouldAllBe(t => t.Attribute("font-family")!.Value == ChartFont.Family);
+                var texts = svg.Descendants().Where(e => e.Name.LocalName == "text").ToList();
+                texts.ShouldAllBe(t => t.Attribute("font-family")!.Value == ChartFont.Family);
+                texts.ShouldContain(t => t.Value.Trim() == chart.Title, chart.Key);
             }
             else StudyChartRenderer.Svg(chart).ShouldBeNull();
         }
