@@ -66,11 +66,14 @@ public static class StudyChartRenderer
     private static Plot Curves(CurveChart c)
     {
         var plot = NewPlot(c.Title, "epoch", c.YLabel);
+        var epochs = c.Series.SelectMany(s => s.Points.Select(p => p.Epoch)).Distinct().Order().ToArray();
         for (var i = 0; i < c.Series.Count; i++)
         {
             var s = c.Series[i];
             var colour = Colour(i);
-            double[] xs = [.. s.Points.Select(p => (double)p.Epoch)];
+            // A single epoch has no band to draw, only error bars: the cells are set a little apart so all of them show.
+            var offset = epochs.Length == 1 ? (i - (c.Series.Count - 1) / 2.0) * Math.Min(0.08, 0.8 / c.Series.Count) : 0;
+            double[] xs = [.. s.Points.Select(p => p.Epoch + offset)];
             double[] ys = [.. s.Points.Select(p => p.Value.Mean)];
             var banded = s.Points.Where(p => p.Value.Lower is not null && p.Value.Upper is not null).ToList();
             if (banded.Count >= 2)
@@ -80,13 +83,12 @@ public static class StudyChartRenderer
                 band.LineWidth = 0;
             }
             else if (banded.Count == 1)
-                ErrorBars(plot, [(banded[0].Epoch, banded[0].Value)], colour);
+                ErrorBars(plot, [(banded[0].Epoch + offset, banded[0].Value)], colour);
             var line = plot.Add.Scatter(xs, ys, colour);
             line.LineWidth = 2;
             line.MarkerSize = 5;
             line.LegendText = $"{s.Name} (n={s.Points.Max(p => p.Value.N)})";
         }
-        var epochs = c.Series.SelectMany(s => s.Points.Select(p => p.Epoch)).Distinct().Order().ToArray();
         if (epochs.Length <= 25) plot.Axes.Bottom.SetTicks([.. epochs.Select(e => (double)e)], [.. epochs.Select(e => e.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
         if (epochs.Length == 1) plot.Axes.SetLimitsX(epochs[0] - 1, epochs[0] + 1);
         Legend(plot);
