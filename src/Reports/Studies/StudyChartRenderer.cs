@@ -224,14 +224,9 @@ public static class StudyChartRenderer
         return plot;
     }
 
-    /// <summary>Near-white to dark blue by the square root of the row share, so that the 1–5 % confusions a reader looks
-    /// for are not left almost white.</summary>
-    public static Color ShareColour(double share)
-    {
-        var t = Math.Sqrt(Math.Clamp(share, 0, 1));
-        static byte Mix(double a, double b, double t) => (byte)Math.Round(a + (b - a) * t);
-        return new Color(Mix(0xf7, 0x08, t), Mix(0xfb, 0x30, t), Mix(0xff, 0x6b, t));
-    }
+    /// <summary>The per-run report's colour rule (<see cref="Imaging.ConfusionHeatMap.Colour"/>): near-white to dark blue by
+    /// the square root of the row share, so that the 1–5 % confusions a reader looks for are not left almost white.</summary>
+    private static Color ShareColour(double share) => Color.FromHex(Imaging.ConfusionHeatMap.Colour(share));
 
     private static Plot Confusion(ConfusionChart m)
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
@@ -224,6 +225,31 @@ public sealed partial class StudyChartTests
         JsonValue v when v.TryGetValue<int>(out var i) => [i],
         _ => [],
     };
+
+    /// <summary>`study report` may run while a study trains: with no result yet, or one seed (no interval anywhere),
+    /// every chart still draws and the cells say what is missing.</summary>
+    [Fact]
+    public void A_study_with_no_results_or_one_seed_still_renders()
+    {
+        var grid = StudyFixtures.Grid;
+        var none = StudyStatistics.Summarize(grid.Runs, new Dictionary<string, RunResult>());
+        var empty = StudyChartModels.Build(none, StudyFixtures.TestSets);
+        empty.All.OfType<CurveChart>().ShouldBeEmpty();
+        empty.All.OfType<AxisChart>().ShouldBeEmpty();
+        empty.All.OfType<ForestChart>().Single().Rows.ShouldAllBe(r => r.MeanDiff == null && r.Verdict == "insufficient");
+        empty.Datasets.Single().Cells.ShouldAllBe(c => c.Confusion == null && c.Gallery == null && c.Notes.Count == 1);
+        var seedOne = grid.Runs.Where(r => r.Seed == 1).ToList();
+        var single = StudyChartModels.Build(StudyStatistics.Summarize(seedOne, grid.Results), StudyFixtures.TestSets);
+        single.All.OfType<CurveChart>().SelectMany(c => c.Series).SelectMany(s => s.Points).ShouldAllBe(p => p.Value.N == 1 && p.Value.Lower == null);
+        foreach (var chart in empty.All.Concat(single.All))
+        {
+            StudyChartRenderer.Png(chart).Length.ShouldBeGreaterThan(1000, chart.Key);
+            if (chart.HasSvg) StudyChartRenderer.Svg(chart).ShouldNotBeNull();
+        }
+        var files = StudyReportFiles.Render(grid.Name, none, grid.Statuses, StudyFixtures.TestSets);
+        Encoding.UTF8.GetString(files.Single(f => f.RelativePath == StudyReportFiles.Markdown).Content)
+            .ShouldContain("no completed run, so no confusion matrix and no misclassified images.");
+    }
 
     [Fact]
     public void A_missing_font_is_one_line_naming_the_package()
