@@ -135,7 +135,7 @@ public static class StudyChartRenderer
         {
             case AxisScale.Category:
                 plot.Axes.Bottom.SetTicks([.. Enumerable.Range(0, a.Categories.Count).Select(i => (double)i)], [.. a.Categories]);
-                RotateIfLong(plot, a.Categories, 760);
+                RotateIfLong(plot, a.Categories, a.Series.Any(s => s.Name.Length > 0) ? 700 : 860);
                 plot.Axes.SetLimitsX(-0.6, a.Categories.Count - 0.4);
                 break;
             case AxisScale.Log2:
@@ -161,9 +161,10 @@ public static class StudyChartRenderer
     {
         var longest = labels.Count == 0 ? 0 : labels.Max(l => l.Length);
         if (labels.Count * (longest * 7.5 + 12) <= width) return;
-        plot.Axes.Bottom.TickLabelStyle.Rotation = 40;
-        plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
-        plot.Axes.Bottom.MinimumSize = (float)(Math.Min(longest, 40) * 7.5 * Math.Sin(40 * Math.PI / 180) + 30);
+        // Each label ends at its tick and rises to the left.
+        plot.Axes.Bottom.TickLabelStyle.Rotation = -45;
+        plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.UpperRight;
+        plot.Axes.Bottom.MinimumSize = (float)(Math.Min(longest, 40) * 7.5 * Math.Sin(45 * Math.PI / 180) + 36);
     }
 
     private static void Legend(Plot plot)
