@@ -72,7 +72,9 @@ public static class ReportWriter
 
     private static string OneLine(string text) => text.ReplaceLineEndings(" ");
 
-    private static Dictionary<string, ImageSet> LoadTestSets(IReadOnlyList<RunResult> runs, string? dataRoot, List<string> notes,
+    /// <summary>The test splits of the datasets whose runs kept misclassified images: from <paramref name="loaded"/> when
+    /// there, else read from <paramref name="dataRoot"/> (never downloaded); why a set is missing goes to <paramref name="notes"/>.</summary>
+    internal static Dictionary<string, ImageSet> LoadTestSets(IReadOnlyList<RunResult> runs, string? dataRoot, List<string> notes,
         IReadOnlyDictionary<string, ImageSet> loaded)
     {
         var sets = new Dictionary<string, ImageSet>();

@@ -52,7 +52,9 @@ internal static class StudyRunner
         return Parse(json.ToJsonString(), source);
     }
 
-    /// <summary>Rewrites study.json from the run folders and writes the study report; returns the report's path.</summary>
+    /// <summary>Rewrites study.json from the run folders and writes the study report (study-report.md, study-report.html
+    /// and charts/; the test labels for McNemar's view and the misclassified images are read from <paramref name="dataRoot"/>,
+    /// never downloaded, and left out with a note without it); returns what it wrote, in words.</summary>
     public static string Report(string folder, string? dataRoot)
     {
         var file = Load(folder);
@@ -61,9 +63,15 @@ internal static class StudyRunner
         var runs = Expand(study, file.Flags);
         var (files, summary) = Write(folder, study, file.Spec, file.Flags, runs, dataRoot, Console.Error);
         var statuses = runs.Select(r => (r.Id, files.Status(r.Id))).ToList();
-        var report = Path.Combine(folder, "study-report.md");
-        AtomicFile.WriteAllText(report, Norms.Reports.StudyReportMarkdown.Render(study.Name, summary, statuses));
-        return report;
+        try
+        {
+            var outcome = Norms.Reports.StudyReportWriter.Write(folder, study.Name, summary, statuses, dataRoot);
+            return $"{outcome.MarkdownPath}, {outcome.HtmlPath} ({outcome.Charts} chart files in {Path.Combine(outcome.Folder, Norms.Reports.StudyChartModels.Folder)})";
+        }
+        catch (Norms.Reports.ReportException e)
+        {
+            throw new UserError(e.Message);
+        }
     }
 
     /// <summary>The data folder --data-dir, $NORMS_DATA or the cache names, or null when there is none.</summary>

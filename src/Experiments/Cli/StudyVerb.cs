@@ -76,7 +76,7 @@ internal static class StudyVerb
     private static Command ReportCommand()
     {
         var dir = StudyDir();
-        var command = new Command("report", "Write the study's statistics into study.json and its report, OUT/STUDY/study-report.md.");
+        var command = new Command("report", "Write the study's statistics into study.json and its report: OUT/STUDY/study-report.md, study-report.html and charts/.");
         var dataDir = new Option<string?>("--data-dir") { Description = "Folder holding mnist/ and cifar-10/, for the test labels of McNemar's view (default: $NORMS_DATA, else ~/.cache/norms; never downloads)." };
         command.Arguments.Add(dir);
         command.Options.Add(dataDir);

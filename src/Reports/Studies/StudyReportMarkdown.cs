@@ -1,86 +1,102 @@
-using System.Globalization;
 using System.Text;
-using System.Text.Json.Nodes;
 using Norms.Studies;
 
 namespace Norms.Reports;
 
 /// <summary>
-/// A study's report in Markdown: the runs' statuses, a cells table (mean ± 95 % CI and n of each metric, the test
-/// set's binomial error beside it) and a comparisons table with verdicts. The sentences come only from the
-/// comparisons: a difference is claimed only with its verdict (Holm-adjusted p below 0.05), and every number in a
-/// sentence is one study.json holds.
+/// A study's report in Markdown: the runs' statuses, the cells and comparisons tables and the sentences of
+/// <see cref="StudyReportTables"/>, then the charts (<see cref="StudyChartModels"/>), each an image in charts/ beside the
+/// report, dataset by dataset.
 /// </summary>
 public static class StudyReportMarkdown
 {
-    public static string Render(string name, StudySummary summary, IReadOnlyList<(string Id, string Status)> runs)
+    public static string Render(string name, StudySummary summary, IReadOnlyList<(string Id, string Status)> runs,
+        StudyChartSet? charts = null, IReadOnlyList<string>? notes = null)
     {
         var s = new StringBuilder();
-        s.Append(CultureInfo.InvariantCulture, $"# Study {name}\n\n");
-        var counts = runs.GroupBy(r => r.Status).Select(g => $"{g.Count()} {g.Key}");
-        s.Append(CultureInfo.InvariantCulture, $"{runs.Count} run(s): {string.Join(", ", counts)}. Statistics count completed runs only.\n\n");
+        s.Append($"# Study {name}\n\n");
+        s.Append(StudyReportTables.StatusLine(runs)).Append("\n\n");
 
         s.Append("## Cells\n\n");
-        s.Append("The headline metric is the final epoch's test accuracy; the best epoch's is optimistic (picked on the test set).\n\n");
-        s.Append("| cell | n | final test acc (%) | final test loss | best epoch test acc (%, optimistic) | test-set SE (pp) |\n|---|---|---|---|---|---|\n");
-        foreach (var c in summary.Cells)
-        {
-            var n = c.Metrics[MetricKind.FinalTestAcc].N;
-            s.Append(CultureInfo.InvariantCulture,
-                $"| {Cell(c.Axes)} | {n}{(n < c.Asked ? $" of {c.Asked}" : "")} | {Summary(c.Metrics[MetricKind.FinalTestAcc], "F2")} | {Summary(c.Metrics[MetricKind.FinalTestLoss], "F4")} | {Summary(c.Metrics[MetricKind.BestTestAcc], "F2")} | {(c.BinomialSePp is { } se ? se.ToString("F2", CultureInfo.InvariantCulture) : "-")} |\n");
-        }
+        s.Append(StudyReportTables.CellsIntro).Append("\n\n");
+        Table(s, StudyReportTables.Cells(summary));
         s.Append('\n');
 
+        if (StudyReportTables.Targets(summary) is { } targets)
+        {
+            s.Append("## Targets\n\n").Append(StudyReportTables.TargetsIntro).Append("\n\n");
+            Table(s, targets);
+            s.Append('\n');
+        }
+
         s.Append("## Comparisons\n\n");
-        if (summary.Comparisons.Count == 0)
+        if (summary.Comparisons.Count == 0) s.Append(StudyReportTables.NoComparisons).Append('\n');
+        else
         {
-            s.Append("No comparisons: the study has no axis with two values.\n");
-            return s.ToString();
+            s.Append(StudyReportTables.ComparisonsIntro).Append("\n\n");
+            Table(s, StudyReportTables.Comparisons(summary));
+            s.Append("\n## What the comparisons say\n\n");
+            foreach (var sentence in StudyReportTables.Sentences(summary)) s.Append("- ").Append(Escape(sentence)).Append('\n');
+            if (StudyReportTables.McNemar(summary) is { } mcnemar)
+            {
+                s.Append("\n## McNemar, seed by seed\n\n").Append(StudyReportTables.McNemarIntro).Append("\n\n");
+                Table(s, mcnemar);
+            }
         }
-        s.Append("Paired by seed; a − b (percentage points for accuracies); 95 % t-interval of the paired differences; p from the paired t-test, Holm-adjusted across each metric's comparisons.\n\n");
-        s.Append("| metric | axis | a | b | pairs | a − b | 95 % CI | p | p (Holm) | verdict for a |\n|---|---|---|---|---|---|---|---|---|---|\n");
-        foreach (var c in summary.Comparisons)
+
+        if (charts is { Datasets.Count: > 0 }) Charts(s, charts);
+        if (notes is { Count: > 0 })
         {
-            var r = c.Result;
-            s.Append(CultureInfo.InvariantCulture,
-                $"| {c.Metric.Name} | {c.Axis} | {Value(c.A, c.Axis)} | {Value(c.B, c.Axis)} | {r.NPairs} | {Number(r.MeanDiff, Digits(c.Metric))} | {Interval(r.Ci95, Digits(c.Metric))} | {Number(r.P, "G3")} | {Number(r.PHolm, "G3")} | {StudySummaryJson.VerdictName(r.Verdict)} |\n");
+            Section(s, "Notes");
+            foreach (var note in notes) s.Append("- ").Append(Escape(note)).Append('\n');
         }
-        s.Append("\n## What the comparisons say\n\n");
-        foreach (var c in summary.Comparisons.Where(c => c.Metric == MetricKind.FinalTestAcc))
-            s.Append("- ").Append(Sentence(c)).Append('\n');
+        while (s.Length > 1 && s[^1] == '\n' && s[^2] == '\n') s.Length--;
         return s.ToString();
     }
 
-    private static string Sentence(CellComparison c)
+    /// <summary>A "## title" heading after exactly one blank line.</summary>
+    private static void Section(StringBuilder s, string title)
     {
-        var r = c.Result;
-        var (a, b) = (Value(c.A, c.Axis), Value(c.B, c.Axis));
-        var where = c.A.Axes.Count > 1 ? $" (with {Cell(c.A.Axes.Where(x => x.Key != c.Axis).ToList())})" : "";
-        return r.Verdict switch
-        {
-            Verdict.Insufficient => $"{c.Axis} {a} against {b}{where}: {r.NPairs} seed pair(s), too few for a verdict; run more seeds.",
-            Verdict.Indistinguishable => $"{c.Axis} {a} and {b}{where} are indistinguishable on final test accuracy: a − b = {Number(r.MeanDiff, "F2")} pp, 95 % CI {Interval(r.Ci95, "F2")}, Holm-adjusted p = {Number(r.PHolm, "G3")}, {r.NPairs} pairs.",
-            _ => $"{c.Axis} {a} is {StudySummaryJson.VerdictName(r.Verdict)} than {b}{where} on final test accuracy: a − b = {Number(r.MeanDiff, "F2")} pp, 95 % CI {Interval(r.Ci95, "F2")}, Holm-adjusted p = {Number(r.PHolm, "G3")}, {r.NPairs} pairs.",
-        };
+        while (s.Length > 1 && s[^1] == '\n' && s[^2] == '\n') s.Length--;
+        s.Append("\n## ").Append(title).Append("\n\n");
     }
 
-    private static string Digits(MetricKind m) => m.HigherIsBetter ? "F2" : "F4";
+    private static void Charts(StringBuilder s, StudyChartSet charts)
+    {
+        Section(s, "Charts");
+        s.Append(StudyReportText.ChartsIntro).Append('\n');
+        foreach (var d in charts.Datasets)
+        {
+            s.Append("\n### ").Append(Escape(d.Title)).Append("\n\n");
+            foreach (var chart in d.Charts) Image(s, chart);
+            foreach (var cell in d.Cells)
+            {
+                s.Append("#### ").Append(Escape($"{d.Title}: {cell.Label}")).Append("\n\n");
+                if (cell.Confusion is { } confusion) Image(s, confusion);
+                if (cell.Gallery is { } gallery) Image(s, gallery);
+                foreach (var note in cell.Notes) s.Append("- ").Append(Escape(note)).Append('\n');
+                if (cell.Notes.Count > 0) s.Append('\n');
+            }
+        }
+    }
 
-    private static string Value(CellResult cell, string axis) =>
-        Escape(AxisJson.Value(cell.Axes.First(a => a.Key == axis).Value));
+    private static void Image(StringBuilder s, StudyChart chart)
+    {
+        s.Append("![").Append(Alt(chart.Title)).Append("](").Append(chart.PngPath).Append(")\n\n");
+        s.Append('*').Append(Escape(StudyReportText.Caption(chart))).Append('*');
+        if (chart.HasSvg) s.Append(" [SVG](").Append(chart.SvgPath).Append(')');
+        s.Append("\n\n");
+    }
 
-    private static string Cell(IReadOnlyList<KeyValuePair<string, JsonNode?>> axes) =>
-        axes.Count == 0 ? "(the base)" : Escape(string.Join(", ", axes.Select(a => $"{a.Key} = {AxisJson.Value(a.Value)}")));
+    private static void Table(StringBuilder s, StudyTable table)
+    {
+        s.Append("| ").Append(string.Join(" | ", table.Header)).Append(" |\n|");
+        foreach (var _ in table.Header) s.Append("---|");
+        s.Append('\n');
+        foreach (var row in table.Rows) s.Append("| ").Append(string.Join(" | ", row.Select(Escape))).Append(" |\n");
+    }
 
-    private static string Summary(CellSummary s, string format) =>
-        s.Mean is not { } mean ? "-"
-        : s.Ci95 is { } ci ? $"{mean.ToString(format, CultureInfo.InvariantCulture)} [{ci.Lower.ToString(format, CultureInfo.InvariantCulture)}, {ci.Upper.ToString(format, CultureInfo.InvariantCulture)}]"
-        : mean.ToString(format, CultureInfo.InvariantCulture);
-
-    private static string Interval(ConfidenceInterval? ci, string format) =>
-        ci is null ? "-" : $"[{ci.Lower.ToString(format, CultureInfo.InvariantCulture)}, {ci.Upper.ToString(format, CultureInfo.InvariantCulture)}]";
-
-    private static string Number(double? v, string format) => v is { } x ? x.ToString(format, CultureInfo.InvariantCulture) : "-";
+    private static string Alt(string text) => text.Replace("[", "(", StringComparison.Ordinal).Replace("]", ")", StringComparison.Ordinal);
 
     private static string Escape(string text) => text.Replace("|", "\\|", StringComparison.Ordinal);
 }

@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using System.Text.RegularExpressions;
+using Norms.Reports;
+using Shouldly;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Norms.Snapshot.Tests.Studies;
+
+/// <summary>The study report's files: the Markdown, the self-contained HTML showing the same tables, and the charts beside them.</summary>
+public sealed partial class StudyReportFilesTests(ITestOutputHelper output)
+{
+    private static IReadOnlyList<ReportFile> Render(StudyFixture f) =>
+        StudyReportFiles.Render(f.Name, f.Summary, f.Statuses, StudyFixtures.TestSets, ["a note."]);
+
+    [GeneratedRegex(@"\]\((charts/[^)]+)\)")]
+    private static partial Regex Links();
+
+    [Fact]
+    public void The_markdown_links_every_chart_file_and_only_files_that_exist()
+    {
+        var files = Render(StudyFixtures.Mixed);
+        var paths = files.Select(f => f.RelativePath).ToHashSet();
+        paths.ShouldContain(StudyReportFiles.Markdown);
+        paths.ShouldContain(StudyReportFiles.Html);
+        var md = Encoding.UTF8.GetString(files.Single(f => f.RelativePath == StudyReportFiles.Markdown).Content);
+        var linked = Links().Matches(md).Select(m => m.Groups[1].Value).ToHashSet();
+        linked.ShouldAllBe(l => paths.Contains(l));
+        paths.Where(p => p.StartsWith("charts/", StringComparison.Ordinal)).ShouldAllBe(p => linked.Contains(p));
+        // A PNG for every chart, an SVG for every chart but the image grids.
+        var charts = StudyChartModels.Build(StudyFixtures.Mixed.Summary, StudyFixtures.TestSets).All.ToList();
+        paths.Count(p => p.EndsWith(".png", StringComparison.Ordinal)).ShouldBe(charts.Count);
+        paths.Count(p => p.EndsWith(".svg", StringComparison.Ordinal)).ShouldBe(charts.Count(c => c is not GalleryChart));
+        byte[] signature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
+        foreach (var png in files.Where(f => f.RelativePath.EndsWith(".png", StringComparison.Ordinal))) png.Content[..8].ShouldBe(signature, png.RelativePath);
+    }
+
+    [Fact]
+    public void The_html_is_self_contained_and_shows_the_markdowns_tables_and_sentences()
+    {
+        var f = StudyFixtures.Grid;
+        var files = Render(f);
+        var html = Encoding.UTF8.GetString(files.Single(x => x.RelativePath == StudyReportFiles.Html).Content);
+        // Nothing to fetch: no URL outside the embedded images' base64 (where "http" can occur by chance).
+        Regex.Replace(html, "data:image/png;base64,[A-Za-z0-9+/=]+", "data:").ShouldNotContain("http");
+        html.ShouldNotContain("<script");
+        html.ShouldNotContain("<link");
+        Regex.Matches(html, "src=\"([^\"]*)\"").Select(m => m.Groups[1].Value).ShouldAllBe(src => src.StartsWith("data:image/png;base64,", StringComparison.Ordinal));
+        (html.Split("<img ").Length - 1).ShouldBe(files.Count(x => x.RelativePath.EndsWith(".png", StringComparison.Ordinal)));
+        foreach (var table in new[] { StudyReportTables.Cells(f.Summary), StudyReportTables.Comparisons(f.Summary) })
+        {
+            html.ShouldContain("<tr>" + string.Concat(table.Header.Select(h => $"<th>{WebUtility.HtmlEncode(h)}</th>")) + "</tr>");
+            foreach (var row in table.Rows)
+                Regex.Replace(html, "<td[^>]*>", "<td>").ShouldContain("<tr>" + string.Concat(row.Select(c => $"<td>{WebUtility.HtmlEncode(c)}</td>")) + "</tr>");
+        }
+        foreach (var sentence in StudyReportTables.Sentences(f.Summary)) html.ShouldContain($"<li>{WebUtility.HtmlEncode(sentence)}</li>");
+        html.ShouldContain("@media print");
+    }
+
+    [Fact]
+    public void The_writer_writes_every_file_into_the_study_folder_and_removes_charts_it_no_longer_draws()
+    {
+        var f = StudyFixtures.Mixed;
+        var dir = Directory.CreateTempSubdirectory("norms-study-report-").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(dir, "charts"));
+            File.WriteAllText(Path.Combine(dir, "charts", "gone.png"), "an old chart");
+            File.WriteAllText(Path.Combine(dir, "charts", "keep.txt"), "not a chart");
+            var outcome = StudyReportWriter.Write(dir, f.Name, f.Summary, f.Statuses, dataRoot: null);
+            File.Exists(outcome.MarkdownPath).ShouldBeTrue();
+            File.Exists(outcome.HtmlPath).ShouldBeTrue();
+            outcome.Files.ShouldAllBe(p => File.Exists(Path.Combine(dir, p)));
+            outcome.Charts.ShouldBe(outcome.Files.Count - 2);
+            File.Exists(Path.Combine(dir, "charts", "gone.png")).ShouldBeFalse();
+            File.Exists(Path.Combine(dir, "charts", "keep.txt")).ShouldBeTrue();
+            Directory.EnumerateFiles(dir, "*.tmp", SearchOption.AllDirectories).ShouldBeEmpty();
+            // No data folder: no galleries, and the report says why.
+            outcome.Files.ShouldNotContain(p => p.EndsWith("-misclassified.png", StringComparison.Ordinal));
+            outcome.Notes.ShouldContain(n => n.Contains("no data folder was given", StringComparison.Ordinal));
+            File.ReadAllText(outcome.MarkdownPath).ShouldContain("no data folder was given");
+            StudyReportWriter.Write(dir, f.Name, f.Summary, f.Statuses, dataRoot: null).Files.ShouldBe(outcome.Files);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static string? Chromium() =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .SelectMany(d => new[] { "chromium", "chromium-browser", "google-chrome" }.Select(n => Path.Combine(d, n))).FirstOrDefault(File.Exists);
+
+    private static string Script()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "scripts", "check-report-html"))) return Path.Combine(dir.FullName, "scripts", "check-report-html");
+        throw new FileNotFoundException("scripts/check-report-html not found above the test binaries");
+    }
+
+    /// <summary>study-report.html in headless Chromium (scripts/check-report-html, no inline SVG expected): its embedded
+    /// PNGs load, it prints, and a screenshot is not blank. Without chromium the test passes after saying so, except under
+    /// CI=true, where it fails.</summary>
+    [Fact]
+    public async Task Study_report_html_renders_in_headless_chromium()
+    {
+        if (Chromium() is null)
+        {
+            if (Environment.GetEnvironmentVariable("CI") == "true") Assert.Fail("chromium is not on PATH; CI must install it (apt-get install -y chromium)");
+            output.WriteLine("SKIPPED: chromium is not on PATH.");
+            return;
+        }
+        var dir = Directory.CreateTempSubdirectory("norms-study-html-").FullName;
+        try
+        {
+            foreach (var file in Render(StudyFixtures.Mixed)) ReportWriter.WriteAtomically(Path.Combine(dir, file.RelativePath), file.Content);
+            var shot = Path.Combine(dir, "screenshot.png");
+            var start = new ProcessStartInfo("bash", [Script(), Path.Combine(dir, StudyReportFiles.Html), shot]) { RedirectStandardOutput = true, RedirectStandardError = true };
+            start.Environment["MIN_SVGS"] = "0";
+            using var process = Process.Start(start)!;
+            var reading = Task.WhenAll(process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync());
+            using (var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2)))
+                await process.WaitForExitAsync(limit.Token);
+            var texts = await reading;
+            output.WriteLine(texts[0] + texts[1]);
+            if (File.Exists(shot)) File.Copy(shot, Path.Combine(Path.GetTempPath(), "norms-study-report-screenshot.png"), overwrite: true);
+            Assert.True(process.ExitCode == 0, $"check-report-html failed (exit {process.ExitCode}): {texts[0]}{texts[1]}");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}
