@@ -187,7 +187,8 @@ public static class StudyChartRenderer
     {
         var plot = NewPlot(f.Title, f.XLabel, "");
         var n = f.Rows.Count;
-        var zero = plot.Add.VerticalLine(0, 1.5f, Ink, LinePattern.Dashed);
+        // Solid: SkiaSharp's SVG canvas has no dash effect (it prints "Unsupported path effect" and draws nothing).
+        var zero = plot.Add.VerticalLine(0, 1.5f, Ink, LinePattern.Solid);
         zero.LegendText = "";
         var bounds = new List<double> { 0 };
         for (var i = 0; i < n; i++)

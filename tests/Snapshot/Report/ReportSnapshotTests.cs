@@ -144,7 +144,7 @@ public sealed class ReportSnapshotTests
         model.Notes.ShouldContain(n => n.Contains("do not match the loaded mnist test set", StringComparison.Ordinal));
     }
 
-    /// <summary>A result.json written before results recorded their provenance (docs/results/mnist-bn, copied as it was)
+    /// <summary>A result.json written before results recorded their provenance (docs/results/single-seed/mnist-bn, copied as it was)
     /// still loads, and the report, written from the files as `report` writes it, says "not recorded" for it.</summary>
     [Fact]
     public void A_result_written_before_provenance_loads_and_is_reported_as_not_recorded()

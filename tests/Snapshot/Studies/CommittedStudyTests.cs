@@ -1,0 +1,69 @@
+using Norms.Data;
+using Norms.Experiments.Cli;
+using Norms.Studies;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Norms.Snapshot.Tests.Studies;
+
+/// <summary>
+/// The published seeds' study (docs/results/seeds) is verified: its report is rendered again, by the same entry point as
+/// `study report`, from a copy of its committed study.json and run folders alone, and must equal the committed
+/// study-report.md byte for byte, and the statistics the committed study.json holds. So the report can never drift from
+/// its data. McNemar's view and the misclassified images need the test set: without NORMS_DATA the test passes after
+/// saying so, except under CI=true, where it fails.
+/// </summary>
+public sealed class CommittedStudyTests(ITestOutputHelper output)
+{
+    private static string Committed([System.Runtime.CompilerServices.CallerFilePath] string here = "") =>
+        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", "..", "docs", "results", "seeds"));
+
+    [Fact]
+    public void The_committed_seeds_report_is_what_its_committed_runs_give()
+    {
+        var root = Environment.GetEnvironmentVariable(DataRoot.EnvironmentVariable);
+        if (string.IsNullOrWhiteSpace(root) || IdxFolder.Missing(DataRoot.MnistFolder(root)).Count > 0)
+        {
+            var why = $"{DataRoot.EnvironmentVariable} does not point at a folder with mnist/ and cifar-10/ (e.g. ../shared/data)";
+            if (Environment.GetEnvironmentVariable("CI") == "true") Assert.Fail($"{why}; CI must provide the real data");
+            output.WriteLine($"SKIPPED: {why}.");
+            return;
+        }
+        var committed = Committed();
+        var copy = Directory.CreateTempSubdirectory("norms-committed-study-").FullName;
+        try
+        {
+            var folder = Path.Combine(copy, "seeds");
+            Directory.CreateDirectory(folder);
+            File.Copy(Path.Combine(committed, StudyFile.FileName), Path.Combine(folder, StudyFile.FileName));
+            foreach (var run in Directory.EnumerateDirectories(Path.Combine(committed, "runs")))
+            {
+                var target = Path.Combine(folder, "runs", Path.GetFileName(run));
+                Directory.CreateDirectory(target);
+                foreach (var file in Directory.EnumerateFiles(run)) File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
+            }
+
+            StudyRunner.Report(folder, root);
+
+            var expected = File.ReadAllText(Path.Combine(committed, "study-report.md"));
+            var rendered = File.ReadAllText(Path.Combine(folder, "study-report.md"));
+            Assert.True(expected == rendered, "docs/results/seeds/study-report.md is not what its run folders give; run `scripts/norms study report docs/results/seeds` and commit the result");
+            var committedJson = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(committed, StudyFile.FileName)))!;
+            var renderedJson = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(folder, StudyFile.FileName)))!;
+            Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(committedJson, renderedJson), "docs/results/seeds/study.json's statistics are not what its run folders give; rerun `study report` and commit");
+            // The README's results table is the report's targets table, as committed.
+            var section = expected.Split("## Targets\n", 2)[1].Split("\n## ", 2)[0];
+            var table = string.Join("\n", section.Split('\n').Where(l => l.StartsWith('|')));
+            var readme = File.ReadAllText(Path.Combine(committed, "..", "..", "..", "README.md"));
+            Assert.True(readme.Contains($"<!-- seeds-targets:begin -->\n{table}\n<!-- seeds-targets:end -->", StringComparison.Ordinal),
+                "README.md's seeds table is not the committed report's targets table; copy it between the seeds-targets markers");
+            Assert.Equal(
+                Directory.EnumerateFiles(Path.Combine(committed, "charts")).Select(Path.GetFileName).Order(),
+                Directory.EnumerateFiles(Path.Combine(folder, "charts")).Select(Path.GetFileName).Order());
+        }
+        finally
+        {
+            Directory.Delete(copy, recursive: true);
+        }
+    }
+}
