@@ -68,6 +68,11 @@ internal static class StudyEstimate
         }
     }
 
+    /// <summary>Seconds per epoch of each kind (<see cref="StudyProgress.Kind"/>), from <see cref="Of"/>'s estimates.</summary>
+    public static IReadOnlyDictionary<string, double> PerEpoch(IReadOnlyList<RunEstimate> estimates) =>
+        estimates.Where(e => e.Seconds is not null).GroupBy(e => StudyProgress.Kind(e.Run.Spec))
+            .ToDictionary(g => g.Key, g => g.First().Seconds!.Value / Math.Max(1, g.First().Run.Spec.Epochs));
+
     public static string Total(IReadOnlyList<RunEstimate> estimates, int jobs)
     {
         var known = estimates.Where(e => e.Seconds is not null).ToList();

@@ -11,7 +11,8 @@ namespace Norms.Experiments.Cli;
 /// The whole study's progress, shared by every run it trains (from any --jobs worker): epochs done of those left, and an
 /// ETA. The ETA sums, over the epochs left, each one's expected seconds: the mean measured so far for epochs of the same
 /// kind (<see cref="Kind"/>: dataset, model, norm, batch), else a measured kind's mean scaled by the two kinds' cost
-/// (<see cref="StudySchedule.Cost"/>), else the dry run's calibration when given; divided by the jobs running at once.
+/// (the calibration's seconds per epoch, <see cref="StudyEstimate"/>, when given; else <see cref="StudySchedule.Cost"/>);
+/// divided by the jobs running at once. Before any epoch is measured the calibration alone gives the ETA.
 /// <see cref="Status"/> is the line printed after each epoch, or the study bar's description on a terminal.
 /// </summary>
 public sealed class StudyProgress
@@ -27,13 +28,20 @@ public sealed class StudyProgress
     private int epochsDone;
     private int runsDone;
 
-    public StudyProgress(string study, IReadOnlyList<(ExperimentSpec Spec, int EpochsLeft)> todo, Stopwatch clock, int jobs = 1)
+    private readonly bool calibrated;
+
+    /// <param name="calibration">Seconds per epoch of each kind, measured on a few steps (<see cref="StudyEstimate"/>); null
+    /// to weigh the kinds by multiply-adds alone.</param>
+    public StudyProgress(string study, IReadOnlyList<(ExperimentSpec Spec, int EpochsLeft)> todo, Stopwatch clock, int jobs = 1,
+        IReadOnlyDictionary<string, double>? calibration = null)
     {
         (this.study, this.clock, this.jobs, runs) = (study, clock, Math.Max(1, jobs), todo.Count);
+        calibrated = calibration is not null && todo.All(t => calibration.ContainsKey(Kind(t.Spec)));
         foreach (var (spec, epochs) in todo)
         {
             var kind = Kind(spec);
-            var before = left.TryGetValue(kind, out var known) ? known : (Left: 0, CostPerEpoch: CostPerEpoch(spec));
+            var cost = calibrated ? calibration![kind] : CostPerEpoch(spec);
+            var before = left.TryGetValue(kind, out var known) ? known : (Left: 0, CostPerEpoch: cost);
             left[kind] = (before.Left + Math.Max(0, epochs), before.CostPerEpoch);
             epochsAtStart += Math.Max(0, epochs);
         }
@@ -64,7 +72,7 @@ public sealed class StudyProgress
     /// <summary>Seconds left, or null before any epoch of any kind was measured.</summary>
     private double? SecondsLeft()
     {
-        if (measured.Count == 0) return null;
+        if (measured.Count == 0) return calibrated ? left.Sum(k => k.Value.Left * k.Value.CostPerEpoch) / jobs : null;
         // Seconds per unit of cost, from the measured kinds: the fallback for a kind not measured yet.
         var perCost = measured.Sum(m => m.Value.Seconds) / measured.Sum(m => m.Value.Epochs * left[m.Key].CostPerEpoch);
         var total = left.Sum(k => k.Value.Left * (measured.TryGetValue(k.Key, out var m) ? m.Seconds / m.Epochs : perCost * k.Value.CostPerEpoch));

@@ -109,8 +109,11 @@ internal static class StudyRunner
         if (todo.Count < runs.Count) output.WriteLine($"study {spec.Name}: {runs.Count - todo.Count} completed run(s) skipped");
         var runRequest = request with { OutDir = Path.Combine(folder, "runs"), Epochs = null, BatchSize = null, Dataset = null, Resume = true };
         if (jobs > 1) output.WriteLine($"study {spec.Name}: {jobs} runs at once, {Math.Max(1, request.Threads / jobs)} thread(s) each");
+        // A few measured steps of each kind of epoch, so the ETA is in seconds from the start (a second or two a kind).
+        var calibration = todo.Count == 0 ? null : StudyEstimate.PerEpoch(StudyEstimate.Of(todo, request, jobs, TextWriter.Null).Runs);
         var progress = new StudyProgress(spec.Name, [.. todo.Select(r => (r.Spec, r.Spec.Epochs - (before.Readable.GetValueOrDefault(r.Id)?.Epochs.Count ?? 0)))],
-            System.Diagnostics.Stopwatch.StartNew(), jobs);
+            System.Diagnostics.Stopwatch.StartNew(), jobs, calibration);
+        if (todo.Count > 0) output.WriteLine(progress.Status());
         var (_, exit) = todo.Count == 0 ? (null, 0) : ExperimentRunner.RunAll([.. todo.Select(r => r.Spec)], runRequest, output, jobs: jobs, study: progress);
         if (todo.Count > 0) output.WriteLine(progress.Status());
         Write(folder, spec, specJson, flags, runs);
