@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Norms.Data;
-using Norms.Reports.Imaging;
 using Norms.Results;
 using Norms.Explain;
 using Norms.Models;
@@ -87,22 +86,32 @@ public static class ReportBuilder
     private static MisclassifiedGallery? Gallery(RunResult run, ImageSet? test, IReadOnlyList<string> names, List<string> notes)
     {
         if (test is null || run.Misclassified.Count == 0) return null;
-        var tiles = new List<GridTile>();
+        var (tiles, mismatched) = GalleryTiles(run.Misclassified, test, names);
+        if (mismatched > 0)
+            notes.Add($"{run.Name}: {mismatched} misclassified image(s) do not match the loaded {run.Dataset} test set (index or label differs); they are left out of the gallery.");
+        return tiles.Count == 0 ? null : new MisclassifiedGallery(test.Channels, test.Height, test.Width, tiles);
+    }
+
+    /// <summary>
+    /// The first <see cref="GalleryImages"/> misclassified images that point at <paramref name="test"/> as it was evaluated
+    /// (index in range, the stored label the test set's, prediction and label among <paramref name="names"/>), captioned
+    /// "predicted (true actual)"; and how many did not. Both reports' galleries are made here.
+    /// </summary>
+    internal static (IReadOnlyList<GalleryTile> Tiles, int Mismatched) GalleryTiles(IReadOnlyList<Misclassified> misclassified, ImageSet test, IReadOnlyList<string> names)
+    {
+        var tiles = new List<GalleryTile>();
         var mismatched = 0;
-        foreach (var m in run.Misclassified)
+        foreach (var m in misclassified)
         {
             if (tiles.Count == GalleryImages) break;
-            // The result's indices must point at the same images it was evaluated on: check the stored label.
             if (m.Index < 0 || m.Index >= test.Count || test.Labels[m.Index] != m.Label || m.Pred < 0 || m.Pred >= names.Count || m.Label >= names.Count)
             {
                 mismatched++;
                 continue;
             }
-            tiles.Add(new GridTile(test.Image(m.Index).ToArray(), $"{names[m.Pred]} (true {names[m.Label]})", new Rgb(0xc0, 0x1c, 0x1c)));
+            tiles.Add(new GalleryTile(m.Index, m.Label, m.Pred, $"{names[m.Pred]} (true {names[m.Label]})", test.Image(m.Index).ToArray()));
         }
-        if (mismatched > 0)
-            notes.Add($"{run.Name}: {mismatched} misclassified image(s) do not match the loaded {run.Dataset} test set (index or label differs); they are left out of the gallery.");
-        return tiles.Count == 0 ? null : new MisclassifiedGallery(test.Channels, test.Height, test.Width, tiles);
+        return (tiles, mismatched);
     }
 
     private static IReadOnlyList<ArchitectureSummary> Summaries(IReadOnlyList<ExperimentReport> experiments, List<string> notes)

@@ -1,5 +1,4 @@
 using System.Text;
-using Norms.Results;
 
 namespace Norms.Reports;
 
@@ -12,24 +11,23 @@ public static class ReportFiles
     public const string Markdown = "report.md";
     public const string Html = "report.html";
 
+    /// <summary>report.md, report.html, and each picture of <see cref="ReportChartModels.All"/> as PNG (and SVG but for the galleries).</summary>
     public static IReadOnlyList<ReportFile> Render(ReportModel model)
     {
-        var svgs = new Dictionary<string, string>();
         var pngs = new Dictionary<string, byte[]>();
-        foreach (var metric in CurveMetric.All) svgs[metric.FileName] = ReportCharts.Combined(model, metric);
-        foreach (var e in model.Experiments)
+        var svgs = new Dictionary<string, string>();
+        foreach (var chart in ReportChartModels.All(model))
         {
-            svgs[$"{e.Folder}/curves.svg"] = ReportCharts.Experiment(e);
-            if (ReportCharts.Confusion(e) is { } confusion) svgs[$"{e.Folder}/confusion.svg"] = confusion;
-            if (ReportCharts.Misclassified(e) is { } png) pngs[$"{e.Folder}/misclassified.png"] = png;
+            pngs[chart.PngPath] = ReportChartRenderer.Png(chart);
+            if (ReportChartRenderer.Svg(chart) is { } svg) svgs[chart.SvgPath] = svg;
         }
         var utf8 = new UTF8Encoding(false);
         return
         [
             new ReportFile(Markdown, utf8.GetBytes(ReportMarkdown.Render(model))),
-            new ReportFile(Html, utf8.GetBytes(ReportHtml.Render(model, svgs, pngs))),
-            .. svgs.Select(p => new ReportFile(p.Key, utf8.GetBytes(p.Value))),
+            new ReportFile(Html, utf8.GetBytes(ReportHtml.Render(model, pngs))),
             .. pngs.Select(p => new ReportFile(p.Key, p.Value)),
+            .. svgs.Select(p => new ReportFile(p.Key, utf8.GetBytes(p.Value))),
         ];
     }
 }

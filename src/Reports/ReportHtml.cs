@@ -5,7 +5,7 @@ using Norms.Results;
 namespace Norms.Reports;
 
 /// <summary>
-/// report.html: one self-contained file (inline SVG, PNG as data: URIs, inline CSS, no scripts, nothing fetched),
+/// report.html: one self-contained file (every picture a PNG in a data: URI, inline CSS, no scripts, nothing fetched),
 /// laid out for a laptop screen and for print. A pure function of the model and its rendered pictures.
 /// </summary>
 public static class ReportHtml
@@ -24,7 +24,7 @@ public static class ReportHtml
         .warning { border: 2px solid #c0392b; background: #fdecea; color: #7b1d13; padding: 8px 14px; margin: 12px 0; font-weight: bold; }
         .figures { display: flex; flex-wrap: wrap; gap: 12px; }
         figure { margin: 8px 0; }
-        figure svg, figure img { max-width: 100%; height: auto; display: block; }
+        figure img { max-width: 100%; height: auto; display: block; }
         .figures figure { flex: 1 1 520px; }
         .figures figure.wide { flex-basis: 100%; }
         pre.wrap { white-space: pre-wrap; overflow-wrap: anywhere; }
@@ -42,9 +42,8 @@ public static class ReportHtml
         }
         """;
 
-    /// <param name="svgs">Every SVG by its path relative to the report (as in <see cref="ReportFiles"/>).</param>
-    /// <param name="pngs">Every PNG by its relative path.</param>
-    public static string Render(ReportModel m, IReadOnlyDictionary<string, string> svgs, IReadOnlyDictionary<string, byte[]> pngs)
+    /// <param name="pngs">Every picture's PNG by its path relative to the report (<see cref="ReportChart.PngPath"/>).</param>
+    public static string Render(ReportModel m, IReadOnlyDictionary<string, byte[]> pngs)
     {
         var n = m.Numbers;
         var s = new StringBuilder();
@@ -67,7 +66,7 @@ public static class ReportHtml
             s.Append("</tr>\n");
         }
         s.Append("</tbody>\n</table>\n<div class=\"figures\">\n");
-        foreach (var metric in CurveMetric.All) Figure(s, svgs[metric.FileName]);
+        foreach (var metric in CurveMetric.All) Figure(s, ReportChartModels.Combined(m, metric), pngs);
         s.Append("</div>\n");
 
         s.Append("<h2 id=\"analysis\">Analysis</h2>\n");
@@ -103,14 +102,13 @@ public static class ReportHtml
             s.Append("<h3 id=\"").Append(E(e.Run.Name)).Append("\">").Append(E(e.Run.Name)).Append("</h3>\n");
             if (e.Problem is not null) s.Append("<div class=\"warning\">WARNING: ").Append(E($"{e.Run.Name} {e.Problem}")).Append("</div>\n");
             s.Append("<p>").Append(E(ReportMarkdown.Describe(e, n))).Append("</p>\n");
-            Figure(s, svgs[$"{e.Folder}/curves.svg"]);
+            var charts = ReportChartModels.Of(e);
+            Figure(s, charts.Curves, pngs);
             s.Append("<div class=\"figures\">\n");
-            if (svgs.TryGetValue($"{e.Folder}/confusion.svg", out var confusion)) Figure(s, confusion);
+            if (charts.Confusion is { } confusion) Figure(s, confusion, pngs);
             else s.Append("<p>No confusion matrix was saved.</p>\n");
-            if (pngs.TryGetValue($"{e.Folder}/misclassified.png", out var png) && e.Gallery is { } g)
-                s.Append("<figure class=\"wide\"><img alt=\"").Append(E($"{e.Run.Name}: misclassified test images")).Append("\" src=\"data:image/png;base64,")
-                 .Append(Convert.ToBase64String(png)).Append("\"><figcaption>")
-                 .Append(E($"Misclassified test images (first {g.Tiles.Count} by test index); caption: predicted (true class).")).Append("</figcaption></figure>\n");
+            if (charts.Gallery is { } gallery)
+                Figure(s, gallery, pngs, "wide", $"Misclassified test images (first {gallery.Gallery.Tiles.Count} by test index); caption: predicted (true class).");
             else s.Append("<p>No misclassified images are shown (no test images loaded, or none misclassified).</p>\n");
             s.Append("</div>\n");
         }
@@ -147,8 +145,14 @@ public static class ReportHtml
         s.Append("</tbody>\n</table>\n");
     }
 
-    /// <summary>Inlines an SVG; its element ids (grid, axes, legend...) repeat in every chart, so they become classes to keep ids unique in the page.</summary>
-    private static void Figure(StringBuilder s, string svg) => s.Append("<figure>\n").Append(svg.Replace(" id=\"", " class=\"")).Append("</figure>\n");
+    /// <summary>A picture as its PNG in a data: URI (inline ScottPlot SVGs would share their clip-path ids in one page).</summary>
+    private static void Figure(StringBuilder s, ReportChart chart, IReadOnlyDictionary<string, byte[]> pngs, string? cls = null, string? caption = null)
+    {
+        s.Append(cls is null ? "<figure>" : $"<figure class=\"{cls}\">").Append("<img alt=\"").Append(E(chart.Title)).Append("\" src=\"data:image/png;base64,")
+         .Append(Convert.ToBase64String(pngs[chart.PngPath])).Append("\">");
+        if (caption is not null) s.Append("<figcaption>").Append(E(caption)).Append("</figcaption>");
+        s.Append("</figure>\n");
+    }
 
     private static string E(string text) => WebUtility.HtmlEncode(text);
 }

@@ -22,7 +22,7 @@ public static class ReportMarkdown
         s.Append("## Results\n\n");
         Table(s, ReportTable.Header, m.Experiments.Select(e => ReportTable.Row(e, n)));
         s.Append('\n');
-        foreach (var metric in CurveMetric.All) s.Append($"![{metric.Title}]({metric.FileName})\n");
+        foreach (var metric in CurveMetric.All) Image(s, metric.Title, ReportChartModels.Combined(m, metric));
         s.Append('\n');
 
         s.Append("## Analysis\n\n");
@@ -56,11 +56,22 @@ public static class ReportMarkdown
             s.Append($"### {e.Run.Name}\n\n");
             if (e.Problem is not null) s.Append($"> **WARNING: {Escape(e.Run.Name)} {Escape(e.Problem)}**\n\n");
             s.Append(Escape(Describe(e, n))).Append("\n\n");
-            s.Append($"![{e.Run.Name} curves]({e.Folder}/curves.svg)\n\n");
-            s.Append(ReportCharts.Confusion(e) is null ? "No confusion matrix was saved.\n\n" : $"![{e.Run.Name} confusion matrix]({e.Folder}/confusion.svg)\n\n");
-            s.Append(e.Gallery is { } g
-                ? $"Misclassified test images (first {g.Tiles.Count} by test index; caption: predicted (true class)):\n\n![{e.Run.Name} misclassified]({e.Folder}/misclassified.png)\n\n"
-                : "No misclassified images are shown (no test images loaded, or none misclassified).\n\n");
+            var charts = ReportChartModels.Of(e);
+            Image(s, $"{e.Run.Name} curves", charts.Curves);
+            s.Append('\n');
+            if (charts.Confusion is { } confusion)
+            {
+                Image(s, $"{e.Run.Name} confusion matrix", confusion);
+                s.Append('\n');
+            }
+            else s.Append("No confusion matrix was saved.\n\n");
+            if (charts.Gallery is { } gallery)
+            {
+                s.Append($"Misclassified test images (first {gallery.Gallery.Tiles.Count} by test index; caption: predicted (true class)):\n\n");
+                Image(s, $"{e.Run.Name} misclassified", gallery);
+                s.Append('\n');
+            }
+            else s.Append("No misclassified images are shown (no test images loaded, or none misclassified).\n\n");
         }
 
         s.Append("## Architectures\n\n");
@@ -101,6 +112,14 @@ public static class ReportMarkdown
     private static string Recipe(RunResult r) =>
         ExperimentSpecJson.Parse(r.Spec.ToJsonString()) is { IsValid: true, Value: { } spec }
             ? $"{RecipeText.Optimizer(spec)}, {RecipeText.Schedule(spec)}, " : "";
+
+    /// <summary>A picture by its PNG, with a link to its SVG where it has one.</summary>
+    private static void Image(StringBuilder s, string alt, ReportChart chart)
+    {
+        s.Append($"![{alt}]({chart.PngPath})");
+        if (chart.HasSvg) s.Append($" [SVG]({chart.SvgPath})");
+        s.Append('\n');
+    }
 
     private static IReadOnlyList<string> Cells(ProvenanceRow row) => [string.Join(", ", row.Experiments), .. row.Cells];
 

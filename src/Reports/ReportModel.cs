@@ -1,4 +1,3 @@
-using Norms.Reports.Imaging;
 using Norms.Results;
 
 namespace Norms.Reports;
@@ -20,8 +19,8 @@ public sealed record ExperimentReport(
     public EpochRecord? Last => Run.Epochs.Count > 0 ? Run.Epochs[^1] : null;
 }
 
-/// <summary>Misclassified test images ready to lay out: CHW bytes of <see cref="Channels"/>x<see cref="Height"/>x<see cref="Width"/>.</summary>
-public sealed record MisclassifiedGallery(int Channels, int Height, int Width, IReadOnlyList<GridTile> Tiles);
+/// <summary>Misclassified test images ready to lay out: CHW bytes of <see cref="Channels"/>x<see cref="Height"/>x<see cref="Width"/> each.</summary>
+public sealed record MisclassifiedGallery(int Channels, int Height, int Width, IReadOnlyList<GalleryTile> Tiles);
 
 /// <summary>An architecture's parameter summary (the `summary` verb's text) and the experiments that used it.</summary>
 public sealed record ArchitectureSummary(string Model, string Norm, string Text, IReadOnlyList<string> Experiments);
@@ -30,7 +29,7 @@ public sealed record ArchitectureSummary(string Model, string Norm, string Text,
 public sealed record NormSection(string Norm, string Title, string Pooling, IReadOnlyList<ExperimentReport> Experiments, IReadOnlyList<string> Sentences);
 
 /// <summary>
-/// Everything a report says, computed once from the saved results; the Markdown, HTML and SVG renderers are pure
+/// Everything a report says, computed once from the saved results; the Markdown, HTML and chart renderers are pure
 /// functions of it. <see cref="Notes"/> are facts about the report itself (e.g. test images that could not be loaded);
 /// <see cref="Provenance"/> says how the results were made.
 /// </summary>

@@ -21,11 +21,12 @@ public static class ReportWriter
     /// <summary>Re-renders the report of the results in <paramref name="outDir"/> into that folder.</summary>
     /// <param name="dataRoot">The data root holding mnist/ and cifar-10/ (already resolved); null skips the misclassified images.</param>
     /// <param name="loadedTestSets">Test splits already in memory, by dataset name (as in result.json); only the others are read.</param>
-    /// <exception cref="ReportException">no results, or a result.json that cannot be read.</exception>
+    /// <exception cref="ReportException">no results, a result.json that cannot be read, or the charts' font is missing.</exception>
     public static ReportOutcome Write(string outDir, string? dataRoot, ReportNumbers? numbers = null,
         IReadOnlyDictionary<string, ImageSet>? loadedTestSets = null)
     {
         var runs = LoadResults(outDir);
+        ChartFont.Ensure();
         var notes = new List<string>();
         var testSets = LoadTestSets(runs, dataRoot, notes, loadedTestSets ?? new Dictionary<string, ImageSet>());
         var model = ReportBuilder.Build(runs, testSets, notes, numbers);

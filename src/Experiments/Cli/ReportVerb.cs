@@ -11,7 +11,7 @@ internal static class ReportVerb
     {
         var outDir = new Argument<string>("out-dir") { Description = "The --out folder of `run` or `all` (holds NAME/result.json); the report is written there." };
         var dataDir = new Option<string?>("--data-dir") { Description = "Folder holding mnist/ and cifar-10/ for the misclassified images (default: $NORMS_DATA, else ~/.cache/norms; never downloads)." };
-        var command = new Command("report", "Write report.md, report.html, curves-*.svg and NAME/{curves,confusion}.svg, NAME/misclassified.png from saved results.");
+        var command = new Command("report", "Write report.md, report.html, curves-*.png|svg, NAME/{curves,confusion}.png|svg and NAME/misclassified.png from saved results.");
         command.Arguments.Add(outDir);
         command.Options.Add(dataDir);
         command.SetAction(parse =>

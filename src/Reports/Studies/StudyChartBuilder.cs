@@ -142,19 +142,7 @@ public static class StudyChartModels
         else
         {
             var names = confusion?.ClassNames ?? test.ClassNames;
-            var tiles = new List<GalleryTile>();
-            var mismatched = 0;
-            foreach (var m in first.Misclassified)
-            {
-                if (tiles.Count == ReportBuilder.GalleryImages) break;
-                // The result's indices must point at the images it was evaluated on: the stored label is checked.
-                if (m.Index < 0 || m.Index >= test.Count || test.Labels[m.Index] != m.Label || m.Pred < 0 || m.Pred >= names.Count || m.Label >= names.Count)
-                {
-                    mismatched++;
-                    continue;
-                }
-                tiles.Add(new GalleryTile(m.Index, m.Label, m.Pred, $"{names[m.Pred]} (true {names[m.Label]})", test.Image(m.Index).ToArray()));
-            }
+            var (tiles, mismatched) = ReportBuilder.GalleryTiles(first.Misclassified, test, names);
             if (mismatched > 0) notes.Add($"{mismatched} misclassified image(s) of seed {first.Seed} do not match the loaded {resultDataset} test set (index or label differs); left out.");
             if (tiles.Count > 0)
                 gallery = new GalleryChart($"{key}-misclassified", cell.Dataset, $"{label}: misclassified test images of seed {first.Seed} (first {tiles.Count} by test index; caption: predicted (true class))",

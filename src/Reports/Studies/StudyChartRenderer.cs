@@ -1,27 +1,23 @@
 using ScottPlot;
-using SkiaSharp;
+using static Norms.Reports.ChartKit;
 
 namespace Norms.Reports;
 
 /// <summary>
 /// Draws a chart model (<see cref="StudyChartModels"/>) as PNG and SVG with ScottPlot, and a gallery as PNG with
-/// SkiaSharp, all in <see cref="ChartFont"/>. Nothing here decides what a chart shows: every number drawn is in the model.
+/// SkiaSharp, all in <see cref="ChartFont"/> and with <see cref="ChartKit"/>'s rules. Nothing here decides what a chart
+/// shows: every number drawn is in the model.
 /// </summary>
 public static class StudyChartRenderer
 {
-    /// <summary>ScottPlot keeps its fonts in static state; one picture is drawn at a time.</summary>
-    private static readonly Lock Gate = new();
-
-    private static readonly Color Ink = Color.FromHex("#222222");
-
     public static byte[] Png(StudyChart chart)
     {
         lock (Gate)
         {
             ChartFont.Ensure();
-            if (chart is GalleryChart g) return Gallery(g);
+            if (chart is GalleryChart g) return ImageGallery.Png(g.Channels, g.Height, g.Width, g.Tiles);
             var (plot, width, height) = Build(chart);
-            using (plot) return plot.GetImageBytes(width, height, ImageFormat.Png);
+            using (plot) return ChartKit.Png(plot, width, height);
         }
     }
 
@@ -33,7 +29,7 @@ public static class StudyChartRenderer
         {
             ChartFont.Ensure();
             var (plot, width, height) = Build(chart);
-            using (plot) return plot.GetSvgXml(width, height);
+            using (plot) return ChartKit.Svg(plot, width, height);
         }
     }
 
@@ -42,26 +38,9 @@ public static class StudyChartRenderer
         CurveChart c => (Curves(c), 960, 520),
         AxisChart a => (ByAxis(a), 960, 520),
         ForestChart f => (Forest(f), 1100, 150 + 30 * f.Rows.Count),
-        ConfusionChart m => (Confusion(m), 640, 620),
+        ConfusionChart m => (Confusion(m.Title, m.ClassNames, m.Counts), ConfusionWidth, ConfusionHeight),
         _ => throw new ArgumentException($"no renderer for {chart.GetType().Name}", nameof(chart)),
     };
-
-    private static Plot NewPlot(string title, string xLabel, string yLabel)
-    {
-        var plot = new Plot();
-        plot.Font.Set(ChartFont.Family);
-        plot.Title(title, 15);
-        plot.XLabel(xLabel, 13);
-        plot.YLabel(yLabel, 13);
-        return plot;
-    }
-
-    /// <summary>Category10, then Category20's lighter half, so up to 20 cells get colours of their own.</summary>
-    private static Color Colour(int i)
-    {
-        IPalette ten = new ScottPlot.Palettes.Category10(), twenty = new ScottPlot.Palettes.Category20();
-        return i < 10 ? ten.GetColor(i) : twenty.GetColor(2 * (i - 10) + 1);
-    }
 
     private static Plot Curves(CurveChart c)
     {
@@ -89,8 +68,7 @@ public static class StudyChartRenderer
             line.MarkerSize = 5;
             line.LegendText = $"{s.Name} (n={s.Points.Max(p => p.Value.N)})";
         }
-        if (epochs.Length <= 25) plot.Axes.Bottom.SetTicks([.. epochs.Select(e => (double)e)], [.. epochs.Select(e => e.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
-        if (epochs.Length == 1) plot.Axes.SetLimitsX(epochs[0] - 1, epochs[0] + 1);
+        EpochAxis(plot, epochs);
         Legend(plot);
         return plot;
     }
@@ -156,25 +134,6 @@ public static class StudyChartRenderer
         return list.Count == 0 ? 1 : Math.Max(list.Max() - list.Min(), 1e-9);
     }
 
-    /// <summary>Tilts the bottom labels when, side by side, they would not fit in about <paramref name="width"/> pixels.</summary>
-    private static void RotateIfLong(Plot plot, IReadOnlyList<string> labels, int width)
-    {
-        var longest = labels.Count == 0 ? 0 : labels.Max(l => l.Length);
-        if (labels.Count * (longest * 7.5 + 12) <= width) return;
-        // Each label ends at its tick and rises to the left.
-        plot.Axes.Bottom.TickLabelStyle.Rotation = -45;
-        plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.UpperRight;
-        plot.Axes.Bottom.MinimumSize = (float)(Math.Min(longest, 40) * 7.5 * Math.Sin(45 * Math.PI / 180) + 36);
-    }
-
-    private static void Legend(Plot plot)
-    {
-        var legend = plot.ShowLegend(Edge.Right);
-        plot.Legend.FontName = ChartFont.Family;
-        plot.Legend.FontSize = 12;
-        _ = legend;
-    }
-
     private static Color VerdictColour(string verdict) => verdict switch
     {
         "better" => Color.FromHex("#1a7f37"),
@@ -224,91 +183,5 @@ public static class StudyChartRenderer
         plot.Axes.SetLimitsY(-0.7, n - 0.3, plot.Axes.Right);
         plot.Grid.YAxisStyle.MajorLineStyle.Width = 0;
         return plot;
-    }
-
-    /// <summary>The per-run report's colour rule (<see cref="Imaging.ConfusionHeatMap.Colour"/>): near-white to dark blue by
-    /// the square root of the row share, so that the 1–5 % confusions a reader looks for are not left almost white.</summary>
-    private static Color ShareColour(double share) => Color.FromHex(Imaging.ConfusionHeatMap.Colour(share));
-
-    private static Plot Confusion(ConfusionChart m)
-    {
-        var k = m.ClassNames.Count;
-        var total = m.Counts.Sum(r => r.Sum());
-        var correct = Enumerable.Range(0, k).Sum(i => m.Counts[i][i]);
-        var accuracy = total == 0 ? "n/a" : (100.0 * correct / total).ToString("F2", System.Globalization.CultureInfo.InvariantCulture) + " %";
-        var plot = NewPlot(m.Title, $"predicted label ({total} images, accuracy {accuracy})", "true label");
-        var fontSize = k <= 10 ? 12 : 9;
-        for (var t = 0; t < k; t++)
-        {
-            var rowTotal = m.Counts[t].Sum();
-            double y = k - 1 - t;
-            for (var p = 0; p < k; p++)
-            {
-                var share = rowTotal == 0 ? 0 : (double)m.Counts[t][p] / rowTotal;
-                var cell = plot.Add.Rectangle(p - 0.5, p + 0.5, y - 0.5, y + 0.5);
-                cell.FillColor = ShareColour(share);
-                cell.LineColor = Colors.White;
-                cell.LineWidth = 1;
-                if (m.Counts[t][p] == 0 && t != p) continue;
-                var text = plot.Add.Text(m.Counts[t][p].ToString(System.Globalization.CultureInfo.InvariantCulture), p, y);
-                text.LabelFontSize = fontSize;
-                text.LabelFontName = ChartFont.Family;
-                text.LabelAlignment = Alignment.MiddleCenter;
-                text.LabelFontColor = share > 0.3 ? Colors.White : Ink;
-            }
-        }
-        plot.Axes.Bottom.SetTicks([.. Enumerable.Range(0, k).Select(i => (double)i)], [.. m.ClassNames]);
-        plot.Axes.Left.SetTicks([.. Enumerable.Range(0, k).Select(i => (double)(k - 1 - i))], [.. m.ClassNames]);
-        RotateIfLong(plot, m.ClassNames, 520);
-        plot.Axes.SetLimits(-0.5, k - 0.5, -0.5, k - 0.5);
-        plot.HideGrid();
-        return plot;
-    }
-
-    private static byte[] Gallery(GalleryChart g)
-    {
-        const int margin = 10, gap = 10, captionGap = 4, columns = 8;
-        var scale = g.Height <= 32 ? 4 : 1;
-        using var font = new SKFont(ChartFont.Regular, 13);
-        using var ink = new SKPaint { Color = new SKColor(0xc0, 0x1c, 0x1c), IsAntialias = true };
-        var captionWidth = g.Tiles.Max(t => font.MeasureText(t.Caption)) + 8;
-        var cellWidth = (int)Math.Ceiling(Math.Max(g.Width * scale, captionWidth));
-        var captionHeight = (int)Math.Ceiling(font.Size * 1.3);
-        var cellHeight = g.Height * scale + captionGap + captionHeight;
-        var cols = Math.Min(columns, g.Tiles.Count);
-        var rows = (g.Tiles.Count + cols - 1) / cols;
-        var info = new SKImageInfo(2 * margin + cols * cellWidth + (cols - 1) * gap, 2 * margin + rows * cellHeight + (rows - 1) * gap, SKColorType.Rgba8888, SKAlphaType.Opaque);
-        using var surface = SKSurface.Create(info);
-        var canvas = surface.Canvas;
-        canvas.Clear(SKColors.White);
-        var sampling = new SKSamplingOptions(SKFilterMode.Nearest, SKMipmapMode.None);
-        for (var i = 0; i < g.Tiles.Count; i++)
-        {
-            var left = margin + i % cols * (cellWidth + gap);
-            var top = margin + i / cols * (cellHeight + gap);
-            using var image = Image(g.Tiles[i].Pixels, g.Channels, g.Height, g.Width);
-            var imageLeft = left + (cellWidth - g.Width * scale) / 2f;
-            canvas.DrawImage(image, SKRect.Create(imageLeft, top, g.Width * scale, g.Height * scale), sampling);
-            canvas.DrawText(g.Tiles[i].Caption, left + cellWidth / 2f, top + g.Height * scale + captionGap + font.Size, SKTextAlign.Center, font, ink);
-        }
-        using var snapshot = surface.Snapshot();
-        using var png = snapshot.Encode(SKEncodedImageFormat.Png, 100);
-        return png.ToArray();
-    }
-
-    /// <summary>A CHW image (1 channel grey or 3 RGB) as an opaque RGBA Skia image.</summary>
-    private static SKImage Image(byte[] chw, int channels, int height, int width)
-    {
-        var plane = height * width;
-        var rgba = new byte[plane * 4];
-        for (var i = 0; i < plane; i++)
-        {
-            var (r, gr, b) = channels == 1 ? (chw[i], chw[i], chw[i]) : (chw[i], chw[plane + i], chw[2 * plane + i]);
-            rgba[4 * i] = r;
-            rgba[4 * i + 1] = gr;
-            rgba[4 * i + 2] = b;
-            rgba[4 * i + 3] = 255;
-        }
-        return SKImage.FromPixelCopy(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque), rgba, width * 4);
     }
 }

@@ -88,7 +88,7 @@ public sealed class RunLockOwnerTests
             File.WriteAllText(folder.LockFile, (remote with { Heartbeat = DateTimeOffset.UtcNow.AddMinutes(-2) }).ToJson());
             using var claim = folder.TryLock(out _);
             Assert.NotNull(claim);
-            Assert.Empty(Directory.EnumerateFiles(folder.Path).Where(f => f.EndsWith(".stale", StringComparison.Ordinal)));
+            Assert.DoesNotContain(Directory.EnumerateFiles(folder.Path), f => f.EndsWith(".stale", StringComparison.Ordinal));
         }
         finally
         {

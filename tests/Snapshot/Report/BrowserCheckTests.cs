@@ -38,7 +38,7 @@ public sealed class BrowserCheckTests(ITestOutputHelper output)
         try
         {
             foreach (var r in ReportFixtures.Runs) new RunFolder(Path.Combine(dir, r.Name)).WriteResult(r);
-            // The fixtures' own test images, so the HTML embeds PNGs as well.
+            // The fixtures' own test images, so the HTML embeds the misclassified galleries beside the charts.
             var model = ReportBuilder.Build(ReportFixtures.Runs, new Dictionary<string, ImageSet> { ["mnist"] = ReportFixtures.MnistTest });
             foreach (var f in ReportFiles.Render(model)) ReportWriter.WriteAtomically(Path.Combine(dir, f.RelativePath), f.Content);
             var shot = Path.Combine(dir, "screenshot.png");
