@@ -176,7 +176,7 @@ public static class ShapeInference
                     rows.Add(null!);
                     if (seq.Layers is null || seq.Layers.Count == 0)
                         Error(path, "the sequence is empty; add layers or remove it");
-                    var tooDeep = depth >= ModelLimits.MaxDepth;
+                    var tooDeep = depth > ModelLimits.MaxDepth;
                     if (tooDeep)
                         Error(path, $"sequences nest more than {ModelLimits.MaxDepth} deep here; flatten them");
                     var y = seq.Layers is null || tooDeep ? (tooDeep ? null : x) : Sequence(seq.Layers, path, module, depth + 1, x);
