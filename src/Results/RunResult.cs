@@ -75,6 +75,6 @@ public sealed record RunResult(
     /// <summary>The result of a run that failed before training began (its data, its folder): for the closing table
     /// only, never written, since the folder may belong to another run.</summary>
     public static RunResult FailedBeforeStart(ExperimentSpec spec, string message) =>
-        new(spec.Name, spec.Dataset, spec.Model, spec.Norm.ShortName, spec.L1, spec.L2, 0, spec.Seed, "", 0, 0, 0, spec.Augmentation,
+        new(spec.Name, spec.Dataset, spec.Model.Name, spec.Norm.ShortName, spec.L1, spec.L2, 0, spec.Seed, "", 0, 0, 0, spec.Augmentation,
             RunStatus.Failed, message, [], null, null, null, null, [], [], 0, SpecNode(spec));
 }

@@ -49,7 +49,7 @@ public static class Trainer
         {
             Engine = new EngineSwitches(settings.Engine.FusedKernels, replicas is not null, EngineSwitches.Layout(model.ChannelsLast), settings.Threads, evaluationBatch),
         };
-        var result = new RunResult(spec.Name, spec.Dataset, spec.Model, spec.Norm.ShortName, spec.L1, spec.L2, model.ParameterCount(),
+        var result = new RunResult(spec.Name, spec.Dataset, spec.Model.Name, spec.Norm.ShortName, spec.L1, spec.L2, model.ParameterCount(),
             spec.Seed, settings.Device.ToString(), settings.Threads, train.Count, test.Count, augmentation is not Augmentation.None,
             RunStatus.Running, null, [], null, null, null, null, [], [], 0, RunResult.SpecNode(spec), provenance, validation?.Count);
 

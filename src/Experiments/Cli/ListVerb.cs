@@ -32,7 +32,7 @@ internal static class ListVerb
         };
         var rows = BuiltInExperiments.All.Select(e => (IReadOnlyList<string>)new[]
         {
-            e.Name, e.Dataset, e.Model, e.Norm.ShortName, F(e.L1), F(e.L2),
+            e.Name, e.Dataset, e.Model.Name, e.Norm.ShortName, F(e.L1), F(e.L2),
             RecipeText.Optimizer(e), RecipeText.Schedule(e),
             e.BatchSize.ToString(CultureInfo.InvariantCulture), e.Epochs.ToString(CultureInfo.InvariantCulture),
             e.Augmentation ? Words(DatasetLoader.DefaultAugmentation(e.Source!)) : "none",

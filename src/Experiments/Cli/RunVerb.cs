@@ -51,7 +51,8 @@ internal static class RunVerb
     /// <summary>Largest experiment file read (a real one is under 1 KB); a device or pipe that never ends cannot hang the CLI.</summary>
     private const long MaxSpecBytes = 1 << 20;
 
-    private static ExperimentSpec ReadSpec(string file)
+    /// <summary>An experiment file, read and validated; every problem is one <see cref="UserError"/>.</summary>
+    internal static ExperimentSpec ReadSpec(string file)
     {
         string json;
         try

@@ -9,7 +9,10 @@ namespace Norms.Models;
 /// <see cref="ExperimentSpecJson.Parse"/>, which also validates.
 /// <para>
 /// <see cref="Name"/>: a name, not a path (<see cref="RunName"/>). <see cref="Dataset"/>: <see cref="DatasetSource"/>'s grammar
-/// ("mnist", "cifar10", "idx:PATH"). <see cref="Model"/>: a name from <see cref="Architectures.Names"/>.
+/// ("mnist", "cifar10", "idx:PATH"). <see cref="Model"/>: a name from <see cref="Architectures.Names"/> (a JSON string, written
+/// exactly as before inline models existed) or an inline network (a JSON object, <see cref="InlineModel"/>). <see cref="Norm"/>:
+/// the norm of every block that sets none; with an inline model it may be left out of the file and the model's own "norm" is
+/// used (<see cref="ExperimentSpecJson.Parse"/> moves it here), and when given it replaces the model's.
 /// <see cref="Dropout"/>: null = the model's default. <see cref="L1"/>: lambda in loss + lambda * sum |w| over the
 /// convolution kernels. <see cref="L2"/>: coupled L2, given to the optimizer as weight decay over every parameter (the
 /// reference's recipe); its rules against the optimizer's own weight_decay (and adamw,
@@ -21,7 +24,7 @@ namespace Norms.Models;
 public sealed record ExperimentSpec(
     string Name,
     string Dataset,
-    string Model,
+    ExperimentModel Model,
     NormSpec Norm,
     OptimizerSpec Optimizer,
     ScheduleSpec Schedule,
@@ -38,8 +41,16 @@ public sealed record ExperimentSpec(
     /// Not part of the JSON (<see cref="ExperimentSpecJson"/> leaves it out): the file holds the text.</summary>
     public DatasetSource? Source => DatasetSource.TryParse(Dataset);
 
-    /// <summary>The model this experiment trains: the named architecture with this norm, dropout and regularization.</summary>
-    public ModelSpec ToModelSpec() =>
-        (Architectures.ByName(Model, Norm, Dropout) ?? throw new InvalidOperationException($"unknown model '{Model}'; validate the experiment first"))
-        with { Regularization = new Regularization(L1, L2) };
+    /// <summary>The model this experiment trains: the named architecture, or the inline network, with this norm, dropout
+    /// (null: the model's) and regularization.</summary>
+    public ModelSpec ToModelSpec() => Model switch
+    {
+        BuiltInModel { BuiltIn: var name } => (Architectures.ByName(name, Norm, Dropout)
+            ?? throw new InvalidOperationException($"unknown model '{name}'; validate the experiment first"))
+            with { Regularization = new Regularization(L1, L2) },
+        InlineModel { Network: var network } => network.ToModelSpec(
+            Norm ?? network.Norm ?? throw new InvalidOperationException("the inline model has no norm; validate the experiment first"),
+            Dropout ?? network.Dropout, new Regularization(L1, L2)),
+        _ => throw new InvalidOperationException($"the experiment has no model; validate it first"),
+    };
 }

@@ -33,7 +33,7 @@ public static partial class ExperimentSpecJson
         }
         catch (JsonException e)
         {
-            return new(null, [Describe(string.IsNullOrEmpty(e.Path) ? "$" : e.Path, e.Message)]);
+            return new(null, [Describe(NestedJson.FullPath(e), e.Message)]);
         }
         catch (NotSupportedException e) // a polymorphic object without its "kind"
         {
@@ -41,9 +41,21 @@ public static partial class ExperimentSpecJson
         }
         if (spec is null)
             return new(null, [new SpecError("$", "the file holds null; write an experiment object { \"name\": ..., ... }")]);
+        spec = SettleInlineNorm(spec);
         var errors = ExperimentSpecValidation.Validate(spec);
         return new(errors.Count == 0 ? spec : null, errors);
     }
+
+    /// <summary>
+    /// An inline model's norm, settled in one place: the experiment's "norm" when given (it replaces the model's, so a study's
+    /// norm axis works for inline models too), else the model's. Either way the experiment's <see cref="ExperimentSpec.Norm"/>
+    /// holds it afterwards and the network's is cleared, so the canonical JSON holds it once, at "$.norm". A spec with neither
+    /// keeps a null norm, which validation reports.
+    /// </summary>
+    public static ExperimentSpec SettleInlineNorm(ExperimentSpec spec) =>
+        spec.Model is InlineModel { Network: var network } inline && (spec.Norm ?? network.Norm) is { } norm
+            ? spec with { Norm = norm, Model = inline with { Network = network with { Norm = null } } }
+            : spec;
 
     // System.Text.Json's messages name CLR types and byte positions; say what a user writing the file needs.
     private static SpecError Describe(string path, string message)
@@ -80,16 +92,24 @@ public static partial class ExperimentSpecJson
         _ when path.EndsWith("norm", StringComparison.Ordinal) => "batch, group, group-layer, layer, instance, none",
         _ when path.EndsWith("optimizer", StringComparison.Ordinal) => "sgd, adam, adamw",
         _ when path.EndsWith("schedule", StringComparison.Ordinal) => "onecycle, step, constant",
+        _ when path.EndsWith(']') => "conv, block, maxpool, gap, residual, sequential, head",
         _ => "the kinds this field allows",
     };
 
     // System.Text.Json names the enclosing type, not the field's, so go by the field name.
-    private static string Expected(string path) => path[(path.LastIndexOf('.') + 1)..] switch
+    private static string Expected(string path) => IndexRegex().Replace(path[(path.LastIndexOf('.') + 1)..], "") switch
     {
         "epochs" or "batch_size" or "validation" or "step_size" or "groups" or "channels_per_group" => "a whole number",
+        "classes" or "in" or "out" or "kernel" or "padding" or "stride" => "a whole number",
         "seed" => "a whole number >= 0",
-        "augmentation" or "nesterov" or "cycle_momentum" or "affine" or "track_running_stats" or "elementwise_affine" => "true or false",
-        "name" or "dataset" or "model" or "kind" => "a string",
+        "augmentation" or "nesterov" or "cycle_momentum" or "affine" or "track_running_stats" or "elementwise_affine" or "bias" => "true or false",
+        "name" or "dataset" or "kind" or "from" => "a string",
+        "model" => $"a model name ({string.Join(", ", Architectures.Names)}) or a network object {{ \"input\": [C, H, W], \"classes\": ..., \"layers\": [...] }}",
+        "input" when !path.EndsWith(']') => "[channels, height, width]: three whole numbers",
+        "input" => "a whole number",
+        "layers" when path.EndsWith(']') => "a layer object with a \"kind\"",
+        "layers" => "a list of layer objects",
+        "conv" => "a conv object { \"in\": ..., \"out\": ..., \"kernel\": ... }",
         "norm" or "optimizer" or "schedule" => "an object with a \"kind\"",
         "$" => "an experiment object",
         _ => "a number",
@@ -115,7 +135,8 @@ public static partial class ExperimentSpecJson
             NumberHandling = JsonNumberHandling.Strict,
             AllowOutOfOrderMetadataProperties = true, // "kind" may come anywhere in its object
             AllowDuplicateProperties = false,
-            TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { HideComputedNames } },
+            TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { HideComputedNames, NormOptionalForInlineModels } },
+            Converters = { new ValueListJsonConverterFactory(), new InputShapeJsonConverter() },
         };
         options.MakeReadOnly();
         return options;
@@ -132,6 +153,20 @@ public static partial class ExperimentSpecJson
             if (info.Properties[i].Name == computed)
                 info.Properties.RemoveAt(i);
     }
+
+    // "norm" is required of a built-in model's experiment and optional with an inline model (whose own norm then serves):
+    // validation says which is missing (ExperimentSpecValidation), so the reader lets it be absent.
+    private static void NormOptionalForInlineModels(JsonTypeInfo info)
+    {
+        if (info.Type != typeof(ExperimentSpec))
+            return;
+        foreach (var property in info.Properties)
+            if (property.Name == "norm")
+                property.IsRequired = false;
+    }
+
+    [GeneratedRegex(@"\[\d+\]$")]
+    private static partial Regex IndexRegex();
 
     [GeneratedRegex(@"The JSON property '(?<field>[^']*)' could not be mapped to any \.NET member contained in type '(?<type>[^']*)'")]
     private static partial Regex UnmappedRegex();

@@ -19,12 +19,15 @@ public static class ExperimentSpecValidation
         var source = spec.Source;
         if (source is null)
             Error("$.dataset", $"unknown dataset '{spec.Dataset}'; use {DatasetSource.Syntax} (a folder of MNIST-format idx files)");
-        var modelKnown = spec.Model is not null && Architectures.Names.Contains(spec.Model);
-        if (!modelKnown)
-            Error("$.model", $"unknown model '{spec.Model}'; use one of {string.Join(", ", Architectures.Names)}");
-        else if ((spec.Model, source) is (Architectures.Mnist8kName, DatasetSource.Cifar10) or (Architectures.Cifar50kName, DatasetSource.Mnist))
+        var builtIn = (spec.Model as BuiltInModel)?.BuiltIn;
+        var modelKnown = builtIn is not null && Architectures.Names.Contains(builtIn);
+        if (spec.Model is InlineModel { Network: var network })
+            InlineModelRules(errors, spec, network, source);
+        else if (!modelKnown)
+            Error("$.model", $"unknown model '{builtIn}'; use one of {string.Join(", ", Architectures.Names)}, or write a network object (docs/SPEC.md, \"Inline models\")");
+        else if ((builtIn, source) is (Architectures.Mnist8kName, DatasetSource.Cifar10) or (Architectures.Cifar50kName, DatasetSource.Mnist))
             Error("$.model", $"{spec.Model} does not take {source} images; use {(source is DatasetSource.Mnist ? Architectures.Mnist8kName : Architectures.Cifar50kName)}");
-        else if ((spec.Model, source) is (Architectures.Cifar50kName, DatasetSource.Idx))
+        else if ((builtIn, source) is (Architectures.Cifar50kName, DatasetSource.Idx))
             Error("$.model", $"{spec.Model} takes 3-channel images and an idx folder holds 1-channel ones; use {Architectures.Mnist8kName}");
         NonNegative(errors, "$.l1", spec.L1);
         NonNegative(errors, "$.l2", spec.L2);
@@ -36,7 +39,9 @@ public static class ExperimentSpecValidation
             Error("$.batch_size", $"batch_size must be >= 1, got {spec.BatchSize}; use e.g. 64");
         if (ValidationProblem(spec.Validation) is { } validationProblem)
             Error("$.validation", validationProblem);
-        if (spec.Norm is null)
+        if (spec.Norm is null && spec.Model is InlineModel)
+            Error("$.model.norm", "the inline model has no norm and the experiment gives none; give the model a default norm here, e.g. { \"kind\": \"batch\" }, or the experiment one at $.norm");
+        else if (spec.Norm is null)
             Error("$.norm", "norm is missing; give e.g. { \"kind\": \"batch\" }");
         else if (modelKnown && spec.Dropout is null or (>= 0 and < 1))
             foreach (var e in ModelValidation.Validate(spec.ToModelSpec() with { Regularization = Regularization.None }))
@@ -44,6 +49,70 @@ public static class ExperimentSpecValidation
         Optimizer(errors, spec);
         Schedule(errors, spec.Schedule);
         return errors;
+    }
+
+    /// <summary>The image shape and classes of the datasets whose files say them up front (an idx folder's images are
+    /// one-channel, their size and labels are read with the files).</summary>
+    private static (int Channels, int Height, int Width, int Classes)? Images(DatasetSource? source) => source switch
+    {
+        DatasetSource.Mnist => (1, 28, 28, 10),
+        DatasetSource.Cifar10 => (3, 32, 32, 10),
+        _ => null,
+    };
+
+    /// <summary>
+    /// An inline network: shape inference and <see cref="ModelValidation"/> (one home for every network rule) on the model it
+    /// trains as, with their layer paths turned into the file's JSON paths ("c1.norm" -> "$.model.layers[0].norm"), and the
+    /// network against the dataset's images.
+    /// </summary>
+    private static void InlineModelRules(List<SpecError> errors, ExperimentSpec spec, NetworkSpec network, DatasetSource? source)
+    {
+        var input = network.Input;
+        if (input is not null && Images(source) is { } images)
+        {
+            if ((input.Channels, input.Height, input.Width) != (images.Channels, images.Height, images.Width))
+                errors.Add(new("$.model.input", $"{source} images are {images.Channels}x{images.Height}x{images.Width}, the model takes {input}; use [{images.Channels}, {images.Height}, {images.Width}]"));
+            if (network.Classes != images.Classes)
+                errors.Add(new("$.model.classes", $"{source} has {images.Classes} classes, the model {network.Classes}; use {images.Classes}"));
+        }
+        else if (input is not null && source is DatasetSource.Idx && input.Channels != 1)
+            errors.Add(new("$.model.input", $"an idx folder holds 1-channel images, the model takes {input.Channels} channels; use [1, H, W]"));
+        var topDropout = spec.Dropout is >= 0 and < 1; // an invalid one is reported at $.dropout above
+        var model = network.ToModelSpec(spec.Norm ?? network.Norm ?? new NoNorm(), topDropout ? spec.Dropout!.Value : network.Dropout, Regularization.None);
+        var paths = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (network.Layers is not null)
+            LayerPaths(paths, network.Layers, "", "$.model");
+        foreach (var e in ModelValidation.Validate(model))
+            errors.Add(new(JsonPath(e.Path, paths, spec, topDropout), e.Message));
+    }
+
+    // Each layer's path as ShapeInference names it (by name when it has one, else by index) -> its JSON path.
+    private static void LayerPaths(Dictionary<string, string> paths, ValueList<Layer> layers, string path, string json)
+    {
+        for (var i = 0; i < layers.Count; i++)
+        {
+            var layer = layers[i];
+            var child = layer?.Name is { } n ? (path.Length == 0 ? n : $"{path}.{n}") : $"{(path.Length == 0 ? "layers" : path)}[{i}]";
+            var childJson = $"{json}.layers[{i}]";
+            paths.TryAdd(child, childJson);
+            if (layer is Sequential { Layers: { } inner })
+                LayerPaths(paths, inner, child, childJson);
+        }
+    }
+
+    private static string JsonPath(string path, Dictionary<string, string> layers, ExperimentSpec spec, bool topDropout)
+    {
+        var at = path;
+        while (at.Length > 0 && !layers.ContainsKey(at))
+            at = at.LastIndexOf('.') is var dot and > 0 ? at[..dot] : "";
+        if (at.Length > 0)
+            return layers[at] + path[at.Length..];
+        return path switch
+        {
+            "norm" => spec.Norm is null ? "$.model.norm" : "$.norm",
+            "dropout" => topDropout ? "$.dropout" : "$.model.dropout",
+            _ => "$.model." + path,
+        };
     }
 
     /// <summary>

@@ -34,12 +34,16 @@ public static class ShapeInference
             CheckModel();
             var rootIndex = rows.Count;
             rows.Add(null!); // the model row, filled once the output is known
-            var input = spec.Input is { Channels: > 0, Height: > 0, Width: > 0 } i ? new S(i.Channels, i.Height, i.Width) : null;
+            var input = spec.Input is { Channels: > 0 and <= ModelLimits.MaxChannels, Height: > 0 and <= ModelLimits.MaxSize, Width: > 0 and <= ModelLimits.MaxSize } i
+                ? new S(i.Channels, i.Height, i.Width)
+                : null;
             var output = spec.Layers is null ? null : Sequence(spec.Layers, "", "", 1, input);
             if (spec.Layers is { Count: > 0 } && spec.Layers[^1] is not LogSoftmaxHead)
                 Error("layers", $"the model must end with a log-softmax head; add a LogSoftmaxHead after a 1x1 conv to {spec.Classes} channels");
             rows[rootIndex] = new LayerInfo("", "", spec.Name, "Model", 0, false, output?.Dims, 0, 0);
-            return new ModelAnalysis(spec, rows, errors, output?.Dims);
+            var analysis = new ModelAnalysis(spec, rows, errors, output?.Dims);
+            CheckTotals(analysis);
+            return analysis;
         }
 
         private void CheckModel()
@@ -48,8 +52,12 @@ public static class ShapeInference
                 Error("name", "the model needs a name; give e.g. \"mnist8k\"");
             if (spec.Input is null || spec.Input.Channels <= 0 || spec.Input.Height <= 0 || spec.Input.Width <= 0)
                 Error("input", $"input channels, height and width must be positive, got {spec.Input?.ToString() ?? "none"}; use e.g. 1x28x28");
+            else if (spec.Input.Channels > ModelLimits.MaxChannels || spec.Input.Height > ModelLimits.MaxSize || spec.Input.Width > ModelLimits.MaxSize)
+                Error("input", $"input {spec.Input} is too large: at most {ModelLimits.MaxChannels} channels and {ModelLimits.MaxSize}x{ModelLimits.MaxSize} pixels; use the dataset's image size");
             if (spec.Classes <= 0)
                 Error("classes", $"classes must be positive, got {spec.Classes}; use e.g. 10");
+            else if (spec.Classes > ModelLimits.MaxChannels)
+                Error("classes", $"classes must be at most {ModelLimits.MaxChannels}, got {spec.Classes}; use the dataset's number of classes");
             if (spec.Layers is null || spec.Layers.Count == 0)
                 Error("layers", "the model has no layers; add at least a conv, a global average pool and a LogSoftmaxHead");
             if (spec.Norm is null)
@@ -63,6 +71,18 @@ public static class ShapeInference
                 CheckFactor("regularization.l1", reg.L1);
                 CheckFactor("regularization.l2", reg.L2);
             }
+        }
+
+        private void CheckTotals(ModelAnalysis analysis)
+        {
+            var leaves = rows.Count(r => r.IsLeaf);
+            if (leaves > ModelLimits.MaxLayers)
+                Error("layers", $"the model has {N(leaves)} layers, more than the {N(ModelLimits.MaxLayers)} allowed; use fewer");
+            if (analysis.TotalParams > ModelLimits.MaxParameters)
+                Error("layers", $"the model has {N(analysis.TotalParams)} parameters, more than the {N(ModelLimits.MaxParameters)} allowed; use fewer or narrower layers");
+            if (analysis.ActivationsPerSample > ModelLimits.MaxActivationsPerSample)
+                Error("layers", $"a forward pass keeps {N(analysis.ActivationsPerSample)} values per sample, more than the {N(ModelLimits.MaxActivationsPerSample)} allowed; "
+                    + "downsample earlier (a pool or a strided conv) or use narrower layers");
         }
 
         private void CheckDropout(string path, double p)
@@ -135,7 +155,10 @@ public static class ShapeInference
                         Error(path, $"kernel must be >= 1, got {pool.Kernel}; use e.g. 2");
                     if (stride < 1)
                         Error(path, $"stride must be >= 1, got {stride}; leave it out to use the kernel size");
-                    var y = Spatial(x, path, "max-pool") is { } s && pool.Kernel >= 1 && stride >= 1
+                    var sane = pool.Kernel <= ModelLimits.MaxKernel && stride <= ModelLimits.MaxKernel;
+                    if (!sane)
+                        Error(path, $"kernel and stride must be at most {ModelLimits.MaxKernel}, got {pool.Kernel} and {stride}; use e.g. 2");
+                    var y = Spatial(x, path, "max-pool") is { } s && pool.Kernel >= 1 && stride >= 1 && sane
                         ? Shrink(s, path, Out(s.H, pool.Kernel, 0, stride), Out(s.W, pool.Kernel, 0, stride), $"max-pool {pool.Kernel}")
                         : null;
                     Leaf(path, module, label, "MaxPool2d", depth, y, 0, 0);
@@ -153,7 +176,10 @@ public static class ShapeInference
                     rows.Add(null!);
                     if (seq.Layers is null || seq.Layers.Count == 0)
                         Error(path, "the sequence is empty; add layers or remove it");
-                    var y = seq.Layers is null ? x : Sequence(seq.Layers, path, module, depth + 1, x);
+                    var tooDeep = depth > ModelLimits.MaxDepth;
+                    if (tooDeep)
+                        Error(path, $"sequences nest more than {ModelLimits.MaxDepth} deep here; flatten them");
+                    var y = seq.Layers is null || tooDeep ? (tooDeep ? null : x) : Sequence(seq.Layers, path, module, depth + 1, x);
                     rows[at] = new LayerInfo(path, module, label, "Sequential", depth, false, y?.Dims, 0, 0);
                     return y;
                 }
@@ -209,9 +235,13 @@ public static class ShapeInference
             if (conv.Kernel < 1) Bad($"kernel must be >= 1, got {conv.Kernel}; use e.g. 3");
             if (conv.Padding < 0) Bad($"padding must be >= 0, got {conv.Padding}; use 0 or (kernel - 1) / 2 to keep the size");
             if (conv.Stride < 1) Bad($"stride must be >= 1, got {conv.Stride}; use 1");
+            if (conv.In > ModelLimits.MaxChannels || conv.Out > ModelLimits.MaxChannels)
+                Bad($"channels must be at most {ModelLimits.MaxChannels}, got {conv.In} -> {conv.Out}; use fewer");
+            if (conv.Kernel > ModelLimits.MaxKernel || conv.Padding > ModelLimits.MaxKernel || conv.Stride > ModelLimits.MaxKernel)
+                Bad($"kernel, padding and stride must be at most {ModelLimits.MaxKernel}, got {conv.Kernel}, {conv.Padding} and {conv.Stride}; use e.g. kernel 3, padding 1, stride 1");
             S? y = null;
             var s = Spatial(x, path, "conv");
-            if (s is not null && conv.In >= 1 && s.C != conv.In)
+            if (s is not null && conv.In >= 1 && conv.In <= ModelLimits.MaxChannels && s.C != conv.In)
                 Error(path, $"expects {conv.In} input channels but receives {s.C}; make it Conv({s.C}, {conv.Out}, ...) or change the layer before");
             if (s is not null && ok)
                 y = Shrink(new S(conv.Out, s.H, s.W), path,
@@ -272,6 +302,8 @@ public static class ShapeInference
         private void Error(string path, string message) => errors.Add(new SpecError(path, message));
 
         private static string Join(string a, string b) => a.Length == 0 ? b : $"{a}.{b}";
+
+        private static string N(long v) => v.ToString("N0", CultureInfo.InvariantCulture);
 
         private static string Format(double v) => v.ToString("R", CultureInfo.InvariantCulture);
     }

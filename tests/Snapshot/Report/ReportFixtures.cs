@@ -39,7 +39,7 @@ public static class ReportFixtures
         var last = records[^1];
         var confusion = Confusion(name.Length, (int)Math.Round(last.TestAcc is double a && double.IsFinite(a) ? a : 10));
         var misclassified = Enumerable.Range(0, 30).Select(i => new Misclassified(i * 3 + name.Length % 3, Label(i * 3 + name.Length % 3), (Label(i * 3 + name.Length % 3) + 1 + i % 4) % 10, 0.5 + i % 5 * 0.1)).ToArray();
-        return new RunResult(name, spec.Dataset, spec.Model, spec.Norm.ShortName, spec.L1, spec.L2, cifar ? 42_256 : 7_946, spec.Seed, "cpu", 2,
+        return new RunResult(name, spec.Dataset, spec.Model.Name, spec.Norm.ShortName, spec.L1, spec.L2, cifar ? 42_256 : 7_946, spec.Seed, "cpu", 2,
             cifar ? 50_000 : 60_000, 10_000, true, status, message, records, null, null, null, null, confusion, misclassified,
             records.Sum(r => r.Seconds) + 1.25, RunResult.SpecNode(spec), ProvenanceOf(name)).WithBests();
     }
