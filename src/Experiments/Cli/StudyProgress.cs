@@ -47,8 +47,10 @@ public sealed class StudyProgress
         }
     }
 
-    /// <summary>What makes epochs take the same time: the data, the model, its norm and the batch.</summary>
-    internal static string Kind(ExperimentSpec spec) => $"{spec.Dataset}/{spec.Model}/{spec.Norm.ShortName}/{spec.BatchSize}";
+    /// <summary>What makes epochs take the same time: the data, the model (inline networks, all named "custom", told apart
+    /// by their multiply-adds), its norm and the batch.</summary>
+    internal static string Kind(ExperimentSpec spec) =>
+        $"{spec.Dataset}/{spec.Model}/{CostPerEpoch(spec)}/{spec.Norm.ShortName}/{spec.BatchSize}";
 
     private static double CostPerEpoch(ExperimentSpec spec) => StudySchedule.Cost(spec) / Math.Max(1, spec.Epochs);
 
