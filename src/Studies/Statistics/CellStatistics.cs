@@ -19,16 +19,19 @@ public static class CellStatistics
 
     /// <summary>The summary of <paramref name="values"/> (finite; a non-finite value throws, since
     /// <see cref="Observations.Of"/> has already dropped them). Values all equal: sd 0 and the degenerate interval [v, v].</summary>
-    public static CellSummary Summarize(IReadOnlyList<double> values)
+    /// <param name="sdFloor">The smallest spread the measurement can resolve (<see cref="MetricKind.ResolutionSd"/>): the
+    /// interval uses max(sd, floor), so runs that agree to the last image do not give an interval of zero width. The
+    /// reported sd stays the sample's.</param>
+    public static CellSummary Summarize(IReadOnlyList<double> values, double sdFloor = 0)
     {
         if (values.Count == 0) return new(0, null, null, null);
         var m = Moments.Of(values);
         if (m.N < 2) return new(m.N, m.Mean, null, null);
-        return new(m.N, m.Mean, m.Sd, MeanInterval(m));
+        return new(m.N, m.Mean, m.Sd, MeanInterval(m with { Sd = Math.Max(m.Sd, sdFloor) }));
     }
 
-    public static CellSummary Summarize(IReadOnlyList<Observation> observations) =>
-        Summarize([.. observations.Select(o => o.Value)]);
+    public static CellSummary Summarize(IReadOnlyList<Observation> observations, double sdFloor = 0) =>
+        Summarize([.. observations.Select(o => o.Value)], sdFloor);
 
     /// <summary>mean ± t(0.975, n − 1)·sd/√n, built from one half-width so it is symmetric about the mean.</summary>
     internal static ConfidenceInterval MeanInterval(Moments m)

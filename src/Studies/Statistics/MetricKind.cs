@@ -45,5 +45,18 @@ public sealed record MetricKind(string Name, Direction Direction, string Unit, s
         _ => throw new InvalidOperationException($"metric '{Name}' has no reading from a run"),
     };
 
+    /// <summary>
+    /// The spread below which this metric cannot tell runs apart on <paramref name="testImages"/> test images: an
+    /// accuracy is a whole number of images, a multiple of q = 100/N percent, so it carries a rounding error of sd q/√12,
+    /// and a difference of two, q/√6 (<paramref name="difference"/>). A loss is continuous: 0. Used as a floor of the sd
+    /// in intervals and tests (<see cref="CellStatistics"/>, <see cref="PairedComparison"/>).
+    /// </summary>
+    public double ResolutionSd(int testImages, bool difference)
+    {
+        if (Unit != "%" || testImages <= 0) return 0;
+        var q = 100.0 / testImages;
+        return q / Math.Sqrt(difference ? 6 : 12);
+    }
+
     public override string ToString() => Name;
 }

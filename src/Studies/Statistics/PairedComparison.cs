@@ -15,7 +15,8 @@ public static class PairedComparison
     /// order and initialisation, so only a pair cancels them) and tests the differences. A seed twice in one cell throws,
     /// since which of its runs to pair would be arbitrary.
     /// </summary>
-    public static PairedDifference Compare(IReadOnlyList<Observation> a, IReadOnlyList<Observation> b)
+    /// <param name="sdFloor">The smallest spread of a difference the measurement resolves (<see cref="MetricKind.ResolutionSd"/>).</param>
+    public static PairedDifference Compare(IReadOnlyList<Observation> a, IReadOnlyList<Observation> b, double sdFloor = 0)
     {
         var bySeed = UniqueBySeed(b, nameof(b));
         var differences = UniqueBySeed(a, nameof(a))
@@ -23,7 +24,7 @@ public static class PairedComparison
             .OrderBy(kv => kv.Key)
             .Select(kv => kv.Value - bySeed[kv.Key])
             .ToArray();
-        return OfDifferences(differences);
+        return OfDifferences(differences, sdFloor);
     }
 
     /// <summary>
@@ -32,16 +33,20 @@ public static class PairedComparison
     /// nonzero → p = 0 and the degenerate interval [d, d] (every seed moved by exactly d: as sure as the data can be);
     /// all zero → p = 1 and [0, 0] (no seed moved at all).
     /// </summary>
-    public static PairedDifference OfDifferences(IReadOnlyList<double> differences)
+    /// <para>With <paramref name="sdFloor"/> above the sample sd, the test and the interval use the floor instead: a
+    /// difference of two test accuracies is known only to the test set's resolution, so seeds that happen to differ by
+    /// the same number of images (likely with two or three seeds) are not read as a certain difference.</para>
+    public static PairedDifference OfDifferences(IReadOnlyList<double> differences, double sdFloor = 0)
     {
         if (differences.Count == 0) return new(0, null, null, null, null);
-        var m = Moments.Of(differences);
-        if (m.N < 2) return new(m.N, m.Mean, null, null, null);
+        var sample = Moments.Of(differences);
+        if (sample.N < 2) return new(sample.N, sample.Mean, null, null, null);
+        var m = sample.Sd < sdFloor ? sample with { Sd = sdFloor } : sample;
         var ci = CellStatistics.MeanInterval(m);
         double p = m.Sd == 0
             ? (m.Mean == 0 ? 1 : 0)
             : StudentTDistribution.TwoSidedP(m.Mean / (m.Sd / Math.Sqrt(m.N)), m.N - 1);
-        return new(m.N, m.Mean, m.Sd, ci, p);
+        return new(m.N, m.Mean, sample.Sd, ci, p);
     }
 
     private static Dictionary<ulong, double> UniqueBySeed(IReadOnlyList<Observation> cell, string name)

@@ -54,9 +54,9 @@ public static class StudyStatistics
         var cells = runs.GroupBy(r => r.CellKey).Select(g =>
         {
             var completed = g.Select(r => results.GetValueOrDefault(r.Id)).OfType<RunResult>().Where(r => r.Status == RunStatus.Completed).ToList();
-            var metrics = MetricKind.All.ToDictionary(m => m, m => CellStatistics.Summarize(Observations.Of(completed, m)));
-            var final = metrics[MetricKind.FinalTestAcc];
             var testImages = completed.Select(r => r.TestSamples).FirstOrDefault();
+            var metrics = MetricKind.All.ToDictionary(m => m, m => CellStatistics.Summarize(Observations.Of(completed, m), m.ResolutionSd(testImages, difference: false)));
+            var final = metrics[MetricKind.FinalTestAcc];
             double? se = final.Mean is { } mean && testImages > 0 ? BinomialError.StandardErrorPp(Math.Clamp(mean, 0, 100), testImages) : null;
             var cell = new CellResult(g.First().Axes, g.Count(), metrics, se, completed, g.First().Spec.Dataset);
             return cell with { Targets = [.. targets.Where(t => cell.Matches(t.Axes)).Select(t => TargetCheck.Of(t, metrics[t.Metric]))] };
@@ -73,7 +73,8 @@ public static class StudyStatistics
         var comparisons = new List<CellComparison>();
         foreach (var metric in MetricKind.All)
         {
-            var differences = pairs.Select(p => PairedComparison.Compare(Observations.Of(p.A.Completed, metric), Observations.Of(p.B.Completed, metric))).ToList();
+            var differences = pairs.Select(p => PairedComparison.Compare(Observations.Of(p.A.Completed, metric), Observations.Of(p.B.Completed, metric),
+                metric.ResolutionSd(p.A.Completed.Select(r => r.TestSamples).FirstOrDefault(), difference: true))).ToList();
             var judged = ComparisonFamily.Judge(metric, differences);
             comparisons.AddRange(pairs.Select((p, k) => new CellComparison(metric, p.Axis, p.A, p.B, judged[k])
             {

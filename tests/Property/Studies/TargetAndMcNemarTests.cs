@@ -92,3 +92,34 @@ public sealed class TargetAndMcNemarTests
         Assert.Equal(accuracy.Result, blind.Comparisons.Single(c => c.Metric == MetricKind.FinalTestAcc).Result);
     }
 }
+
+/// <summary>The test set's resolution as a floor of the spread: two seeds that happen to differ by the same number of
+/// images are not a certain difference, and two runs that agree to the image do not give an interval of zero width.</summary>
+public sealed class ResolutionFloorTests
+{
+    [Fact]
+    public void Two_seeds_differing_by_the_same_three_images_are_not_a_certain_difference()
+    {
+        var floor = MetricKind.FinalTestAcc.ResolutionSd(10_000, difference: true);
+        Assert.Equal(0.01 / Math.Sqrt(6), floor, 15);
+        var raw = PairedComparison.OfDifferences([0.03, 0.03]);
+        Assert.Equal(0, raw.P); // the bare t-test: sd 0, certain
+        var floored = PairedComparison.OfDifferences([0.03, 0.03], floor);
+        // t = 0.03 / (0.01/√6 / √2) = 10.39 on 1 df: two-sided p = 0.061.
+        Assert.Equal(0.0611, floored.P!.Value, 3);
+        Assert.Equal(0, floored.SdDiff); // the sample's sd is reported as it is
+        Assert.Equal(Verdict.Indistinguishable, Verdicts.Of(MetricKind.FinalTestAcc, 2, floored.MeanDiff, floored.P));
+        // A spread above the floor is untouched.
+        Assert.Equal(PairedComparison.OfDifferences([0.01, 0.05, 0.03]), PairedComparison.OfDifferences([0.01, 0.05, 0.03], floor));
+        Assert.Equal(0, MetricKind.FinalTestLoss.ResolutionSd(10_000, difference: true));
+    }
+
+    [Fact]
+    public void Runs_that_agree_to_the_image_get_an_interval_of_the_resolution()
+    {
+        var floor = MetricKind.FinalTestAcc.ResolutionSd(10_000, difference: false);
+        var cell = CellStatistics.Summarize([99.47, 99.47], floor);
+        Assert.Equal(0, cell.Sd);
+        Assert.Equal(12.706204736174698 * floor / Math.Sqrt(2), cell.Ci95!.Upper - 99.47, 9);
+    }
+}
