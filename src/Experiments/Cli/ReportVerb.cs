@@ -24,20 +24,26 @@ internal static class ReportVerb
         return command;
     }
 
+    /// <summary>The data folder --data-dir, $NORMS_DATA or the cache names, or null when there is none.</summary>
+    internal static string? DataRootOrNull(string? option)
+    {
+        try
+        {
+            return DataRoot.Resolve(option, Environment.GetEnvironmentVariable);
+        }
+        catch (DataException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Writes the report; every problem with the folder is a <see cref="UserError"/>.</summary>
     /// <param name="loadedTestSets">Test splits already in memory, by dataset name; the others are read from the data folder.</param>
     public static ReportOutcome Run(string outDir, string? dataDir, IReadOnlyDictionary<string, ImageSet>? loadedTestSets = null)
     {
         if (string.IsNullOrWhiteSpace(outDir)) throw new UserError("report needs the results folder; e.g. report artifacts");
-        string? root;
-        try
-        {
-            root = DataRoot.Resolve(dataDir, Environment.GetEnvironmentVariable);
-        }
-        catch (DataException)
-        {
-            root = null; // no data folder at all: the report is still written, without misclassified images (a note says so)
-        }
+        // No data folder at all: the report is still written, without misclassified images (a note says so).
+        var root = DataRootOrNull(dataDir);
         try
         {
             return ReportWriter.Write(outDir, root, loadedTestSets: loadedTestSets);

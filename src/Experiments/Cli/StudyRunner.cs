@@ -74,19 +74,6 @@ internal static class StudyRunner
         }
     }
 
-    /// <summary>The data folder --data-dir, $NORMS_DATA or the cache names, or null when there is none.</summary>
-    public static string? DataRootOrNull(string? option)
-    {
-        try
-        {
-            return DataRoot.Resolve(option, Environment.GetEnvironmentVariable);
-        }
-        catch (DataException)
-        {
-            return null;
-        }
-    }
-
     public static IReadOnlyList<StudyRun> Expand(StudySpec spec, StudyFlags flags)
     {
         var expansion = StudyGrid.Expand(spec, flags);

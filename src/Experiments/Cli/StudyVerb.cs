@@ -82,7 +82,7 @@ internal static class StudyVerb
         command.Options.Add(dataDir);
         command.SetAction(parse =>
         {
-            var report = StudyRunner.Report(StudyRunner.Folder(parse.GetValue(dir)!), StudyRunner.DataRootOrNull(parse.GetValue(dataDir)));
+            var report = StudyRunner.Report(StudyRunner.Folder(parse.GetValue(dir)!), ReportVerb.DataRootOrNull(parse.GetValue(dataDir)));
             Console.Out.WriteLine($"report: {report}");
             return 0;
         });
