@@ -22,9 +22,10 @@ public sealed partial class HouseTests
         ["Data"] = ["Models"],
         ["Results"] = ["Models"],
         ["Training"] = ["Data", "Results"],
+        ["Export"] = ["Training"],
         ["Reports"] = ["Data", "Results", "Studies"],
         ["Studies"] = ["Results"],
-        ["Experiments"] = ["Training", "Reports", "Studies"],
+        ["Experiments"] = ["Export", "Training", "Reports", "Studies"],
     };
 
     private static IReadOnlyList<string> References(string project) =>
