@@ -95,6 +95,7 @@ public static class ExperimentSpecValidation
             var child = layer?.Name is { } n ? (path.Length == 0 ? n : $"{path}.{n}") : $"{(path.Length == 0 ? "layers" : path)}[{i}]";
             var childJson = $"{json}.layers[{i}]";
             paths.TryAdd(child, childJson);
+            paths.TryAdd($"{(path.Length == 0 ? "layers" : path)}[{i}]", childJson); // what a named layer's own errors may use (a duplicate name)
             if (layer is Sequential { Layers: { } inner })
                 LayerPaths(paths, inner, child, childJson);
         }

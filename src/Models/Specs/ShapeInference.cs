@@ -114,8 +114,8 @@ public static class ShapeInference
                 {
                     if (name.Length == 0 || name.Contains('.') || name.Contains('[') || char.IsDigit(name[0]))
                         Error(childPath, $"layer name '{name}' is not usable; use letters, digits and '_' starting with a letter");
-                    else if (outputs.ContainsKey(name))
-                        Error(childPath, $"the name '{name}' is used twice in this sequence; give each layer its own name");
+                    else if (outputs.ContainsKey(name)) // at its index: by name, the path would be the first layer's
+                        Error($"{(path.Length == 0 ? "layers" : path)}[{i}]", $"the name '{name}' is used twice in this sequence; give each layer its own name");
                 }
                 if (x is { Flat: true })
                     Error(childPath, "comes after the log-softmax head; the head must be the last layer");

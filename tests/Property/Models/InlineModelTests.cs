@@ -159,6 +159,8 @@ public class InlineModelTests
     // absurd sizes
     [InlineData(0, """{"kind": "block", "name": "c1", "conv": {"in": 1, "out": 80000, "kernel": 3, "padding": 1}}""", "$.model.layers[0].conv", "at most 4096")]
     [InlineData(0, """{"kind": "block", "name": "c1", "conv": {"in": 1, "out": 8, "kernel": 999, "padding": 1}}""", "$.model.layers[0].conv", "at most 255")]
+    // a name used twice: at the second layer's index (by name, the path would be the first's)
+    [InlineData(1, """{"kind": "block", "name": "c1", "conv": {"in": 8, "out": 8, "kernel": 3, "padding": 1}}""", "$.model.layers[1]", "the name 'c1' is used twice")]
     // inside a sequence
     [InlineData(4, """{"kind": "sequential", "layers": [ {"kind": "block", "conv": {"in": 7, "out": 16, "kernel": 3}} ]}""", "$.model.layers[4].layers[0].conv", "expects 7 input channels")]
     public void Each_network_error_has_its_json_path_and_a_fix(int index, string layer, string path, string message)
