@@ -11,8 +11,6 @@ internal sealed class StateTensors(IEnumerable<(string Name, Tensor Tensor)> sta
 {
     private readonly Dictionary<string, Tensor> byName = stateDict.ToDictionary(p => p.Name, p => p.Tensor, StringComparer.Ordinal);
 
-    public bool Has(string name) => byName.ContainsKey(name);
-
     /// <summary>The values of <paramref name="name"/>, checked to hold <paramref name="count"/> of them.</summary>
     public float[] Values(string name, long count)
     {

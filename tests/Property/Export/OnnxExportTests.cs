@@ -102,6 +102,27 @@ public sealed class OnnxExportTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_written_file_loads_and_runs_a_batch()
+    {
+        using var model = ModelCompiler.Compile(Architectures.Cifar50k(new GroupLayerNorm()), EngineOptions.Cpu, 2);
+        var folder = Directory.CreateTempSubdirectory("norms-onnx-");
+        try
+        {
+            var path = Path.Combine(folder.FullName, "model.onnx");
+            OnnxExport.WriteFile(model, ChannelStats.Cifar10, path);
+            Assert.Equal(OnnxExport.ToBytes(model, ChannelStats.Cifar10), File.ReadAllBytes(path));
+            using var eval = OnnxRuntimeEval.Load(path);
+            var logProbs = eval.Run(new float[3 * 3 * 32 * 32], 3);
+            Assert.Equal(3 * 10, logProbs.Length);
+            Assert.All(logProbs, v => Assert.True(v < 0 && float.IsFinite(v)));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void A_batch_norm_without_running_statistics_is_refused_in_one_line_and_writes_no_file()
     {
         using var model = ModelCompiler.Compile(Architectures.Mnist8k(new BatchNorm(TrackRunningStats: false)), EngineOptions.Cpu, 1);

@@ -34,6 +34,20 @@ public sealed class OnnxRuntimeOpsetTests(ITestOutputHelper output)
         Assert.Equal(loaded.Max() - loaded.Min() + 1, loaded.Count); // a contiguous range
     }
 
+    [Fact]
+    public void A_model_that_is_not_a_classifier_of_images_is_refused_when_loaded_and_a_wrong_batch_when_run()
+    {
+        var graph = new OnnxGraph("x");
+        graph.Node("Relu", "relu", ["x"], "y");
+        var image = graph.ToModelBytes("maps", "x", [null, 1, 2, 2], "y", [null, 1, 2, 2], "N", OnnxExport.IrVersion, OnnxExport.Opset, "norms-test", "0", "");
+        var e = Assert.Throws<OnnxModelException>(() => OnnxRuntimeEval.FromBytes(image, "maps.onnx"));
+        Assert.Equal("maps.onnx: its output 'y' is Float [?, 1, 2, 2]; a classifier here gives float32 [N, classes]", e.Message);
+
+        using var eval = OnnxRuntimeEval.FromBytes(Tiny(OnnxExport.Opset));
+        Assert.Throws<ArgumentException>(() => eval.Run(new float[5], 1));
+        Assert.Equal(8, eval.Run(new float[8], 2).Length);
+    }
+
     private static byte[] Tiny(long opset)
     {
         var graph = new OnnxGraph("x");
