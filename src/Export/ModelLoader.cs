@@ -80,7 +80,7 @@ public static class ModelLoader
         {
             var problems = StateDictMatch.Mismatches(model, content.Tensors);
             if (problems.Count > 0)
-                throw new ModelSourceException($"{file} does not fit {spec.Name}'s model ({spec.Model.Name}, {spec.Norm.ShortName}): {string.Join("; ", problems)}");
+                throw new ModelSourceException($"{file} does not fit {spec.Name}'s model ({spec.Model.Name}, {spec.Norm.ShortName}), {problems.Count} mismatch(es): {string.Join("; ", problems)}");
             StateDictMatch.Load(model, content.Tensors);
             return new TrainedModel(spec, model, file);
         }

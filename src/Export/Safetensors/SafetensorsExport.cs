@@ -17,7 +17,7 @@ public static class SafetensorsExport
         ["norms_dataset"] = spec.Dataset,
         ["norms_model"] = spec.Model.Name,
         ["norms_norm"] = spec.Norm.ShortName,
-        ["norms_spec"] = ExperimentSpecJson.Serialize(spec).TrimEnd(),
+        ["norms_spec"] = System.Text.Json.Nodes.JsonNode.Parse(ExperimentSpecJson.Serialize(spec))!.ToJsonString(), // one line
     };
 
     /// <summary>Writes the file whole (<see cref="AtomicFile"/>): a reader never sees half of one.</summary>

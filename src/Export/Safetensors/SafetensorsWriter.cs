@@ -52,7 +52,9 @@ public static class SafetensorsWriter
     {
         var header = HeaderOf(file);
         using var memory = new MemoryStream();
-        using (var json = new Utf8JsonWriter(memory))
+        // Relaxed escaping: names and metadata (a spec's JSON) stay readable in the header ("a\"b", not "a\u0022b"); the
+        // header is never embedded in HTML, the case the default escaping guards against.
+        using (var json = new Utf8JsonWriter(memory, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             json.WriteStartObject();
             if (header.Metadata.Count > 0)
