@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Norms.Export.Safetensors;
+using Norms.Reports;
 using Norms.Property.Tests.Data;
 using Norms.Property.Tests.Reliability;
 using Xunit.Abstractions;
@@ -28,6 +29,24 @@ public sealed class ExportVerbTests(ITestOutputHelper output) : IDisposable
         var weights = temp.File("w.safetensors", SafetensorsWriter.ToBytes(new SafetensorsFile([], new Dictionary<string, string>())));
         Assert.Contains("--spec", InProcessCli.AssertOneLineUserError(InProcessCli.Run("evaluate", weights)), StringComparison.Ordinal);
         Assert.Contains("no such built-in experiment", InProcessCli.AssertOneLineUserError(InProcessCli.Run("import", "safetensors", weights, "--spec", "mnist-zz")), StringComparison.Ordinal);
+        Assert.Contains("cannot import 'onnx'", InProcessCli.AssertOneLineUserError(InProcessCli.Run("import", "onnx", weights, "--spec", "mnist-bn")), StringComparison.Ordinal);
+        Assert.Contains("--limit-test must be >= 1", InProcessCli.AssertOneLineUserError(InProcessCli.Run("evaluate", weights, "--limit-test", "0")), StringComparison.Ordinal);
+        Assert.Contains("has its own spec", InProcessCli.AssertOneLineUserError(InProcessCli.Run("evaluate", empty, "--spec", "mnist-bn")), StringComparison.Ordinal);
+        // An empty state_dict against mnist-bn: every one of the model's 46 tensors is missing, in one line.
+        Assert.Contains("46 mismatch(es): missing features.0.0.weight", InProcessCli.AssertOneLineUserError(
+            InProcessCli.Run("import", "safetensors", weights, "--spec", "mnist-bn", "--out", Path.Combine(temp.Path, "i"))), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_confusion_summary_names_each_class_and_the_most_confused_pairs_largest_first()
+    {
+        int[][] confusion = [[5, 2, 0], [0, 3, 4], [1, 0, 0]];
+        Assert.Equal([(1, 2, 4), (0, 1, 2), (2, 0, 1)], ConfusionSummary.MostConfused(confusion, 5));
+        var text = ConfusionSummary.Text(confusion, ["a", "b", "c"], pairs: 2);
+        Assert.Contains("  a            71.43%  (5/7)", text, StringComparison.Ordinal);
+        Assert.Contains("  c             0.00%  (0/1)", text, StringComparison.Ordinal);
+        Assert.Contains("  b -> c: 4\n  a -> b: 2\n", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("c -> a", text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -15,6 +15,12 @@ internal static class TinyRuns
     private static readonly Dictionary<string, string> Trained = [];
     private static readonly Lock Gate = new();
 
+    // The runs serve every test of the process; their folder goes when the process does.
+    static TinyRuns() => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+    {
+        try { if (Directory.Exists(Out)) Directory.Delete(Out, recursive: true); } catch (IOException) { }
+    };
+
     public static string? DataRootOrSkip(string dataset, ITestOutputHelper output)
     {
         var root = Environment.GetEnvironmentVariable(DataRoot.EnvironmentVariable);
