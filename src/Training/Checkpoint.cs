@@ -60,6 +60,27 @@ public sealed class Checkpoint(string file)
         }
     }
 
+    /// <summary>Restores the model state alone, for evaluation or export (the optimizer's entries are read and dropped);
+    /// returns the metadata, whose result embeds the spec the model was built from. Errors as <see cref="Load"/>'s.</summary>
+    public CheckpointInfo LoadModel(Module model)
+    {
+        var (tensors, metadata) = Read();
+        try
+        {
+            var info = ParseInfo(metadata);
+            model.LoadStateDict(Part(tensors, "model."));
+            return info;
+        }
+        catch (Exception e) when (e is ArgumentException or KeyNotFoundException or InvalidOperationException or TorchException)
+        {
+            throw new TensorArchiveException($"{File} does not fit this experiment's model ({FirstLine(e.Message)})");
+        }
+        finally
+        {
+            foreach (var t in tensors.Values) t.Dispose();
+        }
+    }
+
     private (Dictionary<string, Tensor> Tensors, string Metadata) Read()
     {
         using var stream = System.IO.File.OpenRead(File);
