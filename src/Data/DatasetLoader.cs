@@ -20,7 +20,7 @@ public static class DatasetLoader
                     Fetch(missing, folder, downloader, progress);
                 }
                 var (train, test) = IdxFolder.Read(folder);
-                return new Dataset(source.ToString(), train, test, ChannelStats.Mnist);
+                return new Dataset(source.ToString(), train, test, PublishedStats(source)!);
             }
             case DatasetSource.Cifar10:
             {
@@ -29,7 +29,7 @@ public static class DatasetLoader
                 if (!Directory.Exists(extracted) && !File.Exists(DataRoot.CifarArchive(dataRoot)))
                     Fetch([KnownFiles.Cifar10Archive], folder, downloader, progress);
                 var (train, test) = Directory.Exists(extracted) ? Cifar10Reader.ReadFolder(extracted) : Cifar10Reader.ReadArchive(DataRoot.CifarArchive(dataRoot));
-                return new Dataset(source.ToString(), train, test, ChannelStats.Cifar10);
+                return new Dataset(source.ToString(), train, test, PublishedStats(source)!);
             }
             case DatasetSource.Idx idx:
             {
@@ -42,6 +42,15 @@ public static class DatasetLoader
     }
 
     /// <summary>The augmentation a dataset is trained with.</summary>
+    /// <summary>The normalization a dataset is known by (MNIST's and CIFAR-10's published values), or null for an idx folder,
+    /// which is normalized by its own training set's statistics (<see cref="ChannelStats.Compute"/>, after loading).</summary>
+    public static ChannelStats? PublishedStats(DatasetSource source) => source switch
+    {
+        DatasetSource.Mnist => ChannelStats.Mnist,
+        DatasetSource.Cifar10 => ChannelStats.Cifar10,
+        _ => null,
+    };
+
     public static Augmentation DefaultAugmentation(DatasetSource source) => source switch
     {
         DatasetSource.Mnist => Augmentation.Mnist,

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Norms.Export;
+using Norms.Data;
+using Norms.Export.Onnx;
 using Norms.Export.Safetensors;
 using Norms.Torch;
 
@@ -14,17 +16,19 @@ internal static class ExportVerb
         var run = new Argument<string>("run") { Description = "A run folder (OUT/NAME: result.json and checkpoint.nta)." };
         var format = new Option<string>("--format") { Description = "safetensors (PyTorch's state_dict) or onnx.", DefaultValueFactory = _ => "safetensors" };
         var outFile = new Option<string?>("--out") { Description = "The file to write (default: RUN_DIR/model.safetensors or RUN_DIR/model.onnx)." };
+        var dataDir = new Option<string?>("--data-dir") { Description = "For ONNX with an idx: dataset, whose training statistics normalize the input (default: $NORMS_DATA, else ~/.cache/norms)." };
         var command = new Command("export", "Write a trained run's model as safetensors (PyTorch's state_dict names) or ONNX.");
         command.Arguments.Add(run);
         command.Options.Add(format);
         command.Options.Add(outFile);
+        command.Options.Add(dataDir);
         command.SetAction(parse =>
         {
             var folder = parse.GetValue(run)!;
             var kind = Format(parse.GetValue(format)!);
             var target = parse.GetValue(outFile) ?? Path.Combine(folder, kind == ExportFormat.Onnx ? "model.onnx" : ModelLoader.SafetensorsFileName);
             using var trained = Load(folder, engine);
-            if (kind == ExportFormat.Onnx) ExportOnnx(trained, target);
+            if (kind == ExportFormat.Onnx) ExportOnnx(trained, target, parse.GetValue(dataDir));
             else SafetensorsExport.Write(trained, target);
             Console.Out.WriteLine($"exported {trained.Spec.Name} ({trained.Spec.Model.Name}, {trained.Spec.Norm.ShortName}) to {target}");
             return 0;
@@ -51,7 +55,18 @@ internal static class ExportVerb
         }
     }
 
-    // The ONNX exporter (src/Export/Onnx) is written separately; this is the one place it will be called from.
-    private static void ExportOnnx(TrainedModel trained, string target) =>
-        throw new UserError($"ONNX export is not wired yet; use --format safetensors (nothing was written to {target} for {trained.Spec.Name})");
+    /// <summary>The eval-mode graph; its first nodes normalize [0, 1] pixels with the statistics the run trained with.</summary>
+    private static void ExportOnnx(TrainedModel trained, string target, string? dataDir)
+    {
+        var source = trained.Spec.Source ?? throw new UserError($"the experiment's dataset '{trained.Spec.Dataset}' is not one Norms reads");
+        var stats = DatasetLoader.PublishedStats(source) ?? EvaluateVerb.LoadedStats(trained.Spec, dataDir);
+        try
+        {
+            OnnxExport.WriteFile(trained.Model, stats, target);
+        }
+        catch (OnnxExportException e)
+        {
+            throw new UserError(e.Message);
+        }
+    }
 }
