@@ -53,14 +53,12 @@ public sealed class BatchNormLayer : Module
         // batch, not this share, needs more than one value per channel: the engine checks that), and only the
         // first replica counts the batch and updates the running statistics (once per batch, as unsplit).
         var replica = training ? ReplicaScope.Current : null;
+        // Its running statistics are updated group by group, in order, and its groups are not the replicas' shares:
+        // DataParallel.CanSplit trains such a model unsplit.
+        if (replica is not null && Spec.GhostBatch is not null)
+            throw new InvalidOperationException("ghost batch norm cannot be trained data-parallel (DataParallel.CanSplit refuses it)");
         if (useBatchStats && Spec.GhostBatch is { } k && n > k)
-        {
-            // Its running statistics are updated group by group, in order: a share of the batch on another replica
-            // could not keep that order, so DataParallel.CanSplit trains such a model unsplit.
-            if (replica is not null)
-                throw new InvalidOperationException("ghost batch norm cannot be trained data-parallel (DataParallel.CanSplit refuses it)");
             return GhostForward(input, k, training, h, w);
-        }
         if (useBatchStats && replica is null)
             NormConfigurationException.ThrowIfSingleValuePerChannel(n, h, w);
 

@@ -78,11 +78,14 @@ public sealed class GhostBatchNormProperties
             from momentum in NormGenerators.Momenta
             from track in Gen.Frequency((4, Gen.Constant(true)), (1, Gen.Constant(false)))
             from second in NormGenerators.Values(t.Case.Data.Length, t.Case.Scale, t.Case.Offset)
-            select (t.Case, t.K, dtype, momentum, track, second),
+            from channelsLast in Gen.Elements(false, true)
+            select (t.Case, t.K, dtype, momentum, track, second, channelsLast),
             t =>
             {
-                var (c0, k, dtype, momentum, track, second) = t;
+                var (c0, k, dtype, momentum, track, second, channelsLast) = t;
                 var target = new EngineTarget(Device.Cpu, dtype);
+                // Channels-last input too (the layout a data-parallel model would get): the groups are slices along N.
+                Tensor Input(Nchw x) => channelsLast ? target.Tensor(x.Data, x.Shape).Contiguous(MemoryFormat.ChannelsLast) : target.Tensor(x.Data, x.Shape);
                 using var scope = LibTorch.NewDisposeScope();
                 using var layer = Layer(target, c0, k, momentum, track);
                 var state = RunningStats.Initial(c0.Shape.C);
@@ -90,8 +93,8 @@ public sealed class GhostBatchNormProperties
                 {
                     var c = c0.WithData(target.Rounded(raw));
                     var oracle = ReferenceNorms.GhostBatchNormTrain(c.X, k, c.Gamma, c.Beta, c.Eps);
-                    var y = layer.Forward(target.Tensor(c.Data, c.X.Shape), training: true);
-                    AssertOutputs(c, dtype, oracle, EngineTarget.Doubles(y), $"train output, k {k}, step {step} on {target}");
+                    var y = layer.Forward(Input(c.X), training: true);
+                    AssertOutputs(c, dtype, oracle, EngineTarget.Doubles(y), $"train output, k {k}, step {step}, channels-last {channelsLast} on {target}");
                     if (!track)
                         continue;
                     state = ReferenceNorms.UpdateGhostRunningStats(state, oracle, momentum);
@@ -101,7 +104,7 @@ public sealed class GhostBatchNormProperties
                     return;
                 // Without running statistics, eval normalizes by batch statistics: each ghost group's, as in training.
                 var rounded = c0.WithData(target.Rounded(c0.Data));
-                var eval = layer.Forward(target.Tensor(rounded.Data, rounded.X.Shape), training: false);
+                var eval = layer.Forward(Input(rounded.X), training: false);
                 AssertOutputs(rounded, dtype, ReferenceNorms.GhostBatchNormTrain(rounded.X, k, c0.Gamma, c0.Beta, c0.Eps),
                     EngineTarget.Doubles(eval), $"eval output without tracking, k {k} on {target}");
             }, maxTest: 60);
@@ -191,12 +194,35 @@ public sealed class GhostBatchNormProperties
             }, maxTest: 30);
 
     [Fact]
+    public void Inside_a_replica_it_refuses_to_train_rather_than_normalize_by_the_shares()
+    {
+        var target = new EngineTarget(Device.Cpu, ScalarType.Float32);
+        var c = FixedCase(new Shape(8, 2, 1, 1));
+        using var scope = LibTorch.NewDisposeScope();
+        using var layer = Layer(target, c, 2);
+        var x = target.Tensor(c.Data, c.X.Shape);
+        using var replicas = new global::Norms.Models.DataParallel();
+        var error = Assert.Throws<InvalidOperationException>(() => replicas.Run(8, (rank, offset, count) =>
+        {
+            using var share = x.Slice(0, offset, offset + count);
+            layer.Forward(share, training: true).Dispose();
+        }));
+        Assert.Contains("data-parallel", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, layer.NumBatchesTracked!.ToInt64());
+    }
+
+    private static NormCase FixedCase(Shape shape)
+    {
+        double[] Values(double scale) => [.. Enumerable.Range(0, shape.Count).Select(i => scale * Math.Sin(i + scale))];
+        double[] PerChannel(double from) => [.. Enumerable.Range(0, shape.C).Select(i => from + 0.5 * i)];
+        return new NormCase(shape, Values(3), 1e-5, 1, PerChannel(0.5), PerChannel(-1), [], [], Values(1), 3, 0);
+    }
+
+    [Fact]
     public void A_training_step_leaves_no_handle_alive()
     {
         var target = new EngineTarget(Device.Cpu, ScalarType.Float32);
-        var shape = new Shape(11, 3, 2, 2);
-        double[] Values(double scale) => [.. Enumerable.Range(0, shape.Count).Select(i => scale * Math.Sin(i + scale))];
-        var c = new NormCase(shape, Values(3), 1e-5, 1, [1, 2, 0.5], [0, 0.1, -1], [], [], Values(1), 3, 0);
+        var c = FixedCase(new Shape(11, 3, 2, 2));
         var live = LibTorch.LiveTensors;
         using (var layer = Layer(target, c, 4))
         {
