@@ -3,6 +3,7 @@ using Norms.Models;
 using Norms.Property.Tests.Export;
 using Norms.Property.Tests.Norms;
 using Norms.Property.Tests.Reliability;
+using Norms.Studies;
 using Norms.Torch;
 using Norms.Training;
 using Xunit;
@@ -52,6 +53,18 @@ public sealed class GhostBatchModelTests(ITestOutputHelper output) : IDisposable
             && e.Message.Contains("use e.g. 8", StringComparison.Ordinal));
         var fractional = ExperimentSpecJson.Parse(Experiment.Replace("\"ghost_batch\": 8", "\"ghost_batch\": 8.5", StringComparison.Ordinal));
         Assert.Contains(fractional.Errors, e => e.Path == "$.norm.ghost_batch" && e.Message.Contains("a whole number", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_study_axis_sets_it_and_each_size_is_its_own_run()
+    {
+        var study = StudySpecJson.Parse("""{ "name": "ghost", "base": "mnist-bn", "axes": { "norm.ghost_batch": [4, 8] }, "seeds": 1 }""");
+        Assert.True(study.IsValid, string.Join("; ", study.Errors));
+        var expansion = StudyGrid.Expand(study.Value!, StudyFlags.None);
+        Assert.True(expansion.IsValid, string.Join("; ", expansion.Errors));
+        Assert.Equal([new BatchNorm(GhostBatch: 4), new BatchNorm(GhostBatch: 8)], expansion.Runs.Select(r => r.Spec.Norm));
+        var plain = expansion.Runs[0].Spec with { Norm = new BatchNorm() };
+        Assert.Equal(3, new[] { expansion.Runs[0].Id, expansion.Runs[1].Id, RunIdentity.Id(plain, StudyFlags.None) }.Distinct().Count());
     }
 
     [Fact]
