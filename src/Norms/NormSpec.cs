@@ -21,8 +21,12 @@ public abstract record NormSpec
 }
 
 /// <summary>nn.BatchNorm2d. <paramref name="Momentum"/> is the weight of the new batch (PyTorch's
-/// convention); null means a cumulative moving average, as PyTorch's momentum=None.</summary>
-public sealed record BatchNorm(double? Momentum = 0.1, double Eps = 1e-5, bool Affine = true, bool TrackRunningStats = true) : NormSpec
+/// convention); null means a cumulative moving average, as PyTorch's momentum=None.
+/// <paramref name="GhostBatch"/> k: ghost batch norm (Hoffer et al. 2017), training statistics over groups of k
+/// consecutive samples (<see cref="GhostBatches"/>), one running-statistics update per group; null: the whole batch.
+/// Left out of the JSON when null, so a spec without it serializes (and so hashes into run ids) as before.</summary>
+public sealed record BatchNorm(double? Momentum = 0.1, double Eps = 1e-5, bool Affine = true, bool TrackRunningStats = true,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? GhostBatch = null) : NormSpec
 {
     public override string ShortName => "bn";
 }

@@ -23,6 +23,9 @@ public static class NormValidation
                 CheckEps(bn.Eps, errors);
                 if (bn.Momentum is { } m)
                     CheckMomentum(m, errors);
+                if (bn.GhostBatch is { } k && k is < GhostBatches.MinSize or > GhostBatches.MaxSize)
+                    errors.Add(new("ghost_batch", string.Create(CultureInfo.InvariantCulture,
+                        $"ghost_batch must be in [{GhostBatches.MinSize}, {GhostBatches.MaxSize:N0}] (samples per ghost batch), got {k}; use e.g. 8, or leave it out for the whole batch")));
                 break;
             case GroupNorm gn:
                 CheckEps(gn.Eps, errors);

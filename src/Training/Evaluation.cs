@@ -28,7 +28,8 @@ public static class Evaluation
     /// 2-core CPU (32 MiB L3): Cifar50k's test pass took 4.4-5.0 s at 1000 images a batch, its activations spilling to
     /// memory, and 2.9-3.3 s at 64-100; Mnist8k's was flat from 200 to 1000. Results do not depend on the batch
     /// (evaluation mode uses running statistics), except for a batch norm with track_running_stats false, which normalizes
-    /// each test batch by its own statistics: for it the batch is part of the result (result.json records it).
+    /// each test batch by its own statistics (a ghost batch norm: each of its ghost groups'): for it the batch is part of
+    /// the result (result.json records it).
     /// </summary>
     public static int BatchSizeFor(ModelAnalysis analysis) => BatchSizeFor(analysis.LargestActivationPerSample);
 

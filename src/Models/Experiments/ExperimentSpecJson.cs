@@ -99,7 +99,7 @@ public static partial class ExperimentSpecJson
     // System.Text.Json names the enclosing type, not the field's, so go by the field name.
     private static string Expected(string path) => IndexRegex().Replace(path[(path.LastIndexOf('.') + 1)..], "") switch
     {
-        "epochs" or "batch_size" or "validation" or "step_size" or "groups" or "channels_per_group" => "a whole number",
+        "epochs" or "batch_size" or "validation" or "step_size" or "groups" or "channels_per_group" or "ghost_batch" => "a whole number",
         "classes" or "in" or "out" or "kernel" or "padding" or "stride" => "a whole number",
         "seed" => "a whole number >= 0",
         "augmentation" or "nesterov" or "cycle_momentum" or "affine" or "track_running_stats" or "elementwise_affine" or "bias" => "true or false",

@@ -25,9 +25,11 @@ public sealed class DataParallel : IDisposable
         engine.DataParallel && engine.Threads >= Replicas && engine.FusedKernels && engine.Device.Type == DeviceType.Cpu;
 
     /// <summary>Whether <paramref name="model"/> can be trained data-parallel with the engine options it was built with:
-    /// <see cref="Splits"/>, and no instance norm tracking running statistics (both replicas would update them).</summary>
+    /// <see cref="Splits"/>, no instance norm tracking running statistics (both replicas would update them), and no ghost
+    /// batch norm (one model updates its running statistics group by group in order, which two concurrent replicas could
+    /// not keep; and its groups are not the replicas' shares).</summary>
     public static bool CanSplit(CompiledModel model) =>
-        Splits(model.Engine) && !model.Spec.BlockNorms().Any(n => n is InstanceNorm { TrackRunningStats: true });
+        Splits(model.Engine) && !model.Spec.BlockNorms().Any(n => n is InstanceNorm { TrackRunningStats: true } or BatchNorm { GhostBatch: not null });
 
     /// <summary>A runner for <paramref name="model"/>, or null when it must be trained unsplit. Its engine options'
     /// threads are shared out between the replicas (2 threads: one each).</summary>

@@ -8,7 +8,9 @@ namespace Norms.Layers;
 /// Buffers when tracking: running_mean (0), running_var (1), num_batches_tracked (0, int64), saved
 /// with checkpoints. Training normalizes with batch statistics and updates the buffers (momentum
 /// is the weight of the new batch; null = 1 / num_batches_tracked); eval uses the buffers; without
-/// tracking, batch statistics always (semantics: <see cref="Reference.ReferenceNorms"/>).
+/// tracking, batch statistics always (semantics: <see cref="Reference.ReferenceNorms"/>). With a ghost batch k
+/// (<see cref="BatchNorm.GhostBatch"/>), "batch statistics" are each ghost group's (<see cref="GhostBatches"/>):
+/// in training, and in eval without tracking.
 /// </summary>
 public sealed class BatchNormLayer : Module
 {
@@ -51,18 +53,16 @@ public sealed class BatchNormLayer : Module
         // batch, not this share, needs more than one value per channel: the engine checks that), and only the
         // first replica counts the batch and updates the running statistics (once per batch, as unsplit).
         var replica = training ? ReplicaScope.Current : null;
+        // Its running statistics are updated group by group, in order, and its groups are not the replicas' shares:
+        // DataParallel.CanSplit trains such a model unsplit.
+        if (replica is not null && Spec.GhostBatch is not null)
+            throw new InvalidOperationException("ghost batch norm cannot be trained data-parallel (DataParallel.CanSplit refuses it)");
+        if (useBatchStats && Spec.GhostBatch is { } k && n > k)
+            return GhostForward(input, k, training, h, w);
         if (useBatchStats && replica is null)
             NormConfigurationException.ThrowIfSingleValuePerChannel(n, h, w);
 
-        var factor = 0.0;
-        if (training && NumBatchesTracked is not null && (replica is null || replica.Rank == 0))
-        {
-            // An int64 buffer: add in int64 (a double scalar would not cast back in place).
-            var tracked = NumBatchesTracked.ToInt64() + 1;
-            using (var next = Tensor.Full([], tracked, ScalarType.Int64, NumBatchesTracked.Device))
-                NumBatchesTracked.CopyInPlace(next);
-            factor = Spec.Momentum ?? 1.0 / tracked;
-        }
+        var factor = training && NumBatchesTracked is not null && (replica is null || replica.Rank == 0) ? CountBatch() : 0.0;
         if (replica is not null)
         {
             var updates = replica.Rank == 0;
@@ -70,5 +70,46 @@ public sealed class BatchNormLayer : Module
                 replica.Group, replica.Rank, factor, Spec.Eps);
         }
         return Functional.BatchNorm(input, Weight, Bias, RunningMean, RunningVar, useBatchStats, factor, Spec.Eps);
+    }
+
+    /// <summary>Ghost batch norm: each group of consecutive samples normalized by its own statistics, the outputs
+    /// concatenated in order. In training each group counts as one batch: num_batches_tracked += 1 and one
+    /// running-statistics update with factor momentum (or 1 / num_batches_tracked), group after group, as PyTorch's
+    /// BatchNorm2d called on each group in turn.</summary>
+    private Tensor GhostForward(Tensor input, int k, bool training, long h, long w)
+    {
+        var groups = GhostBatches.Partition(checked((int)input.Shape[0]), k);
+        // Every group is checked before any buffer changes, so a refused batch leaves the state as it was.
+        foreach (var (start, end) in groups)
+            NormConfigurationException.ThrowIfSingleValuePerChannel(end - start, h, w);
+        var pieces = new List<Tensor>(groups.Length);
+        try
+        {
+            foreach (var (start, end) in groups)
+            {
+                var factor = training && NumBatchesTracked is not null ? CountBatch() : 0.0;
+                using var slice = input.Slice(0, start, end);
+                // libtorch updates running_mean / running_var in place on each call: one update per group, in order.
+                pieces.Add(Functional.BatchNorm(slice, Weight, Bias, training ? RunningMean : null, training ? RunningVar : null,
+                    training: true, factor, Spec.Eps));
+            }
+            return Tensor.Cat(pieces, 0);
+        }
+        finally
+        {
+            // The autograd graph keeps what backward needs; these handles are ours to release.
+            foreach (var piece in pieces)
+                piece.Dispose();
+        }
+    }
+
+    /// <summary>Counts one batch in num_batches_tracked and returns its running-statistics factor.</summary>
+    private double CountBatch()
+    {
+        // An int64 buffer: add in int64 (a double scalar would not cast back in place).
+        var tracked = NumBatchesTracked!.ToInt64() + 1;
+        using (var next = Tensor.Full([], tracked, ScalarType.Int64, NumBatchesTracked.Device))
+            NumBatchesTracked.CopyInPlace(next);
+        return Spec.Momentum ?? 1.0 / tracked;
     }
 }

@@ -35,9 +35,17 @@ namespace Norms.Reference;
 ///   ∂L/∂x = (g − mean(g) − x̂·mean(g·x̂)) / sqrt(var + eps); ∂L/∂γ = Σ ∂L/∂y·x̂; ∂L/∂β = Σ ∂L/∂y
 ///   (the derivative of item 2, as ATen's batch_norm_backward / native_group_norm_backward /
 ///   layer_norm_backward). Eval BatchNorm's statistics are constants: ∂L/∂x = g / sqrt(running_var + eps).</item>
+/// <item>Ghost BatchNorm with k (Hoffer et al. 2017; PyTorch has no such layer: it is BatchNorm2d called on each
+///   group in turn): a batch of n samples splits into groups of k consecutive samples; a remainder of at least 2 is a
+///   smaller last group, a remainder of 1 joins the group before (k + 1 samples); n ≤ k is one group, plain
+///   BatchNorm. Training: item 4 on each group (its own statistics; output = the groups' outputs in order) and, per
+///   group in order, num_batches_tracked += 1 and one running update with that group's mean and unbiased variance
+///   (f = 1 / num_batches_tracked counts groups). Backward: item 8 within each group. Eval with tracked statistics is
+///   item 5; without tracking, each group's statistics. (The partition is written here again, independently of the
+///   engine's GhostBatches, so that the oracle catches a fault there.)</item>
 /// </list>
 /// </summary>
-public static class ReferenceNorms
+public static partial class ReferenceNorms
 {
     // ---- forward ----
 

@@ -24,3 +24,6 @@ public sealed record RunningStats(double[] Mean, double[] Var, long NumBatchesTr
     public static RunningStats Initial(int channels) =>
         new(new double[channels], Enumerable.Repeat(1.0, channels).ToArray(), 0);
 }
+
+/// <summary>Ghost BatchNorm's training output and each ghost group's own BatchNorm result (its statistics), in order.</summary>
+public sealed record GhostNormForward(Nchw Output, NormForward[] Groups);
