@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using Norms.Models;
+using Norms.Torch;
 using Norms.Property.Tests.Data;
 using Norms.Property.Tests.Reliability;
 using Norms.Property.Tests.Studies;
@@ -61,6 +62,39 @@ public sealed class PreciseBnCliTests(ITestOutputHelper output) : IDisposable
         Assert.True(e.Exit == 0, e.Err);
         Assert.Single(e.Out.Split('\n'), line => line.StartsWith("PreciseBN does nothing for ", StringComparison.Ordinal));
         Assert.DoesNotContain("precise statistics", e.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_and_evaluate_with_precise_bn_leave_no_tensor_alive()
+    {
+        // Made-up idx images, so this holds without the real data too; two epochs, so the passes run between epochs.
+        var data = SyntheticData.WriteIdxFolder(Path.Combine(temp.Path, "data"), 48, 16);
+        var spec = BuiltInExperiments.Find("mnist-bn")! with { Name = "live", Dataset = "idx:" + data, BatchSize = 16, PreciseBn = 40 };
+        var file = SpecFile(spec);
+        var outDir = Path.Combine(temp.Path, "out");
+        InProcessCli.Run("list"); // warm-up: lazy statics of the engine
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        var baseline = LibTorch.LiveTensors;
+        var r = InProcessCli.Run("run", "--spec", file, "--epochs", "2", "--threads", "1", "--out", outDir, "--no-progress");
+        Assert.True(r.Exit == 0, r.Err);
+        Assert.Equal(baseline, LibTorch.LiveTensors);
+        var e = InProcessCli.Run("evaluate", Path.Combine(outDir, "live"), "--precise-bn", "40");
+        Assert.True(e.Exit == 0, e.Err);
+        Assert.Contains("accuracy (precise statistics): ", e.Out, StringComparison.Ordinal);
+        Assert.Equal(baseline, LibTorch.LiveTensors);
+        Assert.Equal(LibTorch.LiveTensors, LibTorch.NativeLiveTensors);
+        var epochs = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "live", "result.json")))!["epochs"]!.AsArray();
+        Assert.All(epochs, epoch => Assert.True(epoch!["test_acc_precise"] is not null && epoch["test_acc_batch_stats"] is not null, $"{epoch}"));
+
+        // The same run without the field trains and tests identically: the passes put the running statistics back.
+        var plain = InProcessCli.Run("run", "--spec", SpecFile(spec with { Name = "plain", PreciseBn = 0 }), "--epochs", "2", "--threads", "1",
+            "--out", outDir, "--no-progress");
+        Assert.True(plain.Exit == 0, plain.Err);
+        var without = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "plain", "result.json")))!["epochs"]!.AsArray();
+        foreach (var field in new[] { "train_loss", "train_acc", "test_loss", "test_acc" })
+            Assert.Equal(without.Select(e => (double)e![field]!), epochs.Select(e => (double)e![field]!));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(outDir, "plain", "predictions.bin")), File.ReadAllBytes(Path.Combine(outDir, "live", "predictions.bin")));
     }
 
     [Fact]
