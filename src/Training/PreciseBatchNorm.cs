@@ -14,7 +14,7 @@ public sealed record PreciseEvaluation(EvaluationResult Precise, EvaluationResul
 /// augmentation, in batches of the run's batch size (the last one short when the batch does not divide them): a pure
 /// function of the set and the count, the same every epoch and in `evaluate`. Each batch goes through the model once, in
 /// eval mode (dropout off) without gradients, every batch norm normalizing by the batch's statistics
-/// (<see cref="Collectors"/>). num_batches_tracked is left as it was: it counts training steps, and a momentum-null
+/// (<see cref="Collectors"/>); the statistics are those of all the values each layer saw, pooled (<see cref="PreciseStatistics"/>). num_batches_tracked is left as it was: it counts training steps, and a momentum-null
 /// batch norm reads it.
 /// </summary>
 public static class PreciseBatchNorm

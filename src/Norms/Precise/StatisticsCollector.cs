@@ -44,7 +44,7 @@ public sealed class StatisticsCollector : IDisposable
         Inputs?.Invoke(input);
         var output = Functional.BatchNorm(input, layer.Weight, layer.Bias, mean, variance, training: true, momentum: 1.0, layer.Spec.Eps);
         if (Record)
-            batches.Add(new BatchMoments((int)n, Doubles(mean!), Doubles(variance!)));
+            batches.Add(new BatchMoments(n * h * w, Doubles(mean!), Doubles(variance!)));
         return output;
     }
 

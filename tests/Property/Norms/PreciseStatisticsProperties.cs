@@ -7,10 +7,9 @@ using Xunit;
 namespace Norms.Property.Tests.Norms;
 
 /// <summary>
-/// PreciseBN's aggregation against MathNet on the raw values. Weighting batches by their images, running_mean is the mean
-/// of all the values pooled, and E_B[var_B + mean_B²] − mean² with unbiased var_B is the pooled population variance plus
-/// each batch's Bessel term var_B / m_B (m_B values a channel), weighted alike: a form that shares no step with the
-/// aggregation's own.
+/// PreciseBN's aggregation against MathNet on the raw values: from each batch's MathNet mean and unbiased variance, the
+/// aggregate is MathNet's mean and population variance of all the values pooled, a form that shares no step with the
+/// aggregation's own (no per-batch second moments, no Bessel factor).
 /// </summary>
 public sealed class PreciseStatisticsProperties
 {
@@ -35,27 +34,28 @@ public sealed class PreciseStatisticsProperties
             var (_, batches) = data; // batches[b][image][channel][position]
             var channels = batches[0][0].Length;
             double[] ChannelValues(double[][][] batch, int c) => batch.SelectMany(image => image[c]).ToArray();
-            var moments = batches.Select(b => new BatchMoments(b.Length,
+            var moments = batches.Select(b => new BatchMoments(ChannelValues(b, 0).Length,
                 Enumerable.Range(0, channels).Select(c => ChannelValues(b, c).Mean()).ToArray(),
                 Enumerable.Range(0, channels).Select(c => ChannelValues(b, c).Variance()).ToArray())).ToArray();
             var (mean, variance) = PreciseStatistics.Aggregate(moments);
-            var images = batches.Sum(b => b.Length);
             for (var c = 0; c < channels; c++)
             {
                 var pooled = batches.SelectMany(b => ChannelValues(b, c)).ToArray();
-                var bessel = batches.Sum(b => b.Length * ChannelValues(b, c).Variance() / ChannelValues(b, c).Length) / images;
-                Approx.AllClose([pooled.Mean(), pooled.PopulationVariance() + bessel], [mean[c], variance[c]], Tolerance, Tolerance,
+                Approx.AllClose([pooled.Mean(), pooled.PopulationVariance()], [mean[c], variance[c]], Tolerance, Tolerance,
                     $"channel {c} of {batches.Length} batches");
             }
         }).QuickCheckThrowOnFailure();
 
     [Fact]
-    public void Equal_batches_get_equal_weights_as_fvcore_gives_them()
+    public void Equal_batches_get_equal_weights_and_the_Bessel_factor_is_undone()
     {
-        // Two batches of 4 images: the plain mean over batches of the means, and of var + mean², as fvcore averages them.
+        // Two batches of 4 values: the plain mean over batches of the means, and of var·3/4 + mean².
         var (mean, variance) = PreciseStatistics.Aggregate([new BatchMoments(4, [1.0], [2.0]), new BatchMoments(4, [3.0], [4.0])]);
         Assert.Equal(2.0, mean[0], 12);
-        Assert.Equal((2.0 + 1.0 + 4.0 + 9.0) / 2 - 4.0, variance[0], 12);
+        Assert.Equal((2.0 * 0.75 + 1.0 + 4.0 * 0.75 + 9.0) / 2 - 4.0, variance[0], 12);
+        // A batch of 6 values and one of 2: weights 3/4 and 1/4.
+        (mean, _) = PreciseStatistics.Aggregate([new BatchMoments(6, [1.0], [1.0]), new BatchMoments(2, [5.0], [1.0])]);
+        Assert.Equal(2.0, mean[0], 12);
     }
 
     [Fact]
@@ -63,10 +63,10 @@ public sealed class PreciseStatisticsProperties
     {
         var (mean, variance) = PreciseStatistics.Aggregate([new BatchMoments(3, [0.5, -2.0], [1.5, 0.0])]);
         Assert.Equal([0.5, -2.0], mean);
-        Assert.Equal(1.5, variance[0], 12);
+        Assert.Equal(1.0, variance[0], 12); // 1.5 unbiased over 3 values: 1.0 biased
         Assert.Equal(0.0, variance[1]); // never a rounding hair below zero
         Assert.Throws<ArgumentException>(() => PreciseStatistics.Aggregate([]));
-        Assert.Throws<ArgumentException>(() => PreciseStatistics.Aggregate([new BatchMoments(0, [1.0], [1.0])]));
-        Assert.Throws<ArgumentException>(() => PreciseStatistics.Aggregate([new BatchMoments(1, [1.0], [1.0]), new BatchMoments(1, [1.0, 2.0], [1.0, 1.0])]));
+        Assert.Throws<ArgumentException>(() => PreciseStatistics.Aggregate([new BatchMoments(1, [1.0], [1.0])]));
+        Assert.Throws<ArgumentException>(() => PreciseStatistics.Aggregate([new BatchMoments(2, [1.0], [1.0]), new BatchMoments(2, [1.0, 2.0], [1.0, 1.0])]));
     }
 }
