@@ -10,11 +10,19 @@ namespace Norms.Results;
 /// included: what the reference's <c>train_seconds</c> measures) are the only fields that differ between identical runs.
 /// Results written before <see cref="TrainSeconds"/> existed read it as 0. <see cref="ValLoss"/> and <see cref="ValAcc"/>
 /// (percent) are the validation slice's, the model in evaluation mode after the epoch; null, and left out of the JSON, in a
-/// run without one (spec validation 0).</summary>
+/// run without one (spec validation 0). <see cref="TestLossPrecise"/> and <see cref="TestAccPrecise"/>: the test pass with
+/// PreciseBN's population statistics (spec precise_bn), the run's own running statistics untouched; <see cref="TestLossBatchStats"/>
+/// and <see cref="TestAccBatchStats"/>: the test pass normalized by each test batch's own statistics (64 images a batch), the
+/// train/eval gap. All four are recorded with precise_bn on a model with a batch norm that tracks running statistics, else
+/// null and left out of the JSON.</summary>
 public sealed record EpochRecord(int Epoch, double TrainLoss, double TrainAcc, double TestLoss, double TestAcc, double Lr, double Seconds,
     double TrainSeconds = 0,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? ValLoss = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? ValAcc = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? ValAcc = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? TestLossPrecise = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? TestAccPrecise = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? TestLossBatchStats = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? TestAccBatchStats = null);
 
 /// <summary>A test image the model got wrong: its index in the test set, true label, prediction and exp(max log-prob).</summary>
 public sealed record Misclassified(int Index, int Label, int Pred, double Confidence);

@@ -37,6 +37,7 @@ public static class Trainer
             ? DatasetLoader.DefaultAugmentation(source) : new Augmentation.None();
         var stepsPerEpoch = (train.Count + spec.BatchSize - 1) / spec.BatchSize;
         if (stepsPerEpoch == 0) throw new ArgumentException("the training set is empty");
+        if (ExperimentSpecValidation.PreciseBnExceedsTraining(spec.PreciseBn, train.Count) is { } tooMany) throw new ArgumentException(tooMany);
 
         using var model = ModelCompiler.Compile(spec.ToModelSpec(), settings.Engine, spec.Seed);
         using var optimizer = OptimizerFactory.Create(spec, model.Parameters());
@@ -128,8 +129,13 @@ public static class Trainer
                 var trainSeconds = clock.Elapsed.TotalSeconds;
                 var evaluation = Evaluation.Run(model, test, data.Stats, settings.Device, replicas, evaluationBatch);
                 var held = validation is null ? null : Evaluation.Run(model, validation, data.Stats, settings.Device, replicas, evaluationBatch);
+                // After every epoch, so a study can read the gap's course; the model's own statistics come back unchanged.
+                var precise = spec.PreciseBn > 0
+                    ? PreciseBatchNorm.Evaluate(model, train, spec.PreciseBn, spec.BatchSize, test, data.Stats, settings.Device, evaluationBatch)
+                    : null;
                 var record = new EpochRecord(epoch, lossSum / seen, 100.0 * correct / seen, evaluation.Loss, evaluation.Accuracy,
-                    optimizer.LearningRate, clock.Elapsed.TotalSeconds, trainSeconds, held?.Loss, held?.Accuracy);
+                    optimizer.LearningRate, clock.Elapsed.TotalSeconds, trainSeconds, held?.Loss, held?.Accuracy,
+                    precise?.Precise.Loss, precise?.Precise.Accuracy, precise?.BatchStatistics.Loss, precise?.BatchStatistics.Accuracy);
                 history.Add(record);
                 result = (result with
                 {

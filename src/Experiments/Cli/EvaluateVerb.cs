@@ -10,9 +10,11 @@ using Norms.Training;
 
 namespace Norms.Experiments.Cli;
 
-/// <summary>`evaluate RUN_DIR|MODEL_FILE [--spec SPEC] [--data-dir DIR] [--limit-test N]`: the test pass alone, on a run
+/// <summary>`evaluate RUN_DIR|MODEL_FILE [--spec SPEC] [--data-dir DIR] [--limit-test N] [--precise-bn N]`: the test pass alone, on a run
 /// folder, a checkpoint.nta (its metadata holds the spec), a .safetensors file with --spec or an .onnx file; prints loss, accuracy and a
-/// confusion summary.</summary>
+/// confusion summary. --precise-bn then recomputes the batch norms' statistics from N training images (PreciseBN,
+/// <see cref="PreciseBatchNorm"/>) and prints that test pass too; for a model without a batch norm keeping running statistics
+/// it says so in one line and exits 0, the EMA evaluation being the whole answer.</summary>
 internal static class EvaluateVerb
 {
     public static Command Create(EngineOptions engine)
@@ -21,24 +23,32 @@ internal static class EvaluateVerb
         var spec = new Option<string?>("--spec") { Description = "The experiment (a JSON file or a built-in name) whose model a .safetensors file holds." };
         var dataDir = new Option<string?>("--data-dir") { Description = "Folder holding mnist/ and cifar-10/ (default: $NORMS_DATA, else ~/.cache/norms)." };
         var limitTest = new Option<int?>("--limit-test") { Description = "Evaluate on the first N test images only." };
+        var preciseBn = new Option<int?>("--precise-bn") { Description = "Also evaluate with batch norm statistics recomputed from the first N training images (PreciseBN)." };
         var command = new Command("evaluate", "Run the test pass of a trained model: loss, accuracy, per-class accuracy and the most confused classes.");
         command.Arguments.Add(target);
         command.Options.Add(spec);
         command.Options.Add(dataDir);
         command.Options.Add(limitTest);
+        command.Options.Add(preciseBn);
         command.SetAction(parse =>
         {
             if (parse.GetValue(limitTest) is < 1 and var n) throw new UserError($"--limit-test must be >= 1, got {n}; e.g. --limit-test 1000");
+            if (parse.GetValue(preciseBn) is < 1 and var p) throw new UserError($"--precise-bn must be >= 1, got {p}; e.g. --precise-bn 2048");
             if (parse.GetValue(target)!.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
             {
+                if (parse.GetValue(preciseBn) is not null) throw new UserError("--precise-bn needs the engine's model; give the run folder, checkpoint or .safetensors file, not the .onnx export");
                 Console.Out.Write(EvaluateOnnx(parse.GetValue(target)!, parse.GetValue(spec), parse.GetValue(dataDir), parse.GetValue(limitTest), engine));
                 return 0;
             }
             using var trained = Load(parse.GetValue(target)!, parse.GetValue(spec), engine);
-            var test = TestSet(Source(trained.Spec), parse.GetValue(dataDir), parse.GetValue(limitTest), out var stats);
+            var data = LoadData(Source(trained.Spec), parse.GetValue(dataDir));
+            var test = parse.GetValue(limitTest) is { } limit && limit < data.Test.Count ? data.Test.Slice(0, limit) : data.Test;
             using var threads = IntraOpThreads.OnThisThread(engine.Threads);
-            var result = Evaluation.Run(trained.Model, test, stats, engine.Device, batchSize: Evaluation.BatchSizeFor(trained.Model.Analysis));
+            var batch = Evaluation.BatchSizeFor(trained.Model.Analysis);
+            var result = Evaluation.Run(trained.Model, test, data.Stats, engine.Device, batchSize: batch);
             Console.Out.Write(Text($"{trained.Source} ({trained.Spec.Name}: {trained.Spec.Model.Name}, {trained.Spec.Norm.ShortName})", trained.Spec.Dataset, test.Count, result));
+            if (parse.GetValue(preciseBn) is { } images)
+                Console.Out.Write(PreciseText(trained, data, images, test, result, engine, batch));
             return 0;
         });
         return command;
@@ -51,6 +61,24 @@ internal static class EvaluateVerb
         return string.Create(inv, $"model: {model}\n")
             + string.Create(inv, $"test images: {count}\ntest loss: {result.Loss:F6}\naccuracy: {result.Accuracy:F2}% ({correct}/{count})\n")
             + ConfusionSummary.Text(result.Confusion, KnownClasses.For(dataset, result.Confusion.Length));
+    }
+
+    /// <summary>PreciseBN from the first <paramref name="images"/> of the training set the run trained on (its validation slice
+    /// held back), in the run's batches, then the test pass again: both accuracies, EMA first.</summary>
+    private static string PreciseText(TrainedModel trained, Dataset data, int images, ImageSet test, EvaluationResult ema, EngineOptions engine, int batch)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        if (!PreciseBatchNorm.Applies(trained.Model))
+            return $"PreciseBN does nothing for {trained.Source}: it has no batch norm keeping running statistics ({trained.Spec.Norm.ShortName})\n";
+        var (train, _) = ValidationSlice.Apply(data.Train, trained.Spec.Seed, trained.Spec.Validation);
+        if (images > train.Count)
+            throw new UserError($"--precise-bn {images} is more than the {train.Count} training images; use at most {train.Count}");
+        var batchSize = Math.Min(trained.Spec.BatchSize, images);
+        PreciseBatchNorm.Recompute(trained.Model, train, images, batchSize, data.Stats, engine.Device);
+        var precise = Evaluation.Run(trained.Model, test, data.Stats, engine.Device, batchSize: batch);
+        return string.Create(inv, $"precise BN: statistics from the first {images} training images, batches of {batchSize}\n")
+            + string.Create(inv, $"accuracy (EMA statistics): {ema.Accuracy:F2}% (loss {ema.Loss:F6})\n")
+            + string.Create(inv, $"accuracy (precise statistics): {precise.Accuracy:F2}% (loss {precise.Loss:F6})\n");
     }
 
     /// <summary>An .onnx file run by ONNX Runtime on the raw test images (its graph normalizes them). The dataset is --spec's,
@@ -115,17 +143,21 @@ internal static class EvaluateVerb
     /// normalize it, as the run saw them.</summary>
     internal static ImageSet TestSet(DatasetSource source, string? dataDir, int? limit, out ChannelStats stats)
     {
-        Dataset data;
+        var data = LoadData(source, dataDir);
+        stats = data.Stats;
+        return limit is { } n && n < data.Test.Count ? data.Test.Slice(0, n) : data.Test;
+    }
+
+    private static Dataset LoadData(DatasetSource source, string? dataDir)
+    {
         try
         {
             using var downloader = new Downloader();
-            data = DatasetLoader.Load(source, DataRoot.Resolve(dataDir, Environment.GetEnvironmentVariable), downloader);
+            return DatasetLoader.Load(source, DataRoot.Resolve(dataDir, Environment.GetEnvironmentVariable), downloader);
         }
         catch (DataException e)
         {
             throw new UserError(e.Message);
         }
-        stats = data.Stats;
-        return limit is { } n && n < data.Test.Count ? data.Test.Slice(0, n) : data.Test;
     }
 }

@@ -42,6 +42,8 @@ public static class ExperimentRunner
                 lock (datasets) data = Limit(Data(planned.Source!, runRequest, datasets, unloadable), runRequest);
                 if (ExperimentSpecValidation.ValidationLeavesNoTraining(planned.Validation, data.Train.Count) is { } noTraining)
                     throw new UserError($"{planned.Name}: {noTraining}");
+                if (ExperimentSpecValidation.PreciseBnExceedsTraining(planned.PreciseBn, data.Train.Count - planned.Validation) is { } tooMany)
+                    throw new UserError($"{planned.Name}: {tooMany}");
                 result = RunOne(WholeSetAtMost(planned, data, Console.Error), data, runRequest, output, signals.Token, study, lines);
             }
             catch (UserError e)

@@ -18,7 +18,9 @@ namespace Norms.Models;
 /// reference's recipe); its rules against the optimizer's own weight_decay (and adamw,
 /// <see cref="ExperimentSpecValidation.AdamWRefusesL2"/>) are in <see cref="ExperimentSpecValidation.Validate"/>. <see cref="Validation"/>: training
 /// images held back, chosen by the seed, and evaluated after every epoch (0 = none); written only when above 0, so the spec
-/// (and result.json, and a study's run ids) of a run without it read as before. Every field is documented in docs/SPEC.md.
+/// (and result.json, and a study's run ids) of a run without it read as before. <see cref="PreciseBn"/>: training images
+/// PreciseBN recomputes the batch norms' statistics from after every epoch, for the extra test numbers it records (0 = off;
+/// written only when above 0, as <see cref="Validation"/>). Every field is documented in docs/SPEC.md.
 /// </para>
 /// </summary>
 public sealed record ExperimentSpec(
@@ -35,7 +37,8 @@ public sealed record ExperimentSpec(
     int BatchSize = 64,
     ulong Seed = 1,
     bool Augmentation = false,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] int Validation = 0)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] int Validation = 0,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] int PreciseBn = 0)
 {
     /// <summary><see cref="Dataset"/> as a typed value; null when it names no dataset (validation reports that at $.dataset).
     /// Not part of the JSON (<see cref="ExperimentSpecJson"/> leaves it out): the file holds the text.</summary>

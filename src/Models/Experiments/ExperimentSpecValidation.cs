@@ -39,6 +39,8 @@ public static class ExperimentSpecValidation
             Error("$.batch_size", $"batch_size must be >= 1, got {spec.BatchSize}; use e.g. 64");
         if (ValidationProblem(spec.Validation) is { } validationProblem)
             Error("$.validation", validationProblem);
+        if (PreciseBnProblem(spec.PreciseBn) is { } preciseProblem)
+            Error("$.precise_bn", preciseProblem);
         if (spec.Norm is null && spec.Model is InlineModel)
             Error("$.model.norm", "the inline model has no norm and the experiment gives none; give the model a default norm here, e.g. { \"kind\": \"batch\" }, or the experiment one at $.norm");
         else if (spec.Norm is null)
@@ -135,6 +137,17 @@ public static class ExperimentSpecValidation
     public static string? ValidationLeavesNoTraining(int validation, int trainingImages) =>
         validation > 0 && validation >= trainingImages
             ? $"validation {validation} leaves no training images (the training set has {trainingImages}); use fewer"
+            : null;
+
+    /// <summary>The rule of <see cref="ExperimentSpec.PreciseBn"/> on its own: a whole number >= 0 (0 = off).</summary>
+    public static string? PreciseBnProblem(int images) =>
+        images < 0 ? $"precise_bn must be >= 0 (training images PreciseBN recomputes the batch norm statistics from; 0 for off), got {images}; use e.g. 2048, or 0" : null;
+
+    /// <summary>The rule of <see cref="ExperimentSpec.PreciseBn"/> against the data, checked where the training set is known (after
+    /// --limit-train and the validation slice): at most the images left to train on. Null when it holds.</summary>
+    public static string? PreciseBnExceedsTraining(int images, int trainingImages) =>
+        images > trainingImages
+            ? $"precise_bn {images} is more than the {trainingImages} training images; use at most {trainingImages}"
             : null;
 
     private static void Optimizer(List<SpecError> errors, ExperimentSpec spec)

@@ -1,3 +1,4 @@
+using Norms.Precise;
 using Norms.Torch;
 using Norms.Torch.Nn;
 
@@ -40,6 +41,10 @@ public sealed class BatchNormLayer : Module
     public Tensor? RunningVar { get; }
     public Tensor? NumBatchesTracked { get; }
 
+    /// <summary>While set, <see cref="Forward(Tensor, bool)"/> is the collector's: batch statistics, the running ones untouched
+    /// (PreciseBN and the batch-statistics test pass, <see cref="Collectors"/>).</summary>
+    public StatisticsCollector? Collector { get; set; }
+
     /// <summary>Normalizes in the module's current mode (<see cref="Module.Training"/>).</summary>
     public override Tensor Forward(Tensor input) => Forward(input, Training);
 
@@ -47,6 +52,8 @@ public sealed class BatchNormLayer : Module
     /// <exception cref="NormConfigurationException">batch statistics over a single value per channel.</exception>
     public Tensor Forward(Tensor input, bool training)
     {
+        if (Collector is { } collector)
+            return collector.Forward(input);
         var (n, _, h, w) = LayerInput.Check(input, "batch norm", Channels);
         var useBatchStats = training || RunningMean is null;
         // In a data-parallel step the batch is split between replicas; they share the statistics (so the whole
