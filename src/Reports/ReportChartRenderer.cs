@@ -17,26 +17,9 @@ public static class ReportChartRenderer
         lock (Gate)
         {
             ChartFont.Ensure();
-            switch (chart)
-            {
-                case RunGalleryChart g:
-                    return ImageGallery.Png(g.Gallery.Channels, g.Gallery.Height, g.Gallery.Width, g.Gallery.Tiles);
-                case CurvesChart c:
-                    var plots = Panels(c);
-                    try
-                    {
-                        var (width, height) = Size(c);
-                        return plots.Count == 1 ? ChartKit.Png(plots[0], width, height) : ChartKit.Png(plots, width, height);
-                    }
-                    finally
-                    {
-                        foreach (var p in plots) p.Dispose();
-                    }
-                case RunConfusionChart m:
-                    using (var plot = Confusion(m.Title, m.ClassNames, m.Counts)) return ChartKit.Png(plot, ConfusionWidth, ConfusionHeight);
-                default:
-                    throw new ArgumentException($"no renderer for {chart.GetType().Name}", nameof(chart));
-            }
+            return chart is RunGalleryChart g
+                ? ImageGallery.Png(g.Gallery.Channels, g.Gallery.Height, g.Gallery.Width, g.Gallery.Tiles)
+                : Draw(chart, (plot, w, h) => ChartKit.Png(plot, w, h), (plots, w, h) => ChartKit.Png(plots, w, h));
         }
     }
 
@@ -47,24 +30,31 @@ public static class ReportChartRenderer
         lock (Gate)
         {
             ChartFont.Ensure();
-            switch (chart)
-            {
-                case CurvesChart c:
-                    var plots = Panels(c);
-                    try
-                    {
-                        var (width, height) = Size(c);
-                        return plots.Count == 1 ? ChartKit.Svg(plots[0], width, height) : ChartKit.Svg(plots, width, height);
-                    }
-                    finally
-                    {
-                        foreach (var p in plots) p.Dispose();
-                    }
-                case RunConfusionChart m:
-                    using (var plot = Confusion(m.Title, m.ClassNames, m.Counts)) return ChartKit.Svg(plot, ConfusionWidth, ConfusionHeight);
-                default:
-                    throw new ArgumentException($"no renderer for {chart.GetType().Name}", nameof(chart));
-            }
+            return Draw(chart, (plot, w, h) => ChartKit.Svg(plot, w, h), (plots, w, h) => ChartKit.Svg(plots, w, h));
+        }
+    }
+
+    /// <summary>A curves or confusion picture built as ScottPlot plots and written by <paramref name="one"/> (a single plot)
+    /// or <paramref name="sideBySide"/> (panels); the plots are disposed afterwards. The one home of each picture's size.</summary>
+    private static T Draw<T>(ReportChart chart, Func<Plot, int, int, T> one, Func<IReadOnlyList<Plot>, int, int, T> sideBySide)
+    {
+        switch (chart)
+        {
+            case CurvesChart c:
+                var plots = Panels(c);
+                try
+                {
+                    var (width, height) = Size(c);
+                    return plots.Count == 1 ? one(plots[0], width, height) : sideBySide(plots, width, height);
+                }
+                finally
+                {
+                    foreach (var p in plots) p.Dispose();
+                }
+            case RunConfusionChart m:
+                using (var plot = Confusion(m.Title, m.ClassNames, m.Counts)) return one(plot, ConfusionWidth, ConfusionHeight);
+            default:
+                throw new ArgumentException($"no renderer for {chart.GetType().Name}", nameof(chart));
         }
     }
 

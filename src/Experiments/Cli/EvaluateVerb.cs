@@ -148,16 +148,18 @@ internal static class EvaluateVerb
         return limit is { } n && n < data.Test.Count ? data.Test.Slice(0, n) : data.Test;
     }
 
+    /// <summary>The dataset from --data-dir (else $NORMS_DATA, else the cache), as `run` loads it (<see cref="ExperimentRunner.Load"/>).</summary>
     private static Dataset LoadData(DatasetSource source, string? dataDir)
     {
+        string root;
         try
         {
-            using var downloader = new Downloader();
-            return DatasetLoader.Load(source, DataRoot.Resolve(dataDir, Environment.GetEnvironmentVariable), downloader);
+            root = DataRoot.Resolve(dataDir, Environment.GetEnvironmentVariable);
         }
         catch (DataException e)
         {
             throw new UserError(e.Message);
         }
+        return ExperimentRunner.Load(source, root);
     }
 }

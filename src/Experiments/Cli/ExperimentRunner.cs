@@ -150,7 +150,7 @@ public static class ExperimentRunner
         if (unloadable.TryGetValue(name, out var why)) throw new UserError(why);
         try
         {
-            datasets[name] = data = Load(source, request);
+            datasets[name] = data = Load(source, request.DataRoot);
         }
         catch (UserError e)
         {
@@ -206,12 +206,13 @@ public static class ExperimentRunner
         return result;
     }
 
-    private static Dataset Load(DatasetSource source, TrainingRequest request)
+    /// <summary>A dataset from <paramref name="dataRoot"/> (downloaded when missing); a data problem is a <see cref="UserError"/>.</summary>
+    internal static Dataset Load(DatasetSource source, string dataRoot)
     {
         try
         {
             using var downloader = new Downloader();
-            return DatasetLoader.Load(source, request.DataRoot, downloader);
+            return DatasetLoader.Load(source, dataRoot, downloader);
         }
         catch (DataException e)
         {
