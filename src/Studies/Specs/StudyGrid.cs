@@ -89,8 +89,9 @@ public static class StudyGrid
     }
 
     /// <summary>The experiment's top-level JSON fields (every field is written out by the serializer).</summary>
+    // Every field of the spec's JSON contract, those left out at their defaults (validation, precise_bn) included.
     private static IReadOnlyList<string> KnownFields() =>
-        [.. JsonNode.Parse(ExperimentSpecJson.Serialize(BuiltInExperiments.All[0]))!.AsObject().Select(p => p.Key)];
+        [.. ExperimentSpecJson.Options.GetTypeInfo(typeof(ExperimentSpec)).Properties.Select(p => p.Name)];
 
     private static JsonObject BaseJson(StudyBase b) => b switch
     {
