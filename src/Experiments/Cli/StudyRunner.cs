@@ -135,7 +135,7 @@ internal static class StudyRunner
         var summary = StudyStatistics.Summarize(runs, files.Readable, spec.Targets, evidence);
         Directory.CreateDirectory(folder);
         AtomicFile.WriteAllText(Path.Combine(folder, StudyFile.FileName), StudyFileJson.Serialize(new StudyFile(StudyFile.CurrentSchema, spec.Name,
-            specJson, flags, entries, StudySummaryJson.Cells(summary), StudySummaryJson.Comparisons(summary))));
+            specJson, flags, entries, StudySummaryJson.Cells(summary), StudySummaryJson.Comparisons(summary), StudySummaryJson.EvaluationModes(summary))));
         return (files, summary);
     }
 

@@ -39,6 +39,7 @@ public static class StudyChartModels
             var axes = summary.Cells.Count == 0 ? [] : summary.Cells[0].Axes.Select(a => a.Key).ToList();
             foreach (var axis in axes)
                 if (ByAxis($"{slug}-final-test-acc-by-{Slug(axis, 40)}", dataset, title, axis, [.. cells.Select(c => c.Cell)]) is { } chart) charts.Add(chart);
+            charts.AddRange(StudyErrorCharts.Build(slug, dataset, title, [.. cells.Select(c => c.Cell)], summary.EvaluationModes));
             var comparisons = summary.Comparisons.Where(c => c.Metric == MetricKind.FinalTestAcc && c.A.Dataset == dataset).ToList();
             if (comparisons.Count > 0)
                 charts.Add(new ForestChart($"{slug}-differences", dataset, $"Paired differences of final test accuracy, {title}",
@@ -102,10 +103,10 @@ public static class StudyChartModels
         return last is "batch_size" or "groups" or "channels_per_group" && powersOfTwo ? AxisScale.Log2 : AxisScale.Linear;
     }
 
-    private static double? Number(JsonNode? v) =>
+    internal static double? Number(JsonNode? v) =>
         v is JsonValue j && j.GetValueKind() == System.Text.Json.JsonValueKind.Number && j.TryGetValue<double>(out var d) && double.IsFinite(d) ? d : null;
 
-    private static JsonNode? ValueOf(CellResult c, string axis) => c.Axes.First(a => a.Key == axis).Value;
+    internal static JsonNode? ValueOf(CellResult c, string axis) => c.Axes.First(a => a.Key == axis).Value;
 
     private static ForestRow Row(CellComparison c)
     {
@@ -161,7 +162,7 @@ public static class StudyChartModels
     };
 
     /// <summary>The cell's other axes than <paramref name="axis"/>, labelled; empty when it has no other.</summary>
-    private static string Others(CellResult cell, string axis) =>
+    internal static string Others(CellResult cell, string axis) =>
         string.Join(", ", cell.Axes.Where(a => a.Key != axis).Select(a => $"{a.Key} {ValueLabel(a.Value)}"));
 
     /// <summary>An axis value as a person reads it: a string without quotes, a number, a norm as its kind with its other

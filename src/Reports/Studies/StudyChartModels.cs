@@ -34,7 +34,15 @@ public sealed record AxisSeries(string Name, IReadOnlyList<AxisPoint> Points);
 
 /// <summary>A metric against one axis of the study, each point a cell's mean with its 95 % CI as an error bar.</summary>
 public sealed record AxisChart(string Key, string Dataset, string Title, string Axis, AxisScale Scale, string YLabel,
-    IReadOnlyList<string> Categories, IReadOnlyList<AxisSeries> Series) : StudyChart(Key, Dataset, Title);
+    IReadOnlyList<string> Categories, IReadOnlyList<AxisSeries> Series) : StudyChart(Key, Dataset, Title)
+{
+    /// <summary>Cells that have no value on the axis (a group norm beside batch norm's ghost batch), each drawn across the
+    /// whole axis as a horizontal line at its mean with its 95 % CI as a band.</summary>
+    public IReadOnlyList<AxisReference> References { get; init; } = [];
+}
+
+/// <summary>A cell drawn across an axis it has no value on: its label and its mean with 95 % CI.</summary>
+public sealed record AxisReference(string Name, Estimate Value);
 
 /// <summary>One comparison a − b: its mean paired difference and 95 % CI (null below two pairs), pairs and verdict.</summary>
 public sealed record ForestRow(string Label, double? MeanDiff, double? Lower, double? Upper, int NPairs, string Verdict);

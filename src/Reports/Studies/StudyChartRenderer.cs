@@ -108,6 +108,19 @@ public static class StudyChartRenderer
             if (a.Scale != AxisScale.Category) marks.LineWidth = 1.5f;
             marks.LegendText = s.Name.Length == 0 ? "" : s.Name;
         }
+        for (var r = 0; r < a.References.Count; r++)
+        {
+            var reference = a.References[r];
+            var colour = Colour(count + r);
+            if (reference.Value is { Lower: { } lower, Upper: { } upper })
+            {
+                var band = plot.Add.HorizontalSpan(lower, upper, colour.WithAlpha(0.15));
+                band.LineStyle.Width = 0;
+            }
+            // Solid: SkiaSharp's SVG canvas draws no dashed line (see Forest).
+            var line = plot.Add.HorizontalLine(reference.Value.Mean, 2f, colour, LinePattern.Solid);
+            line.LegendText = $"{reference.Name} (any {a.Axis}; n={reference.Value.N})";
+        }
         var positions = a.Series.SelectMany(s => s.Points).DistinctBy(p => p.Position).OrderBy(p => p.Position).ToList();
         switch (a.Scale)
         {
@@ -122,7 +135,7 @@ public static class StudyChartRenderer
                 plot.Axes.SetLimitsX(lo - 0.5, hi + 0.5);
                 break;
         }
-        if (a.Series.Any(s => s.Name.Length > 0)) Legend(plot);
+        if (a.Series.Any(s => s.Name.Length > 0) || a.References.Count > 0) Legend(plot);
         return plot;
     }
 

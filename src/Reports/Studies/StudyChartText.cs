@@ -36,6 +36,7 @@ public static class StudyChartText
                     Line(s, $"series \"{series.Name}\"");
                     foreach (var p in series.Points) Line(s, $"  {a.Axis} {p.Label} at x {N(p.Position, "G6")}: {Estimate(p.Value, "F2")}");
                 }
+                foreach (var r in a.References) Line(s, $"reference \"{r.Name}\" across the axis: {Estimate(r.Value, "F2")}");
                 break;
             case ForestChart f:
                 Line(s, $"x: {f.XLabel} (linear), reference line at 0");

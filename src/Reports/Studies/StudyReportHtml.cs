@@ -68,6 +68,15 @@ public static class StudyReportHtml
             }
         }
 
+        if (StudyReportTables.EvaluationModes(summary) is { } modes)
+        {
+            s.Append("<h2 id=\"evaluation-modes\">").Append(E(StudyReportTables.EvaluationModesTitle)).Append("</h2>\n<p>").Append(E(StudyReportTables.EvaluationModesIntro)).Append("</p>\n");
+            Table(s, modes, firstNumeric: 1);
+            s.Append("<ul class=\"analysis\">\n");
+            foreach (var sentence in StudyReportTables.EvaluationModeSentences(summary)) s.Append("<li>").Append(E(sentence)).Append("</li>\n");
+            s.Append("</ul>\n");
+        }
+
         if (charts.Datasets.Count > 0)
         {
             s.Append("<h2 id=\"charts\">Charts</h2>\n<p>").Append(E(StudyReportText.ChartsIntro)).Append("</p>\n");

@@ -44,6 +44,15 @@ public static class StudyReportMarkdown
             }
         }
 
+        if (StudyReportTables.EvaluationModes(summary) is { } modes)
+        {
+            Section(s, StudyReportTables.EvaluationModesTitle);
+            s.Append(StudyReportTables.EvaluationModesIntro).Append("\n\n");
+            Table(s, modes);
+            s.Append('\n');
+            foreach (var sentence in StudyReportTables.EvaluationModeSentences(summary)) s.Append("- ").Append(Escape(sentence)).Append('\n');
+        }
+
         if (charts is { Datasets.Count: > 0 }) Charts(s, charts);
         if (notes is { Count: > 0 })
         {

@@ -80,6 +80,42 @@ public static class StudyReportTables
         return rows.Count == 0 ? null : new(["axis", "a", "b", "with", "seed", "b (a right, b wrong)", "c (a wrong, b right)", "p", "method"], rows);
     }
 
+    public const string EvaluationModesTitle = "Running, precise and batch statistics";
+
+    public const string EvaluationModesIntro = "Batch-norm cells only, final epoch: test accuracy (%) with the running (EMA) statistics training kept (the cells table's), with PreciseBN's population statistics recomputed from the spec's precise_bn training images, and with each test batch of 64 normalized by its own statistics (the train/eval gap). Differences are within runs, paired by seed, in percentage points; 95 % t-interval; p Holm-adjusted across the cells, one family per kind of difference.";
+
+    /// <summary>Each batch-norm cell's three test accuracies and the two within-run differences, or null when no run recorded them.</summary>
+    public static StudyTable? EvaluationModes(StudySummary summary)
+    {
+        if (summary.EvaluationModes.Count == 0) return null;
+        return new(["cell", "n", "running (EMA)", "precise", "batch stats", "precise − running", "95 % CI", "p (Holm)", "verdict", "batch − running", "95 % CI", "p (Holm)", "verdict"],
+            [.. summary.EvaluationModes.Select(e => (IReadOnlyList<string>)
+            [
+                Cell(e.Cell.Axes), e.Running.N.ToString(CultureInfo.InvariantCulture), Summary(e.Running, "F2"), Summary(e.Precise, "F2"), Summary(e.BatchStats, "F2"),
+                Number(e.PreciseMinusRunning.MeanDiff, "F2"), Interval(e.PreciseMinusRunning.Ci95, "F2"), Number(e.PreciseMinusRunning.PHolm, "G3"), EnumName(e.PreciseMinusRunning.Verdict),
+                Number(e.BatchStatsMinusRunning.MeanDiff, "F2"), Interval(e.BatchStatsMinusRunning.Ci95, "F2"), Number(e.BatchStatsMinusRunning.PHolm, "G3"), EnumName(e.BatchStatsMinusRunning.Verdict),
+            ])]);
+    }
+
+    /// <summary>One sentence per batch-norm cell and kind of statistics, each claiming a difference only as
+    /// <see cref="ClaimsDifference"/> allows.</summary>
+    public static IReadOnlyList<string> EvaluationModeSentences(StudySummary summary) =>
+        [.. summary.EvaluationModes.SelectMany(e => new[]
+        {
+            ModeSentence(e.Cell, "PreciseBN's statistics", e.PreciseMinusRunning),
+            ModeSentence(e.Cell, "each test batch's own statistics", e.BatchStatsMinusRunning),
+        })];
+
+    private static string ModeSentence(CellResult cell, string what, Comparison r)
+    {
+        var numbers = $"{Number(r.MeanDiff, "F2")} pp, 95 % CI {Interval(r.Ci95, "F2")}, Holm-adjusted p = {Number(r.PHolm, "G3")}, {r.NPairs} runs.";
+        var at = Cell(cell.Axes);
+        if (r.Verdict == Verdict.Insufficient) return $"{at}: {what} against the running statistics: {r.NPairs} run(s), too few for a verdict.";
+        if (ClaimsDifference(r))
+            return $"{at}: {what} give a {(r.MeanDiff > 0 ? "higher" : "lower")} test accuracy than the running statistics: {numbers}";
+        return $"{at}: {what} and the running statistics are indistinguishable: {numbers}";
+    }
+
     private static string EnumName<T>(T value) where T : struct, Enum => Norms.Results.EnumJsonName.Of(value);
 
     private static string OtherAxes(CellComparison c) =>

@@ -8,7 +8,8 @@ namespace Norms.Studies;
 /// &lt;out&gt;/&lt;study&gt;/study.json: the contract other tools read (names kept as the issue fixed them; fields may
 /// be added, never renamed). <see cref="Spec"/> is the study spec as given; <see cref="Flags"/> the command line's
 /// training flags; each run points at its result.json relative to the study folder. <see cref="Cells"/> and
-/// <see cref="Comparisons"/> are the statistics (<see cref="StudySummaryJson"/>), written once runs have results.
+/// <see cref="Comparisons"/> are the statistics (<see cref="StudySummaryJson"/>), written once runs have results;
+/// <see cref="EvaluationModes"/> only when runs recorded PreciseBN's passes (spec precise_bn).
 /// </summary>
 public sealed record StudyFile(
     int SchemaVersion,
@@ -17,7 +18,8 @@ public sealed record StudyFile(
     StudyFlags Flags,
     IReadOnlyList<StudyFileRun> Runs,
     JsonArray? Cells = null,
-    JsonArray? Comparisons = null)
+    JsonArray? Comparisons = null,
+    JsonArray? EvaluationModes = null)
 {
     /// <summary>2 adds cells[].targets, comparisons[].mcnemar and runs[].derived to version 1; both read
     /// (docs/schemas/study.schema.json).</summary>

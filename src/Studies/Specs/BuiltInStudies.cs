@@ -12,5 +12,18 @@ public static class BuiltInStudies
             BuiltInExperiments.SeedTargets.SelectMany(t => new[] { "final_test_acc", "best_test_acc" }.Select(m =>
                 $$$"""{ "axes": { "experiment": "{{{t.Key}}}" }, "metric": "{{{m}}}", "value": {{{t.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)}}}, "source": "the seeds' target" }""")))}}] }""";
 
-    public static IReadOnlyDictionary<string, string> All { get; } = new Dictionary<string, string> { ["seeds"] = Seeds };
+    /// <summary>The normalization studies (docs/STUDIES.md), each a spec file in src/Studies/BuiltIn/ embedded in this
+    /// assembly, so `study list` prints what `study run NAME` trains and the file can be copied and changed.</summary>
+    public static IReadOnlyList<string> NormStudies { get; } = ["ghost-bn-mnist", "groups-mnist", "true-batch-mnist"];
+
+    public static IReadOnlyDictionary<string, string> All { get; } =
+        new[] { KeyValuePair.Create("seeds", Seeds) }.Concat(NormStudies.Select(n => KeyValuePair.Create(n, Embedded(n)))).ToDictionary();
+
+    private static string Embedded(string name)
+    {
+        using var stream = typeof(BuiltInStudies).Assembly.GetManifestResourceStream($"Norms.Studies.BuiltIn.{name}.json")
+            ?? throw new InvalidOperationException($"the built-in study {name} is not embedded; src/Studies/Studies.csproj embeds BuiltIn/*.json");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
 }

@@ -36,7 +36,12 @@ public sealed record TestPredictions(IReadOnlyDictionary<string, byte[]> ByRun, 
 }
 
 /// <summary>A study's statistics: its cells, in the grid's order, and its comparisons, each metric's family judged together.</summary>
-public sealed record StudySummary(IReadOnlyList<CellResult> Cells, IReadOnlyList<CellComparison> Comparisons);
+public sealed record StudySummary(IReadOnlyList<CellResult> Cells, IReadOnlyList<CellComparison> Comparisons)
+{
+    /// <summary>The batch-norm cells' test accuracy with running, precise and batch statistics (<see cref="Studies.EvaluationModes"/>);
+    /// empty when no run recorded them.</summary>
+    public IReadOnlyList<EvaluationModeCell> EvaluationModes { get; init; } = [];
+}
 
 /// <summary>
 /// Reduces a study's runs and their results to cells and comparisons: a pure function. A cell's n counts its completed
@@ -81,7 +86,7 @@ public static class StudyStatistics
                 McNemar = metric == MetricKind.FinalTestAcc ? McNemarBySeed(p.A, p.B, predictions) : [],
             }));
         }
-        return new StudySummary(cells, comparisons);
+        return new StudySummary(cells, comparisons) { EvaluationModes = Studies.EvaluationModes.Of(cells) };
     }
 
     /// <summary>Seed by seed, where both runs completed and both predictions match the dataset's labels in length.</summary>

@@ -50,6 +50,30 @@ public static class StudySummaryJson
             })]),
         })];
 
+    /// <summary>study.json's "evaluation_modes": per batch-norm cell, final test accuracy with running (EMA), precise and
+    /// batch statistics, and the within-run differences precise − running and batch − running; null (left out) when no
+    /// run recorded them, so the files of studies without precise_bn are as before.</summary>
+    public static JsonArray? EvaluationModes(StudySummary summary) => summary.EvaluationModes.Count == 0 ? null :
+        [.. summary.EvaluationModes.Select(e => (JsonNode)new JsonObject
+        {
+            ["axes"] = Axes(e.Cell.Axes),
+            ["running"] = Metric(e.Running),
+            ["precise"] = Metric(e.Precise),
+            ["batch_stats"] = Metric(e.BatchStats),
+            ["precise_minus_running"] = Difference(e.PreciseMinusRunning),
+            ["batch_stats_minus_running"] = Difference(e.BatchStatsMinusRunning),
+        })];
+
+    private static JsonObject Difference(Comparison c) => new()
+    {
+        ["n_pairs"] = c.NPairs,
+        ["mean_diff"] = c.MeanDiff,
+        ["ci95"] = Interval(c.Ci95),
+        ["p"] = c.P,
+        ["p_holm"] = c.PHolm,
+        ["verdict"] = VerdictName(c.Verdict),
+    };
+
     /// <summary>The verdict's word in study.json (its JSON name), as the report prints it too.</summary>
     public static string VerdictName(Verdict v) => EnumJsonName.Of(v);
 
