@@ -114,12 +114,12 @@ public static class StudyChartRenderer
             var colour = Colour(count + r);
             if (reference.Value is { Lower: { } lower, Upper: { } upper })
             {
-                var band = plot.Add.HorizontalSpan(lower, upper, colour.WithAlpha(0.15));
+                var band = plot.Add.VerticalSpan(lower, upper, colour.WithAlpha(0.15));
                 band.LineStyle.Width = 0;
             }
             // Solid: SkiaSharp's SVG canvas draws no dashed line (see Forest).
             var line = plot.Add.HorizontalLine(reference.Value.Mean, 2f, colour, LinePattern.Solid);
-            line.LegendText = $"{reference.Name} (any {a.Axis}; n={reference.Value.N})";
+            line.LegendText = $"{reference.Name} (n={reference.Value.N})";
         }
         var positions = a.Series.SelectMany(s => s.Points).DistinctBy(p => p.Position).OrderBy(p => p.Position).ToList();
         switch (a.Scale)

@@ -66,11 +66,14 @@ public static class StudyErrorCharts
                 .Select(mode => (Series: Join(p.Series, mode.Item1), p.X, Value: Error(mode.Item2)));
         }));
         if (three.Count > 0)
-            yield return new AxisChart($"{key}-statistics", dataset, $"Final test error with running, precise, batch statistics {by}",
+            yield return new AxisChart(key + StatisticsSuffix, dataset, $"Final test error with running, precise, batch statistics {by}",
                 axis, AxisScale.Log2, YLabel, [], three);
     }
 
-    private const string YLabel = "final test error (%)";
+    public const string YLabel = "final test error (%)";
+
+    /// <summary>The key's ending of a chart of the running, precise and batch statistics' errors.</summary>
+    public const string StatisticsSuffix = "-statistics";
 
     private static List<AxisSeries> Series(IEnumerable<(string Series, double X, Estimate? Value)> points) =>
         [.. points.Where(p => p.Value is not null).GroupBy(p => p.Series)

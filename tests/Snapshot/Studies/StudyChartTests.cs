@@ -80,7 +80,7 @@ public sealed partial class StudyChartTests
     [Fact]
     public void Batch_sizes_and_group_counts_that_are_powers_of_two_go_on_a_log2_axis_and_norms_by_category()
     {
-        var charts = Charts(StudyFixtures.Grid).All.OfType<AxisChart>().ToList();
+        var charts = Charts(StudyFixtures.Grid).All.OfType<AxisChart>().Where(c => c.YLabel != StudyErrorCharts.YLabel).ToList();
         var bySize = charts.Single(c => c.Axis == "batch_size");
         bySize.Scale.ShouldBe(AxisScale.Log2);
         bySize.Series.Select(s => s.Name).ShouldBe(["norm batch", "norm group (groups 2)"]);
@@ -100,11 +100,36 @@ public sealed partial class StudyChartTests
     }
 
     [Fact]
+    public void An_error_chart_is_100_minus_each_cells_accuracy_against_the_norms_number_with_the_other_norms_across_it()
+    {
+        var f = StudyFixtures.Ghost;
+        var charts = Charts(f).All.OfType<AxisChart>().Where(c => c.YLabel == StudyErrorCharts.YLabel).ToList();
+        charts.Select(c => c.Key).ShouldBe(["mnist-final-test-error-by-norm-ghost_batch", "mnist-final-test-error-by-norm-ghost_batch-statistics"]);
+        var byK = charts[0];
+        byK.Scale.ShouldBe(AxisScale.Log2);
+        byK.Series.Single().Points.Select(p => p.Position).ShouldBe([2.0, 8, 32]);
+        foreach (var (point, cell) in byK.Series.Single().Points.Zip(f.Summary.Cells.Take(3)))
+        {
+            var accuracy = cell.Metrics[Norms.Studies.MetricKind.FinalTestAcc];
+            point.Value.Mean.ShouldBe(100 - accuracy.Mean!.Value, 1e-9);
+            point.Value.Lower!.Value.ShouldBe(100 - accuracy.Ci95!.Upper, 1e-9);
+            point.Value.Upper!.Value.ShouldBe(100 - accuracy.Ci95!.Lower, 1e-9);
+        }
+        byK.References.Select(r => r.Name).ShouldBe(["group (groups 2)", "group-layer"]);
+        byK.References[1].Value.Mean.ShouldBe(100 - f.Summary.Cells[4].Metrics[Norms.Studies.MetricKind.FinalTestAcc].Mean!.Value, 1e-9);
+        // The three statistics: the precise series is study.json's evaluation_modes, turned into errors.
+        var precise = charts[1].Series.Single(s => s.Name == "batch, precise").Points;
+        precise.Select(p => p.Value.Mean).ShouldBe(f.Summary.EvaluationModes.Select(m => 100 - m.Precise.Mean!.Value), tolerance: 1e-9);
+        // The grid's batch sizes get an error chart too, one series per norm; its norm axis has no number, so no norm chart.
+        Charts(StudyFixtures.Grid).All.OfType<AxisChart>().Where(c => c.YLabel == StudyErrorCharts.YLabel).Select(c => c.Axis).ShouldBe(["batch_size"]);
+    }
+
+    [Fact]
     public void Each_point_of_a_by_axis_chart_is_its_cells_summary_from_study_json()
     {
         var f = StudyFixtures.Grid;
         var json = StudySummaryJson.Cells(f.Summary);
-        var bySize = Charts(f).All.OfType<AxisChart>().Single(c => c.Axis == "batch_size");
+        var bySize = Charts(f).All.OfType<AxisChart>().Single(c => c.Axis == "batch_size" && c.YLabel != StudyErrorCharts.YLabel);
         var points = bySize.Series.SelectMany(s => s.Points.Select(p => (s.Name, p))).ToList();
         points.Count.ShouldBe(6);
         foreach (var cell in json)

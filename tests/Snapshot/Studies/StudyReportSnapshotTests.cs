@@ -15,12 +15,14 @@ public sealed class StudyReportSnapshotTests
     {
         "grid" => StudyFixtures.Grid,
         "mixed" => StudyFixtures.Mixed,
+        "ghost" => StudyFixtures.Ghost,
         _ => throw new ArgumentException(name),
     };
 
     [Theory]
     [InlineData("grid")]
     [InlineData("mixed")]
+    [InlineData("ghost")]
     public void Study_report_markdown(string name)
     {
         var f = Of(name);
@@ -32,6 +34,7 @@ public sealed class StudyReportSnapshotTests
     [Theory]
     [InlineData("grid")]
     [InlineData("mixed")]
+    [InlineData("ghost")]
     public void Chart_models(string name)
     {
         var f = Of(name);
