@@ -35,7 +35,7 @@ public static class Trainer
         var test = data.Test;
         var augmentation = spec.Augmentation && DatasetSource.TryParse(data.Name) is { } source
             ? DatasetLoader.DefaultAugmentation(source) : new Augmentation.None();
-        var stepsPerEpoch = (train.Count + spec.BatchSize - 1) / spec.BatchSize;
+        var stepsPerEpoch = BatchOrder.StepsPerEpoch(train.Count, spec.BatchSize);
         if (stepsPerEpoch == 0) throw new ArgumentException("the training set is empty");
         if (ExperimentSpecValidation.PreciseBnExceedsTraining(spec.PreciseBn, train.Count) is { } tooMany) throw new ArgumentException(tooMany);
 

@@ -40,7 +40,7 @@ internal static class StudyEstimate
             }
             var train = Math.Max(0, s.Train - spec.Validation);
             var batch = Math.Min(spec.BatchSize, Math.Max(1, train));
-            long steps = (train + batch - 1) / batch;
+            long steps = BatchOrder.StepsPerEpoch(train, batch);
             var kind = StudyProgress.Kind(spec);
             if (!stepMs.TryGetValue(kind, out var ms))
                 stepMs[kind] = ms = StepBenchmark.Run(spec.ToModelSpec(), spec.Dataset, spec.Norm.ShortName, batch, CalibrationSteps, WarmupSteps, perJob.Engine).MsPerStep;
