@@ -5,7 +5,9 @@
 # Two ratios per pair: wall clock (ms_per_step) and process CPU time (cpu_ms_per_step, all threads),
 # the latter less sensitive to other processes taking the cores.
 #
-#   bench/compare.sh [--rounds 3] [--steps 40] [--threads 2] [--datasets "mnist cifar10"] [--norms "bn gn ln"] [--stock]
+#   bench/compare.sh [--rounds 3] [--steps 40] [--threads 2] [--datasets "mnist cifar10"] [--norms "bn gn ln"] [--batch-sizes "64"] [--stock]
+#
+# --batch-sizes "2 8 32" times each workload at each batch size (the small-batch steps of docs/PERFORMANCE.md).
 #
 # NORMS_NO_BUILD=1 skips the Release build (use the one already there).
 # --torch-env "VAR=VALUE ..." runs PyTorch with those variables (e.g. OMP_WAIT_POLICY=PASSIVE, which our
@@ -14,11 +16,12 @@
 # PyTorch side: bench/pytorch_bench.py, which runs pytorch_reference.py's own model and step
 # (identical workload) and adds the CPU-time measurement. Needs /usr/bin/python3 with python3-torch.
 set -euo pipefail
-rounds=3; steps=40; threads=2; datasets="mnist cifar10"; norms="bn gn ln"; stock=0; torch_env=""
+rounds=3; steps=40; threads=2; datasets="mnist cifar10"; norms="bn gn ln"; batches="64"; stock=0; torch_env=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --rounds) rounds=$2; shift 2;; --steps) steps=$2; shift 2;; --threads) threads=$2; shift 2;;
-    --datasets) datasets=$2; shift 2;; --norms) norms=$2; shift 2;; --stock) stock=1; shift;; --torch-env) torch_env=$2; shift 2;;
+    --datasets) datasets=$2; shift 2;; --norms) norms=$2; shift 2;; --batch-sizes) batches=$2; shift 2;;
+    --stock) stock=1; shift;; --torch-env) torch_env=$2; shift 2;;
     *) echo "unknown argument $1" >&2; exit 2;;
   esac
 done
@@ -28,24 +31,26 @@ ours="$root/src/Experiments/bin/Release/net10.0/Norms.Experiments.dll"
 field() { /usr/bin/python3 -c "import json,sys; d=json.loads(sys.stdin.read().strip().splitlines()[-1]); print(d['ms_per_step'], d['cpu_ms_per_step'])"; }
 div() { /usr/bin/python3 -c "print(f'{$1/$2:.3f}')"; }
 source "$root/bench/lib.sh"
-echo "# $(date -u +%FT%TZ) $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), threads $threads, steps $steps, rounds $rounds, torch env '$torch_env'"
-printf '%-8s %-3s %6s %9s %9s %9s %9s %9s %9s %7s %7s %7s %7s\n' dataset norm round ours_ms ours_cpu torch_ms torch_cpu stock_ms stock_cpu wall_r cpu_r stock_w stock_c
+echo "# $(date -u +%FT%TZ) $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), threads $threads, steps $steps, rounds $rounds, batch sizes $batches, torch env '$torch_env'"
+printf '%-8s %-3s %5s %6s %9s %9s %9s %9s %9s %9s %7s %7s %7s %7s\n' dataset norm batch round ours_ms ours_cpu torch_ms torch_cpu stock_ms stock_cpu wall_r cpu_r stock_w stock_c
 for d in $datasets; do
   for n in $norms; do
+   for b in $batches; do
     wr=(); cr=(); sw=(); sc=()
     for r in $(seq 1 "$rounds"); do
-      read -r o oc < <(NORMS_FUSED=1 dotnet "$ours" bench "$d" --norm "$n" --steps "$steps" --threads "$threads" | field)
-      read -r p pc < <(env $torch_env /usr/bin/python3 "$root/bench/pytorch_bench.py" --dataset "$d" --norm "$n" --batches "$steps" --threads "$threads" | field)
+      read -r o oc < <(NORMS_FUSED=1 dotnet "$ours" bench "$d" --norm "$n" --batch-size "$b" --steps "$steps" --threads "$threads" | field)
+      read -r p pc < <(env $torch_env /usr/bin/python3 "$root/bench/pytorch_bench.py" --dataset "$d" --norm "$n" --batch-size "$b" --batches "$steps" --threads "$threads" | field)
       s=-; scpu=-; s_w=-; s_c=-
       if [[ $stock == 1 ]]; then
-        read -r s scpu < <(NORMS_FUSED=0 dotnet "$ours" bench "$d" --norm "$n" --steps "$steps" --threads "$threads" | field)
+        read -r s scpu < <(NORMS_FUSED=0 dotnet "$ours" bench "$d" --norm "$n" --batch-size "$b" --steps "$steps" --threads "$threads" | field)
         s_w=$(div "$s" "$p"); s_c=$(div "$scpu" "$pc"); sw+=("$s_w"); sc+=("$s_c")
       fi
       w=$(div "$o" "$p"); c=$(div "$oc" "$pc"); wr+=("$w"); cr+=("$c")
-      printf '%-8s %-3s %6s %9s %9s %9s %9s %9s %9s %7s %7s %7s %7s\n' "$d" "$n" "$r" "$o" "$oc" "$p" "$pc" "$s" "$scpu" "$w" "$c" "$s_w" "$s_c"
+      printf '%-8s %-3s %5s %6s %9s %9s %9s %9s %9s %9s %7s %7s %7s %7s\n' "$d" "$n" "$b" "$r" "$o" "$oc" "$p" "$pc" "$s" "$scpu" "$w" "$c" "$s_w" "$s_c"
     done
     ms=-; mc=-
     [[ $stock == 1 ]] && { ms=$(median "${sw[@]}"); mc=$(median "${sc[@]}"); }
-    printf '%-8s %-3s %6s %9s %9s %9s %9s %9s %9s %7s %7s %7s %7s\n' "$d" "$n" median "" "" "" "" "" "" "$(median "${wr[@]}")" "$(median "${cr[@]}")" "$ms" "$mc"
+    printf '%-8s %-3s %5s %6s %9s %9s %9s %9s %9s %9s %7s %7s %7s %7s\n' "$d" "$n" "$b" median "" "" "" "" "" "" "$(median "${wr[@]}")" "$(median "${cr[@]}")" "$ms" "$mc"
+   done
   done
 done

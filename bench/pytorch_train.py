@@ -14,6 +14,7 @@ ap.add_argument("--l1", type=float, default=0.0); ap.add_argument("--l2", type=f
 ap.add_argument("--epochs", type=int, default=20); ap.add_argument("--batch-size", type=int, default=64)
 ap.add_argument("--threads", type=int, default=os.cpu_count()); ap.add_argument("--seed", type=int, default=1)
 ap.add_argument("--no-augment", action="store_true")
+ap.add_argument("--limit-train", type=int, default=0, help="train on the first N images only (0: all), as our --limit-train")
 ap.add_argument("--data-dir", default=os.environ.get("NORMS_DATA", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "data")))
 ap.add_argument("--reference", default=os.environ.get("NORMS_REFERENCE", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "bench", "pytorch_reference.py")))
 a = ap.parse_args()
@@ -22,6 +23,7 @@ spec = importlib.util.spec_from_file_location("ref", a.reference); ref = importl
 torch.manual_seed(a.seed); torch.set_num_threads(a.threads)
 model = ref.make_model(a.dataset, a.norm, 0.03 if a.dataset == "mnist" else 0.05)
 xtr, ytr, xte, yte = ref.load(a.dataset, a.data_dir)
+if a.limit_train > 0: xtr, ytr = xtr[:a.limit_train], ytr[:a.limit_train]
 # The inputs are already normalized; black (0 in [0, 1]) is -mean/std there, and both transforms are affine in the
 # pixel values, so augmenting (x - black) with zero fill and adding black back equals augmenting in [0, 1] first.
 mean, std = ((0.1307,), (0.3081,)) if a.dataset == "mnist" else ((0.4914, 0.4822, 0.4465), (0.2470, 0.2435, 0.2616))
