@@ -13,13 +13,15 @@ namespace Norms.Experiments.Cli;
 /// WORLD_SIZE, LOCAL_RANK, LOCAL_WORLD_SIZE, MASTER_ADDR (127.0.0.1) and MASTER_PORT (a free port) set and
 /// --distributed added, sharing this terminal's output. SIGTERM and SIGHUP are forwarded to every rank as SIGTERM (they
 /// then stop together as interrupted); SIGINT is not, since Ctrl+C already reaches every rank from the terminal. When a
-/// rank fails, the others are sent SIGTERM, and killed if they have not stopped after <see cref="GraceSeconds"/>.
+/// rank fails, the others that have not stopped by themselves after <see cref="NoticeSeconds"/> are sent SIGTERM, and killed
+/// after <see cref="GraceSeconds"/>.
 /// Exits with the worst (highest) exit code of the ranks.
 /// </summary>
 internal static class LaunchVerb
 {
     public const int MaxProcesses = 64;
     public const int GraceSeconds = 30;
+    public const int NoticeSeconds = 5;
 
     public static Command Create()
     {
@@ -61,20 +63,27 @@ internal static class LaunchVerb
         using var hup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Forward);
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => context.Cancel = true);
         Stopwatch? sinceFailure = null;
+        var (termSent, killSent) = (false, false);
         while (ranks.Any(p => !p.HasExited))
         {
             Thread.Sleep(100);
             var failed = ranks.Select((p, rank) => (p, rank)).FirstOrDefault(r => r.p.HasExited && r.p.ExitCode != 0);
             if (failed.p is not null && sinceFailure is null && Volatile.Read(ref forwarded) == 0)
             {
-                Console.Error.WriteLine($"launch: rank {failed.rank} exited with {failed.p.ExitCode}; stopping the other ranks");
+                Console.Error.WriteLine($"launch: rank {failed.rank} exited with {failed.p.ExitCode}; the other ranks stop at their next collective, or are stopped");
                 sinceFailure = Stopwatch.StartNew();
+            }
+            // The others usually notice a lost peer at once (a closed connection) and say so themselves; a rank that
+            // cannot (waiting to join) is sent SIGTERM after a moment, and killed after the grace period.
+            if (sinceFailure is { Elapsed.TotalSeconds: > NoticeSeconds } && !termSent)
+            {
+                termSent = true;
                 Signal(ranks, Sigterm);
             }
-            if (sinceFailure is { Elapsed.TotalSeconds: > GraceSeconds })
+            if (sinceFailure is { Elapsed.TotalSeconds: > GraceSeconds } && !killSent)
             {
+                killSent = true;
                 foreach (var p in ranks.Where(p => !p.HasExited)) p.Kill();
-                sinceFailure = null;
             }
         }
         var codes = ranks.Select(p => p.ExitCode).ToArray();
