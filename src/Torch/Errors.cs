@@ -12,6 +12,10 @@ public class TorchArgumentException(string message) : ArgumentException(message)
 /// <summary>libtorch rejected an index as out of range.</summary>
 public sealed class TorchIndexException(string message) : ArgumentOutOfRangeException(null, message);
 
+/// <summary>This libtorch lacks the feature asked for: data parallelism across processes without c10d/Gloo
+/// ("this libtorch has no Gloo").</summary>
+public sealed class TorchUnsupportedException(string message) : TorchException(message);
+
 internal static class Status
 {
     /// <summary>Turns a shim status into the typed .NET exception; <see cref="NativeStatus.Ok"/> is success.</summary>
@@ -23,6 +27,7 @@ internal static class Status
         {
             NativeStatus.ArgumentError => new TorchArgumentException(message),
             NativeStatus.IndexError => new TorchIndexException(message),
+            NativeStatus.Unsupported => new TorchUnsupportedException(message),
             _ => new TorchException(message),
         };
     }

@@ -20,6 +20,15 @@ public sealed class ReplicaGroup : IDisposable
         Parties = parties;
     }
 
+    // A group the shim made elsewhere (a process group's meeting point, ProcessGroup.ReplicaGroup).
+    private ReplicaGroup(nint pointer, int parties)
+    {
+        _handle = new ReplicaGroupHandle(pointer);
+        Parties = parties;
+    }
+
+    internal static ReplicaGroup Adopt(nint pointer, int parties) => new(pointer, parties);
+
     public int Parties { get; }
 
     internal ReplicaGroupHandle Handle => _handle.IsClosed ? throw new ObjectDisposedException(nameof(ReplicaGroup)) : _handle;

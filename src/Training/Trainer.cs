@@ -10,8 +10,9 @@ namespace Norms.Training;
 
 /// <summary>How a run goes: the engine options (device, threads, kernels, data parallelism, layout) and whether to continue
 /// from the checkpoint. <see cref="Provenance"/> is the process's (build, versions, command line, CPU), gathered by the
-/// caller; the run adds its engine switches.</summary>
-public sealed record TrainingSettings(EngineOptions Engine, bool Resume = false, Provenance? Provenance = null)
+/// caller; the run adds its engine switches. <see cref="Distributed"/>: this run is one rank of a data-parallel job across
+/// processes (null: the whole run here).</summary>
+public sealed record TrainingSettings(EngineOptions Engine, bool Resume = false, Provenance? Provenance = null, DistributedTraining? Distributed = null)
 {
     public Device Device => Engine.Device;
     public int Threads => Engine.Threads;
@@ -23,6 +24,9 @@ public sealed record TrainingSettings(EngineOptions Engine, bool Resume = false,
 /// engine runs the current step, one dispose scope per step, a test pass (and, with spec validation, a pass over the held-back
 /// slice, <see cref="ValidationSlice"/>) after every epoch, then result.json, metrics.csv and the checkpoint rewritten. A non-finite loss stops the run as diverged;
 /// cancellation stops it as interrupted; both keep the history of the completed epochs.
+/// As one rank of a job across processes (<see cref="TrainingSettings.Distributed"/>): rank 0's weights are broadcast,
+/// each step trains this rank's shard of the global batch and sums the gradients over the ranks
+/// (<see cref="GradientSync"/>), and only rank 0 evaluates and writes files; the others wait for it in the next collective.
 /// </summary>
 public static class Trainer
 {
@@ -41,7 +45,14 @@ public static class Trainer
 
         using var model = ModelCompiler.Compile(spec.ToModelSpec(), settings.Engine, spec.Seed);
         using var optimizer = OptimizerFactory.Create(spec, model.Parameters());
-        using var replicas = DataParallel.TryCreate(model);
+        var distributed = settings.Distributed;
+        if (distributed is not null && GlobalBatchShards.Problem(train.Count, spec.BatchSize, distributed.WorldSize) is { } unshardable)
+            throw new ArgumentException(unshardable);
+        // One process is one replica of a distributed job: its threads run the model whole.
+        using var replicas = distributed is null ? DataParallel.TryCreate(model) : null;
+        using var meeting = distributed is { SyncBatchNorm: true } ? distributed.Group.ReplicaGroup() : null;
+        var writes = distributed?.WritesFiles ?? true;
+        var parameters = model.Parameters().ToArray();
         var (schedule, perBatch) = OptimizerFactory.Schedule(spec, stepsPerEpoch);
         var weights = model.RegularizedWeights().ToArray();
         var evaluationBatch = Evaluation.BatchSizeFor(model.Analysis);
@@ -70,9 +81,11 @@ public static class Trainer
             };
             observer?.Note($"{spec.Name}: resuming after epoch {info.Epoch} of {spec.Epochs}");
         }
+        // Every rank starts from rank 0's weights and statistics (built or resumed alike, they should already agree).
+        if (distributed is not null) GradientSync.BroadcastState(distributed.Group, model.StateDict().Select(s => s.Tensor));
         var scheduler = new LrScheduler(optimizer, schedule, schedulerStep);
         result = result.WithBests();
-        folder.WriteResult(result with { Status = firstEpoch > spec.Epochs ? RunStatus.Completed : RunStatus.Running });
+        if (writes) folder.WriteResult(result with { Status = firstEpoch > spec.Epochs ? RunStatus.Completed : RunStatus.Running });
 
         var size = train.PixelsPerImage;
         var history = result.Epochs.ToList();
@@ -98,9 +111,11 @@ public static class Trainer
                 var seen = 0;
                 for (var step = 0; step < stepsPerEpoch; step++)
                 {
-                    if (cancellation.IsCancellationRequested)
-                        return Finish(folder, result with { Epochs = history }, RunStatus.Interrupted,
-                            $"interrupted during epoch {epoch}; run again with --resume to continue after epoch {epoch - 1}");
+                    RunResult Interrupted() => Finish(folder, result with { Epochs = history }, RunStatus.Interrupted,
+                        $"interrupted during epoch {epochNumber}; run again with --resume to continue after epoch {epochNumber - 1}", writes);
+                    // A distributed job's ranks agree on stopping inside the step's collective, so they stop at the same step.
+                    if (distributed is null && cancellation.IsCancellationRequested)
+                        return Interrupted();
                     var (pixels, labels, n) = batches.Take(step);
                     double loss;
                     long hits;
@@ -110,9 +125,21 @@ public static class Trainer
                         var y = Tensor.FromSpan<long>(labels.AsSpan(0, n), [n], settings.Device);
                         optimizer.ZeroGrad();
                         var position = new DropoutKey(dropoutStream, (long)step * spec.BatchSize);
-                        (loss, hits) = TrainingStep.Run(model, replicas, x, y, weights, spec.L1, position);
+                        if (distributed is null)
+                            (loss, hits) = TrainingStep.Run(model, replicas, x, y, weights, spec.L1, position);
+                        else
+                        {
+                            var (offset, count) = GlobalBatchShards.Of(n, distributed.Rank, distributed.WorldSize);
+                            using var xs = x.Slice(0, offset, offset + count);
+                            using var ys = y.Slice(0, offset, offset + count);
+                            var (shardLoss, shardHits) = TrainingStep.RunShard(model, xs, ys, offset, n, distributed.Rank, meeting,
+                                settings.Threads, weights, spec.L1, position);
+                            var totals = GradientSync.Run(distributed.Group, parameters, shardLoss, shardHits, cancellation.IsCancellationRequested);
+                            if (totals.Stop) return Interrupted();
+                            (loss, hits) = (totals.Loss, totals.Hits);
+                        }
                         RunResult Diverged(string what) => Finish(folder, result with { Epochs = history }, RunStatus.Diverged,
-                            $"{what} at epoch {epochNumber}, step {step + 1}; lower the learning rate (max_lr) or the regularization");
+                            $"{what} at epoch {epochNumber}, step {step + 1}; lower the learning rate (max_lr) or the regularization", writes);
                         if (!double.IsFinite(loss))
                             return Diverged($"the training loss became {loss}");
                         // The fused step checks every gradient before it changes anything (one read pass, no allocation).
@@ -127,6 +154,9 @@ public static class Trainer
                 }
                 if (!perBatch) scheduler.Step();
                 var trainSeconds = clock.Elapsed.TotalSeconds;
+                // Rank 0 evaluates the whole test set (its running statistics are the job's); the others go on to the next
+                // epoch and wait for it in its first collective.
+                if (!writes) continue;
                 var evaluation = Evaluation.Run(model, test, data.Stats, settings.Device, replicas, evaluationBatch);
                 var held = validation is null ? null : Evaluation.Run(model, validation, data.Stats, settings.Device, replicas, evaluationBatch);
                 // After every epoch, so a study can read the gap's course; the model's own statistics come back unchanged.
@@ -155,7 +185,7 @@ public static class Trainer
             var failed = (result with { Status = RunStatus.Failed, Message = Failure.Describe(e), Epochs = history.ToArray() }).WithBests();
             try
             {
-                folder.WriteResult(failed);
+                if (writes) folder.WriteResult(failed);
             }
             catch (Exception write) when (write is IOException or UnauthorizedAccessException)
             {
@@ -163,13 +193,15 @@ public static class Trainer
             }
             throw new RunFailedException(failed, e);
         }
-        return Finish(folder, result, RunStatus.Completed, null);
+        // The job ends together: no rank reports success before rank 0 has written the last epoch.
+        distributed?.Group.Barrier();
+        return Finish(folder, result, RunStatus.Completed, null, writes);
     }
 
-    private static RunResult Finish(RunFolder folder, RunResult result, RunStatus status, string? message)
+    private static RunResult Finish(RunFolder folder, RunResult result, RunStatus status, string? message, bool writes = true)
     {
         var final = (result with { Status = status, Message = message, Epochs = result.Epochs.ToArray() }).WithBests();
-        folder.WriteResult(final);
+        if (writes) folder.WriteResult(final);
         return final;
     }
 

@@ -185,10 +185,12 @@ public static class ExperimentRunner
     private static RunResult RunLocked(ExperimentSpec spec, Dataset data, TrainingRequest request, TextWriter output, CancellationToken cancellation,
         RunFolder folder, StudyProgress? study, bool lines)
     {
-        using var claim = folder.TryLock(out var other)
+        // Of a distributed job's ranks only rank 0 writes the folder, so only it claims it.
+        var writes = request.Distributed?.WritesFiles ?? true;
+        using var claim = !writes ? null : folder.TryLock(out var other)
             ?? throw new UserError($"{folder.Path} is in use by {other?.Describe(DateTimeOffset.UtcNow) ?? "another process"} (another run of {spec.Name} into the same --out); wait for it to finish or use another --out");
-        folder.RemoveLeftovers();
-        var settings = new TrainingSettings(request.Engine, request.Resume, request.Provenance);
+        if (writes) folder.RemoveLeftovers();
+        var settings = new TrainingSettings(request.Engine, request.Resume, request.Provenance, request.Distributed);
         RunResult result;
         try
         {

@@ -16,16 +16,32 @@ internal static class RunVerb
         var names = new Argument<string[]>("names") { Description = $"Built-in experiments: {string.Join(", ", BuiltInExperiments.Names)}.", Arity = ArgumentArity.ZeroOrMore };
         var specFile = new Option<string?>("--spec") { Description = "An experiment JSON file: every field, its type, default and range are in docs/SPEC.md." };
         var options = new TrainingOptions(args, engine);
+        var distributed = new DistributedOptions();
         var command = new Command("run", "Train one or more experiments and write OUT/NAME/result.json, metrics.csv and a checkpoint.");
         command.Arguments.Add(names);
         command.Options.Add(specFile);
         options.AddTo(command);
+        distributed.AddTo(command);
         command.SetAction(parse =>
         {
             var specs = Resolve(parse.GetValue(names) ?? [], parse.GetValue(specFile));
             var request = options.Read(parse);
-            var (results, exit) = ExperimentRunner.RunAll(specs, request, Console.Out);
-            if (results.Count > 1) Console.Out.Write(ReportTable.Text(results));
+            if (distributed.Read(parse, specs.Count, Environment.GetEnvironmentVariable) is not { } job)
+            {
+                var (all, code) = ExperimentRunner.RunAll(specs, request, Console.Out);
+                if (all.Count > 1) Console.Out.Write(ReportTable.Text(all));
+                return code;
+            }
+            // One rank of a job across processes: it joins the group first (every rank must, or the others time out),
+            // trains with its share of this machine's threads, and only rank 0 speaks on stdout.
+            using var group = job.Join();
+            var rankRequest = request with
+            {
+                Engine = request.Engine with { Threads = Math.Max(1, request.Threads / job.Environment.LocalWorldSize), DataParallel = false },
+                Distributed = new DistributedTraining(group, job.SyncBatchNorm),
+                Progress = request.Progress && group.Rank == 0,
+            };
+            var (results, exit) = ExperimentRunner.RunAll(specs, rankRequest, group.Rank == 0 ? Console.Out : TextWriter.Null);
             return exit;
         });
         return command;

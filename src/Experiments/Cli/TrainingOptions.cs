@@ -23,7 +23,8 @@ public sealed record TrainingRequest(
     bool Progress,
     bool Debug = false,
     Provenance? Provenance = null,
-    bool Quick = false)
+    bool Quick = false,
+    DistributedTraining? Distributed = null)
 {
     public int Threads => Engine.Threads;
     public Device Device => Engine.Device;

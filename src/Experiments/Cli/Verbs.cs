@@ -12,6 +12,6 @@ internal static class Verbs
     [
         ListVerb.Create(), RunVerb.Create(args, engine), AllVerb.Create(args, engine), ReportVerb.Create(),
         SummaryVerb.Create(), ExplainVerb.Create(), BenchVerb.Create(engine), StudyVerb.Create(args, engine),
-        ExportVerb.Create(engine), ImportVerb.Create(engine), EvaluateVerb.Create(engine),
+        ExportVerb.Create(engine), ImportVerb.Create(engine), EvaluateVerb.Create(engine), LaunchVerb.Create(),
     ];
 }

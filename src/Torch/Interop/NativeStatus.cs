@@ -17,4 +17,7 @@ internal enum NativeStatus
 
     /// <summary>NT_ERR_ENGINE: anything else: out of memory, an internal assert, an unknown exception.</summary>
     EngineError = 3,
+
+    /// <summary>NT_ERR_UNSUPPORTED: this libtorch lacks the feature (the distributed exports without c10d/Gloo).</summary>
+    Unsupported = 4,
 }

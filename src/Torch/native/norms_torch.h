@@ -30,7 +30,8 @@ typedef enum {
   NT_OK = 0,
   NT_ERR_ARGUMENT = 1, /* a precondition on the arguments failed: shape, dtype, device, value */
   NT_ERR_INDEX = 2,    /* an index out of range */
-  NT_ERR_ENGINE = 3    /* anything else: out of memory, internal assert, unknown exception */
+  NT_ERR_ENGINE = 3,   /* anything else: out of memory, internal assert, unknown exception */
+  NT_ERR_UNSUPPORTED = 4 /* this libtorch lacks the feature (the distributed exports without c10d/Gloo) */
 } nt_status;
 
 /* ---- errors and diagnostics (errors.cpp) ---- */
@@ -217,6 +218,33 @@ NT_API nt_status nt_norm_batch_replicated(nt_tensor x, nt_tensor weight, nt_tens
 
 /* The calling thread's intra-op thread count only (at::set_num_threads also sets the process default). */
 NT_API nt_status nt_threads_set_this_thread(int n);
+
+/* ---- data parallelism across processes (distributed.cpp): a c10d process group on Gloo. Built only when the
+ * libtorch has c10d with Gloo; otherwise every export below but nt_dist_available fails with NT_ERR_UNSUPPORTED
+ * ("this libtorch has no Gloo"). Collectives block until every rank has called them, in the same order, or fail
+ * (a peer gone, or the group's timeout passed); they take CPU tensors of one dtype. ---- */
+
+typedef struct nt_process_group_opaque* nt_process_group;
+
+NT_API bool nt_dist_available(void);
+/* Joins a group of world_size processes through a TCPStore at host:port, which rank 0 hosts. Blocks until all have
+ * joined or timeout_ms passes; the same timeout bounds every collective. bind_address (may be null: this host name's
+ * address) is where Gloo's own connections listen. Freed with nt_dist_group_free. */
+NT_API nt_status nt_dist_group_tcp(const char* host, int port, int rank, int world_size, int64_t timeout_ms,
+                                   const char* bind_address, nt_process_group* out);
+/* The same through a FileStore: a file in a folder every rank can reach (a fresh file for each job). */
+NT_API nt_status nt_dist_group_file(const char* path, int rank, int world_size, int64_t timeout_ms,
+                                    const char* bind_address, nt_process_group* out);
+NT_API void nt_dist_group_free(nt_process_group group);
+NT_API nt_status nt_dist_rank(nt_process_group group, int* rank, int* world_size);
+/* In place: every tensor becomes the sum of its values over the ranks (coalesced into one flat buffer). */
+NT_API nt_status nt_dist_allreduce_sum(nt_process_group group, const nt_tensor* ts, int count);
+/* In place: every tensor takes root's values (one flat buffer). */
+NT_API nt_status nt_dist_broadcast(nt_process_group group, const nt_tensor* ts, int count, int root);
+NT_API nt_status nt_dist_barrier(nt_process_group group);
+/* Synchronized batch norm's meeting point across the group's processes (parties = world size; each process calls
+ * nt_norm_batch_replicated with its own rank). Holds the process group alive; freed with nt_replica_group_free. */
+NT_API nt_status nt_dist_replica_group(nt_process_group group, nt_replica_group* out);
 
 #ifdef __cplusplus
 }

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "guard.h"
+#include "replica.h"
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -29,11 +30,13 @@ namespace {
 
 // Each replica brings a vector; once all have, every one gets all of them, in rank order. A generation
 // counter tells a woken waiter its meeting is complete; abort wakes everyone with an error instead.
-class ReplicaGroup {
+class ReplicaGroup final : public nt::Meeting {
  public:
   explicit ReplicaGroup(int parties) : parties_(parties), slots_(parties), gathered_(parties) {}
 
-  std::vector<std::vector<double>> all_gather(int rank, std::vector<double> local) {
+  int parties() const override { return parties_; }
+
+  std::vector<std::vector<double>> all_gather(int rank, std::vector<double> local) override {
     TORCH_CHECK(rank >= 0 && rank < parties_, "replica rank ", rank, " out of range for ", parties_, " replicas");
     std::unique_lock<std::mutex> lock(mutex_);
     TORCH_CHECK(!aborted_, "another replica failed; this step is abandoned");
@@ -58,7 +61,7 @@ class ReplicaGroup {
     return gathered_;  // copied under the lock; the next meeting cannot complete without this replica
   }
 
-  void abort() {
+  void abort() override {
     std::lock_guard<std::mutex> lock(mutex_);
     aborted_.store(true);
     changed_.notify_all();
@@ -242,7 +245,7 @@ struct ReplicatedBatchNorm : public torch::autograd::Function<ReplicatedBatchNor
                             const c10::optional<at::Tensor>& weight, const c10::optional<at::Tensor>& bias,
                             const c10::optional<at::Tensor>& running_mean, const c10::optional<at::Tensor>& running_var,
                             int64_t group_ptr, int64_t rank, double momentum, double eps) {
-    auto* group = reinterpret_cast<ReplicaGroup*>(group_ptr);
+    auto* group = reinterpret_cast<nt::Meeting*>(group_ptr);
     const auto x = input.contiguous(input.suggest_memory_format());  // dense in its own layout, as fused.cpp's
     const auto l = layout_of(x);
     const int64_t c = l.c;
@@ -312,7 +315,7 @@ struct ReplicatedBatchNorm : public torch::autograd::Function<ReplicatedBatchNor
   static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
                                                  torch::autograd::variable_list grads) {
     const auto x = ctx->get_saved_variables()[0];
-    auto* group = reinterpret_cast<ReplicaGroup*>(ctx->saved_data["group"].toInt());
+    auto* group = reinterpret_cast<nt::Meeting*>(ctx->saved_data["group"].toInt());
     const auto rank = ctx->saved_data["rank"].toInt();
     const double count = ctx->saved_data["count"].toDouble();
     const auto mean = ctx->saved_data["mean"].toDoubleVector();
@@ -371,14 +374,14 @@ extern "C" {
 nt_status nt_replica_group_new(int parties, nt_replica_group* out) {
   return nt::guard([&] {
     TORCH_CHECK(parties >= 1, "a replica group needs at least one replica, got ", parties);
-    *out = reinterpret_cast<nt_replica_group>(new ReplicaGroup(parties));
+    *out = reinterpret_cast<nt_replica_group>(static_cast<nt::Meeting*>(new ReplicaGroup(parties)));
   });
 }
 
-void nt_replica_group_free(nt_replica_group group) { delete reinterpret_cast<ReplicaGroup*>(group); }
+void nt_replica_group_free(nt_replica_group group) { delete reinterpret_cast<nt::Meeting*>(group); }
 
 void nt_replica_group_abort(nt_replica_group group) {
-  if (group != nullptr) reinterpret_cast<ReplicaGroup*>(group)->abort();
+  if (group != nullptr) reinterpret_cast<nt::Meeting*>(group)->abort();
 }
 
 nt_status nt_norm_batch_replicated(nt_tensor x, nt_tensor weight, nt_tensor bias, nt_tensor running_mean,

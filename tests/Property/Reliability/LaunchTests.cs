@@ -1,0 +1,81 @@
+using System.Text.Json.Nodes;
+using Norms.Property.Tests.Training;
+using Xunit.Abstractions;
+
+namespace Norms.Property.Tests.Reliability;
+
+/// <summary>`launch --nproc 2 -- run ...` as a user types it: two real processes over loopback, rank 0 writing the run's
+/// files, the job ending by itself (256 train images, 4 steps: a few seconds).</summary>
+public sealed class LaunchTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly string outDir = Directory.CreateTempSubdirectory("norms-launch-").FullName;
+
+    public void Dispose() => Directory.Delete(outDir, recursive: true);
+
+    [Fact]
+    public void Two_launched_ranks_complete_one_run_whose_files_rank_0_writes()
+    {
+        if (RealMnist.OrSkip(output) is null) return;
+        using var job = CliProcess.Run("launch", "--nproc", "2", "--", "run", "mnist-bn", "--limit-train", "256", "--limit-test", "100",
+            "--epochs", "1", "--out", outDir, "--no-progress", "--dist-timeout", "30");
+        output.WriteLine(string.Join('\n', job.Out.Concat(job.Err)));
+        Assert.Equal(0, job.ExitCode);
+        var result = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "mnist-bn", "result.json")))!;
+        Assert.Equal("completed", (string?)result["status"]);
+        Assert.Single(result["epochs"]!.AsArray());
+        Assert.Equal(2, File.ReadAllLines(Path.Combine(outDir, "mnist-bn", "metrics.csv")).Length);
+        Assert.False(File.Exists(Path.Combine(outDir, "mnist-bn", "run.lock")));
+        Assert.Single(job.Out, l => l.Contains("completed")); // only rank 0 speaks on stdout
+    }
+
+    /// <summary>Rank 1 killed with SIGKILL in epoch 2: rank 0 stops at its next collective with one line (Gloo sees the
+    /// connection close; the bound is --dist-timeout 20 s), and launch exits with the worst code, the kill's 137.</summary>
+    [Fact]
+    public void A_killed_rank_stops_the_job_with_one_line_within_the_timeout()
+    {
+        if (RealMnist.OrSkip(output) is null) return;
+        using var job = CliProcess.Start("launch", "--nproc", "2", "--", "run", "mnist-bn", "--limit-train", "8192", "--limit-test", "100",
+            "--epochs", "4", "--out", outDir, "--no-progress", "--dist-timeout", "20");
+        Assert.True(job.WaitForLine(l => l.Contains("epoch 1/4")), "epoch 1 did not complete within a minute");
+        var rank1 = Directory.GetDirectories("/proc").Select(d => Path.GetFileName(d)).Where(n => n.All(char.IsAsciiDigit))
+            .Select(int.Parse).Single(pid => IsRank1Of(pid, job.Id));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using (var kill = System.Diagnostics.Process.Start("kill", $"-KILL {rank1}")) kill.WaitForExit();
+        var code = job.WaitForExit(60);
+        output.WriteLine($"stopped {clock.Elapsed.TotalSeconds:F1} s after the kill\n" + string.Join('\n', job.Out.Concat(job.Err)));
+        Assert.InRange(clock.Elapsed.TotalSeconds, 0, 20 + 10);
+        Assert.Equal(137, code);
+        Assert.Single(job.Err, l => l.StartsWith("error: mnist-bn failed after 1 completed epoch(s)"));
+        Assert.Contains(job.Err, l => l.StartsWith("launch: rank 1 exited with 137"));
+    }
+
+    private static bool IsRank1Of(int pid, int parent)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var ppid = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1]);
+            return ppid == parent && File.ReadAllText($"/proc/{pid}/environ").Split('\0').Contains("RANK=1");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return false; // gone, or not ours
+        }
+    }
+
+    [Fact]
+    public void Launch_refuses_a_command_that_is_not_run_with_one_line()
+    {
+        using var job = CliProcess.Run("launch", "--nproc", "2", "--", "list");
+        Assert.Equal(2, job.ExitCode);
+        Assert.Contains(job.Err, l => l.StartsWith("error: launch starts `run` ranks"));
+    }
+
+    [Fact]
+    public void Distributed_without_the_job_environment_is_a_user_error_naming_launch()
+    {
+        using var job = CliProcess.Run("run", "mnist-bn", "--distributed", "--out", outDir);
+        Assert.Equal(2, job.ExitCode);
+        Assert.Contains(job.Err, l => l.StartsWith("error: --distributed:") && l.Contains("launch --nproc"));
+    }
+}
