@@ -33,12 +33,13 @@ public static class StudyErrorCharts
                     yield return chart;
                 continue;
             }
+            var chartedBy = NormNumbers.ToDictionary(n => n, n => Charted(cells, axis, n).ToList());
+            // The references: cells of this axis on none of its charts (a norm charted against another number is not one).
+            var references = cells.Where(c => chartedBy.Values.All(charted => !charted.Contains(c))).ToList();
             foreach (var number in NormNumbers)
             {
-                var charted = Charted(cells, axis, number).ToList();
+                var charted = chartedBy[number];
                 if (charted.Count == 0) continue;
-                // The references: cells of this axis on none of its charts (a norm charted against another number is not one).
-                var references = cells.Where(c => NormNumbers.All(n => !Charted(cells, axis, n).Contains(c))).ToList();
                 var placed = charted.Select(c => new Placed(c, NormNumber(ValueOf(c, axis), number)!.Value, Join(Kind(ValueOf(c, axis)), StudyChartModels.Others(c, axis)))).ToList();
                 foreach (var chart in WithModes($"{slug}-final-test-error-by-{StudyChartModels.Slug(axis, 30)}-{StudyChartModels.Slug(number, 20)}", dataset,
                              $"by {axis}.{number}, {title}", $"{axis}.{number}", placed, references, modes))

@@ -88,8 +88,8 @@ public static class StudyGrid
         return new(errors.Count == 0 ? runs : [], errors);
     }
 
-    /// <summary>The experiment's top-level JSON fields (every field is written out by the serializer).</summary>
-    // Every field of the spec's JSON contract, those left out at their defaults (validation, precise_bn) included.
+    /// <summary>The experiment's top-level JSON fields: its contract's, so those a spec leaves out at their defaults
+    /// (validation, precise_bn) count too.</summary>
     private static IReadOnlyList<string> KnownFields() =>
         [.. ExperimentSpecJson.Options.GetTypeInfo(typeof(ExperimentSpec)).Properties.Select(p => p.Name)];
 
