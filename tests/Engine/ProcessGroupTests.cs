@@ -128,14 +128,15 @@ public sealed class ProcessGroupTests
         }
         var expectedGrad = WholeGrad(out var expectedY);
         var shares = new[] { (0, 5), (5, 3) };
-        var before = ReplicaGroupHandle.Live;
+        var before = (ReplicaGroupHandle.Live, LibTorch.LiveTensors);
         var parts = TwoRanks(Tcp(), group =>
         {
             var (offset, count) = shares[group.Rank];
             using var meeting = group.ReplicaGroup();
             Assert.Equal(2, meeting.Parties);
             using var all = Tensor.FromArray(data, 8, 3, 2, 2);
-            using var x = all.Slice(0, offset, offset + count).Contiguous().WithRequiresGrad();
+            using var share = all.Slice(0, offset, offset + count);
+            using var x = share.Contiguous().WithRequiresGrad();
             using var w = Tensor.FromArray(new double[] { 1.5, 0.5, 2 }, 3).WithRequiresGrad();
             using var b = Tensor.FromArray(new double[] { 0.1, -0.2, 0.3 }, 3).WithRequiresGrad();
             using var y = Functional.BatchNormReplicated(x, w, b, null, null, meeting, group.Rank);
@@ -149,7 +150,7 @@ public sealed class ProcessGroupTests
         });
         Arrays.Close(expectedY, [.. parts[0].Item1, .. parts[1].Item1], 1e-10, 1e-10, "output across ranks");
         Arrays.Close(expectedGrad, [.. parts[0].Item2, .. parts[1].Item2], 1e-10, 1e-10, "input gradient across ranks");
-        Assert.Equal(before, ReplicaGroupHandle.Live);
+        Assert.Equal(before, (ReplicaGroupHandle.Live, LibTorch.LiveTensors));
     }
 
     [Fact]

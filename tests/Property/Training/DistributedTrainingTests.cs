@@ -71,6 +71,7 @@ public sealed class DistributedTrainingTests(ITestOutputHelper output) : IDispos
         using var model = ModelCompiler.Compile(spec.ToModelSpec(), EngineOptions.Cpu, spec.Seed);
         using var optimizer = OptimizerFactory.Create(spec, model.Parameters());
         new RunFolder(Path.Combine(outDir, folder)).LoadCheckpoint(model, optimizer);
+        using var scope = LibTorch.NewDisposeScope(); // the contiguous copies read out below
         return model.StateDict().Where(s => s.Tensor.Dtype == ScalarType.Float32)
             .ToDictionary(s => s.Name, s => s.Tensor.Contiguous().ToArray<float>().Select(v => (double)v).ToArray());
     }
