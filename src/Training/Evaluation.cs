@@ -40,18 +40,48 @@ public static class Evaluation
     /// <summary>How many misclassified images are kept (the first by test index, so the list is deterministic).</summary>
     public const int MisclassifiedKept = 100;
 
-    /// <summary>With <paramref name="replicas"/>, each batch is split between them (two threads, each on its half).</summary>
+    /// <summary>With <paramref name="replicas"/>, each batch is split between them (two threads, each on its half). With
+    /// <paramref name="shards"/> (the ranks of a job across processes, every one calling this with the same arguments), each
+    /// rank runs a contiguous share of the batches and the others' rows arrive in one allreduce, zeros elsewhere, so the sum
+    /// is exact: every rank gets the same result, bit for bit the unsharded pass's (the batches are the same).</summary>
     public static EvaluationResult Run(Module model, ImageSet set, ChannelStats stats, Device device, DataParallel? replicas = null,
-        int batchSize = MaxBatchSize)
+        int batchSize = MaxBatchSize, ProcessGroup? shards = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         var classes = set.ClassCount;
+        var rows = LogProbabilities(model, set, stats, device, replicas, batchSize, shards);
         var confusion = new int[classes][];
         for (var i = 0; i < classes; i++) confusion[i] = new int[classes];
         var wrong = new List<Misclassified>();
         var predictions = new byte[set.Count];
         double lossSum = 0;
         var correct = 0;
+        for (var i = 0; i < set.Count; i++)
+        {
+            var row = rows.AsSpan(i * classes, classes);
+            var label = set.Labels[i];
+            var pred = 0;
+            for (var c = 1; c < row.Length; c++)
+                if (row[c] > row[pred]) pred = c;
+            lossSum -= row[label];
+            confusion[label][pred]++;
+            predictions[i] = (byte)pred;
+            if (pred == label) correct++;
+            else if (wrong.Count < MisclassifiedKept) wrong.Add(new Misclassified(i, label, pred, Math.Exp(row[pred])));
+        }
+        var count = Math.Max(1, set.Count);
+        return new EvaluationResult(lossSum / count, 100.0 * correct / count, confusion, wrong, predictions);
+    }
+
+    /// <summary>Every image's log-probabilities, <c>set.ClassCount</c> a row, in set order.</summary>
+    private static float[] LogProbabilities(Module model, ImageSet set, ChannelStats stats, Device device, DataParallel? replicas,
+        int batchSize, ProcessGroup? shards)
+    {
+        var classes = set.ClassCount;
+        var all = new float[(long)set.Count * classes];
+        var batches = (set.Count + batchSize - 1) / batchSize;
+        var (first, last) = shards is null ? (0, batches) : ((int)((long)shards.Rank * batches / shards.WorldSize),
+            (int)((long)(shards.Rank + 1) * batches / shards.WorldSize));
         var size = set.PixelsPerImage;
         var capacity = Math.Min(batchSize, Math.Max(1, set.Count));
         var pixels = new float[capacity * size];
@@ -62,31 +92,20 @@ public static class Evaluation
         try
         {
             using var noGrad = LibTorch.NoGrad();
-            for (var start = 0; start < set.Count; start += batchSize)
+            for (var b = first; b < last; b++)
             {
+                var start = b * batchSize;
                 var n = Math.Min(batchSize, set.Count - start);
                 for (var k = 0; k < n; k++) indices[k] = start + k;
                 BatchBuilder.Fill(set, indices.AsSpan(0, n), pixels.AsSpan(0, n * size), labels.AsSpan(0, n), stats,
                     new Augmentation.None(), augment: false, seed: 0, epoch: 0, batch: 0);
-                float[] logProbs;
                 using (LibTorch.NewDisposeScope())
                 {
                     var x = Tensor.FromSpan<float>(pixels.AsSpan(0, n * size), [n, set.Channels, set.Height, set.Width], device);
-                    logProbs = replicas is null ? LogProbabilities(model, x) : LogProbabilities(model, x, replicas);
-                }
-                var width = logProbs.Length / n;
-                for (var k = 0; k < n; k++)
-                {
-                    var row = logProbs.AsSpan(k * width, width);
-                    var label = (int)labels[k];
-                    var pred = 0;
-                    for (var c = 1; c < row.Length; c++)
-                        if (row[c] > row[pred]) pred = c;
-                    lossSum -= row[label];
-                    confusion[label][pred]++;
-                    predictions[start + k] = (byte)pred;
-                    if (pred == label) correct++;
-                    else if (wrong.Count < MisclassifiedKept) wrong.Add(new Misclassified(start + k, label, pred, Math.Exp(row[pred])));
+                    var logProbs = replicas is null ? LogProbabilities(model, x) : LogProbabilities(model, x, replicas);
+                    if (logProbs.Length != n * classes)
+                        throw new InvalidOperationException($"the model gives {logProbs.Length / n} outputs an image, the set has {classes} classes");
+                    logProbs.CopyTo(all.AsSpan(start * classes));
                 }
             }
         }
@@ -94,8 +113,13 @@ public static class Evaluation
         {
             model.Train(wasTraining);
         }
-        var count = Math.Max(1, set.Count);
-        return new EvaluationResult(lossSum / count, 100.0 * correct / count, confusion, wrong, predictions);
+        if (shards is not null)
+        {
+            using var sum = Tensor.FromArray(all, all.Length);
+            shards.AllReduceSum([sum]);
+            sum.ToArray<float>().CopyTo(all, 0);
+        }
+        return all;
     }
 
     private static float[] LogProbabilities(Module model, Tensor x)

@@ -45,25 +45,28 @@ public static class PreciseBatchNorm
     }
 
     /// <summary>The test pass with every batch norm normalizing by the test batch's own statistics
-    /// (<see cref="BatchStatisticsBatch"/> images a batch); the running statistics are neither used nor changed.</summary>
-    public static EvaluationResult WithBatchStatistics(Module model, ImageSet test, ChannelStats stats, Device device)
+    /// (<see cref="BatchStatisticsBatch"/> images a batch); the running statistics are neither used nor changed.
+    /// <paramref name="shards"/>: a job's ranks share the batches (<see cref="Evaluation.Run"/>).</summary>
+    public static EvaluationResult WithBatchStatistics(Module model, ImageSet test, ChannelStats stats, Device device, ProcessGroup? shards = null)
     {
         using var collectors = Collectors.Install(model, record: false);
-        return Evaluation.Run(model, test, stats, device, replicas: null, BatchStatisticsBatch);
+        return Evaluation.Run(model, test, stats, device, replicas: null, BatchStatisticsBatch, shards);
     }
 
     /// <summary>Both extra test passes, the model's own running statistics restored afterwards (bit for bit, so training
-    /// goes on as without them); null when PreciseBN does nothing for the model.</summary>
+    /// goes on as without them); null when PreciseBN does nothing for the model. With <paramref name="shards"/>, a job's
+    /// ranks share both test passes; each recomputes the statistics whole (the same images and weights give every rank the
+    /// same bits, and the pooling needs every batch's moments).</summary>
     public static PreciseEvaluation? Evaluate(Module model, ImageSet train, int images, int batchSize, ImageSet test, ChannelStats stats,
-        Device device, int evaluationBatch)
+        Device device, int evaluationBatch, ProcessGroup? shards = null)
     {
         if (!Applies(model)) return null;
-        var batchStatistics = WithBatchStatistics(model, test, stats, device);
+        var batchStatistics = WithBatchStatistics(model, test, stats, device, shards);
         using var saved = RunningStatistics.Save(model);
         try
         {
             Recompute(model, train, images, batchSize, stats, device);
-            return new PreciseEvaluation(Evaluation.Run(model, test, stats, device, replicas: null, evaluationBatch), batchStatistics);
+            return new PreciseEvaluation(Evaluation.Run(model, test, stats, device, replicas: null, evaluationBatch, shards), batchStatistics);
         }
         finally
         {

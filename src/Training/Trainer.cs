@@ -26,7 +26,7 @@ public sealed record TrainingSettings(EngineOptions Engine, bool Resume = false,
 /// cancellation stops it as interrupted; both keep the history of the completed epochs.
 /// As one rank of a job across processes (<see cref="TrainingSettings.Distributed"/>): rank 0's weights are broadcast,
 /// each step trains this rank's shard of the global batch and sums the gradients over the ranks
-/// (<see cref="GradientSync"/>), and only rank 0 evaluates and writes files; the others wait for it in the next collective.
+/// (<see cref="GradientSync"/>), the ranks share every evaluation pass, and only rank 0 writes files.
 /// </summary>
 public static class Trainer
 {
@@ -47,7 +47,7 @@ public static class Trainer
         using var optimizer = OptimizerFactory.Create(spec, model.Parameters());
         var distributed = settings.Distributed;
         if (distributed is not null && GlobalBatchShards.Problem(train.Count, spec.BatchSize, distributed.WorldSize) is { } unshardable)
-            throw new ArgumentException(unshardable);
+            throw new UnshardableBatchException(unshardable);
         // One process is one replica of a distributed job: its threads run the model whole.
         using var replicas = distributed is null ? DataParallel.TryCreate(model) : null;
         using var meeting = distributed is { SyncBatchNorm: true } ? distributed.Group.ReplicaGroup() : null;
@@ -81,8 +81,14 @@ public static class Trainer
             };
             observer?.Note($"{spec.Name}: resuming after epoch {info.Epoch} of {spec.Epochs}");
         }
-        // Every rank starts from rank 0's weights and statistics (built or resumed alike, they should already agree).
-        if (distributed is not null) GradientSync.BroadcastState(distributed.Group, model.StateDict().Select(s => s.Tensor));
+        if (distributed is not null)
+        {
+            // Every rank resumes from the same checkpoint, or none does: the ranks must agree on where the schedule stands.
+            if (!GradientSync.RanksAgree(distributed.Group, firstEpoch, schedulerStep))
+                throw new ResumeMismatchException($"the ranks would start at different epochs (this one, rank {distributed.Rank}, at {firstEpoch}): they see different checkpoints in {folder.Path}; put --out on a folder every rank shares, or start over without --resume");
+            // Every rank starts from rank 0's weights and statistics (built or resumed alike, they should already agree).
+            GradientSync.BroadcastState(distributed.Group, model.StateDict().Select(s => s.Tensor));
+        }
         var scheduler = new LrScheduler(optimizer, schedule, schedulerStep);
         result = result.WithBests();
         if (writes) folder.WriteResult(result with { Status = firstEpoch > spec.Epochs ? RunStatus.Completed : RunStatus.Running });
@@ -154,14 +160,15 @@ public static class Trainer
                 }
                 if (!perBatch) scheduler.Step();
                 var trainSeconds = clock.Elapsed.TotalSeconds;
-                // Rank 0 evaluates the whole test set (its running statistics are the job's); the others go on to the next
-                // epoch and wait for it in its first collective.
-                if (!writes) continue;
-                var evaluation = Evaluation.Run(model, test, data.Stats, settings.Device, replicas, evaluationBatch);
-                var held = validation is null ? null : Evaluation.Run(model, validation, data.Stats, settings.Device, replicas, evaluationBatch);
+                // A job's ranks share every evaluation pass (DDP's sharded evaluation, reduced), all with rank 0's running
+                // statistics (DDP broadcasts its buffers; with synchronized batch norm they are every rank's already).
+                var shards = distributed?.Group;
+                if (shards is not null) GradientSync.BroadcastState(shards, model.NamedBuffers().Select(b => b.Tensor));
+                var evaluation = Evaluation.Run(model, test, data.Stats, settings.Device, replicas, evaluationBatch, shards);
+                var held = validation is null ? null : Evaluation.Run(model, validation, data.Stats, settings.Device, replicas, evaluationBatch, shards);
                 // After every epoch, so a study can read the gap's course; the model's own statistics come back unchanged.
                 var precise = spec.PreciseBn > 0
-                    ? PreciseBatchNorm.Evaluate(model, train, spec.PreciseBn, spec.BatchSize, test, data.Stats, settings.Device, evaluationBatch)
+                    ? PreciseBatchNorm.Evaluate(model, train, spec.PreciseBn, spec.BatchSize, test, data.Stats, settings.Device, evaluationBatch, shards)
                     : null;
                 var record = new EpochRecord(epoch, lossSum / seen, 100.0 * correct / seen, evaluation.Loss, evaluation.Accuracy,
                     optimizer.LearningRate, clock.Elapsed.TotalSeconds, trainSeconds, held?.Loss, held?.Accuracy,
@@ -172,10 +179,13 @@ public static class Trainer
                     Epochs = history.ToArray(), Confusion = evaluation.Confusion, Misclassified = evaluation.Misclassified,
                     TotalSeconds = result.TotalSeconds + clock.Elapsed.TotalSeconds,
                 }).WithBests();
-                // Predictions first: a run killed before its checkpoint retrains this epoch and writes the same bytes.
-                folder.WritePredictions(evaluation.Predictions);
-                folder.SaveCheckpoint(model, optimizer, new CheckpointInfo(epoch, scheduler.StepCount, result));
-                folder.WriteResult(result);
+                if (writes)
+                {
+                    // Predictions first: a run killed before its checkpoint retrains this epoch and writes the same bytes.
+                    folder.WritePredictions(evaluation.Predictions);
+                    folder.SaveCheckpoint(model, optimizer, new CheckpointInfo(epoch, scheduler.StepCount, result));
+                    folder.WriteResult(result);
+                }
                 observer?.EpochCompleted(spec, record);
             }
         }

@@ -196,7 +196,7 @@ public static class ExperimentRunner
         {
             result = RunProgress.Show(spec, data, request, output, observer => Trainer.Run(spec, data, folder, settings, observer, cancellation), study, lines);
         }
-        catch (ResumeMismatchException e)
+        catch (Exception e) when (e is ResumeMismatchException or UnshardableBatchException)
         {
             throw new UserError(e.Message);
         }

@@ -36,4 +36,16 @@ public static class GradientSync
     /// <summary>Rank 0's parameters and buffers (running statistics, num_batches_tracked) copied to every rank: the
     /// models start from the same weights (DDP's first broadcast), whatever each rank built or loaded.</summary>
     public static void BroadcastState(ProcessGroup group, IEnumerable<Tensor> state) => group.Broadcast(state.ToList(), root: 0);
+
+    /// <summary>Whether every rank starts where rank 0 does (the same first epoch and scheduler step: the same checkpoint,
+    /// or none); every rank gets the same answer, so all stop or none does.</summary>
+    public static bool RanksAgree(ProcessGroup group, int firstEpoch, long schedulerStep)
+    {
+        using var zero = Tensor.FromArray(new[] { (double)firstEpoch, schedulerStep }, 2);
+        group.Broadcast([zero], root: 0);
+        var values = zero.ToArray<double>();
+        using var disagreeing = Tensor.FromArray(new[] { values[0] == firstEpoch && values[1] == schedulerStep ? 0f : 1f }, 1);
+        group.AllReduceSum([disagreeing]);
+        return disagreeing.ToArray<float>()[0] == 0;
+    }
 }
