@@ -24,7 +24,8 @@ public static class ReportProvenance
     private static readonly (string Name, Func<EngineSwitches, string> Cell)[] Switches =
     [
         ("fused kernels", e => OnOff(e.FusedKernels)),
-        ("data parallel", e => OnOff(e.DataParallel)),
+        // A job across processes says so in the same cell: its ranks split every batch as the replica threads would.
+        ("data parallel", e => e.Distributed is { } d ? $"{d.Ranks} ranks, sync-bn {OnOff(d.SyncBatchNorm)}" : OnOff(e.DataParallel)),
         ("memory layout", e => e.MemoryLayout),
         ("threads", e => e.Threads.ToString(CultureInfo.InvariantCulture)),
         ("evaluation batch", e => e.EvaluationBatch.ToString(CultureInfo.InvariantCulture)),

@@ -34,7 +34,15 @@ public sealed record Provenance(
 /// <param name="MemoryLayout">"channels-last" or "channels-first" (<see cref="Layout"/>).</param>
 /// <param name="Threads">libtorch's thread count for the run.</param>
 /// <param name="EvaluationBatch">Images per batch of the test pass.</param>
-public sealed record EngineSwitches(bool FusedKernels, bool DataParallel, string MemoryLayout, int Threads, int EvaluationBatch)
+/// <param name="Distributed">The job across processes this run was one of (null: one process; left out of the file then,
+/// so files of single-process runs read as before).</param>
+public sealed record EngineSwitches(bool FusedKernels, bool DataParallel, string MemoryLayout, int Threads, int EvaluationBatch,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    DistributedSwitches? Distributed = null)
 {
     public static string Layout(bool channelsLast) => channelsLast ? "channels-last" : "channels-first";
 }
+
+/// <summary>A data-parallel job across processes: how many ranks shared each batch, and whether batch norm's statistics
+/// were synchronized across them (--sync-bn on) or each rank's own (off: ghost batch norm, k = batch / ranks).</summary>
+public sealed record DistributedSwitches(int Ranks, bool SyncBatchNorm);

@@ -59,7 +59,8 @@ public static class Trainer
         // A resumed run keeps this provenance, not the checkpoint's: result.json says which process wrote it.
         var provenance = (settings.Provenance ?? Provenance.Unrecorded) with
         {
-            Engine = new EngineSwitches(settings.Engine.FusedKernels, replicas is not null, EngineSwitches.Layout(model.ChannelsLast), settings.Threads, evaluationBatch),
+            Engine = new EngineSwitches(settings.Engine.FusedKernels, replicas is not null, EngineSwitches.Layout(model.ChannelsLast), settings.Threads, evaluationBatch,
+                distributed is null ? null : new DistributedSwitches(distributed.WorldSize, distributed.SyncBatchNorm)),
         };
         var result = new RunResult(spec.Name, spec.Dataset, spec.Model.Name, spec.Norm.ShortName, spec.L1, spec.L2, model.ParameterCount(),
             spec.Seed, settings.Device.ToString(), settings.Threads, train.Count, test.Count, augmentation is not Augmentation.None,
