@@ -36,7 +36,8 @@ internal static class StudyVerb
         {
             var (json, source) = StudyRunner.Read(parse.GetValue(spec)!);
             var (study, specJson) = StudyRunner.WithSeeds(StudyRunner.Parse(json, source), parse.GetValue(seeds), source);
-            var request = options.Read(parse);
+            // The spec's own training slice, unless the command line names one.
+            var request = options.Read(parse) is var read && read.LimitTrain is null ? read with { LimitTrain = study.LimitTrain } : read;
             if (request.Seed is not null) throw new UserError("a study's seeds come from its spec (\"seeds\"); leave out --seed");
             var flags = new StudyFlags(request.Epochs, request.BatchSize, request.LimitTrain, request.LimitTest, request.Dataset);
             var jobCount = Jobs(parse.GetValue(jobs), request.Threads);

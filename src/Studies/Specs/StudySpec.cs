@@ -20,6 +20,11 @@ public sealed record StudySpec(
 
     /// <summary>Rules applied to every run after its axes, in order (<see cref="DerivedRule"/>); none by default.</summary>
     public IReadOnlyList<DerivedRule> Derived { get; init; } = [];
+
+    /// <summary>The first N training images for every run (the study's own --limit-train, e.g. the true-batch study on a
+    /// CIFAR-10 slice, whose batch-2 epochs would not fit otherwise); null: the whole set. A --limit-train given on the
+    /// command line wins; either way it is recorded in study.json's flags and is part of every run's id.</summary>
+    public int? LimitTrain { get; init; }
 }
 
 /// <summary>

@@ -22,7 +22,7 @@ public sealed record StudyParseResult(StudySpec? Value, IReadOnlyList<SpecError>
 /// </summary>
 public static class StudySpecJson
 {
-    private static readonly string[] Fields = ["name", "base", "axes", "seeds", "overrides", "targets", "derived"];
+    private static readonly string[] Fields = ["name", "base", "axes", "seeds", "overrides", "targets", "derived", "limit_train"];
 
     /// <summary>Fields a study sets itself, so neither an override nor an axis may: the run's name and its seed.</summary>
     internal static readonly string[] Reserved = ["name", "seed"];
@@ -72,8 +72,17 @@ public static class StudySpecJson
         }
         var targets = Targets(o["targets"], axes, errors);
         var derived = Derived(o["derived"], errors);
+        var limitTrain = LimitTrain(o["limit_train"], errors);
         if (errors.Count > 0) return new(null, errors);
-        return new(new StudySpec(name!, studyBase!, axes, seeds, overrides) { Targets = targets, Derived = derived }, []);
+        return new(new StudySpec(name!, studyBase!, axes, seeds, overrides) { Targets = targets, Derived = derived, LimitTrain = limitTrain }, []);
+    }
+
+    private static int? LimitTrain(JsonNode? node, List<SpecError> errors)
+    {
+        if (node is null) return null;
+        if (node is JsonValue v && v.TryGetValue<int>(out var n) && n >= 1) return n;
+        errors.Add(new("$.limit_train", "limit_train is how many training images every run uses (the first N, as --limit-train), a whole number >= 1, e.g. 10000"));
+        return null;
     }
 
     private const string TargetShape = "targets is a list of { \"axes\": { AXIS: VALUE, ... }, \"value\": NUMBER, \"metric\": \"final_test_acc\", \"source\": \"...\" } (metric and source optional)";
