@@ -37,8 +37,7 @@ public static class Trainer
         // The validation slice is held back from the training set as given (after --limit-train); the stats stay the whole set's.
         var (train, validation) = ValidationSlice.Apply(data.Train, spec.Seed, spec.Validation);
         var test = data.Test;
-        var augmentation = spec.Augmentation && DatasetSource.TryParse(data.Name) is { } source
-            ? DatasetLoader.DefaultAugmentation(source) : new Augmentation.None();
+        var augmentation = TrainingAugmentation.For(spec, data.Name);
         var stepsPerEpoch = BatchOrder.StepsPerEpoch(train.Count, spec.BatchSize);
         if (stepsPerEpoch == 0) throw new ArgumentException("the training set is empty");
         if (ExperimentSpecValidation.PreciseBnExceedsTraining(spec.PreciseBn, train.Count) is { } tooMany) throw new ArgumentException(tooMany);

@@ -38,7 +38,8 @@ public sealed record ExperimentSpec(
     ulong Seed = 1,
     bool Augmentation = false,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] int Validation = 0,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] int PreciseBn = 0)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] int PreciseBn = 0,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? CropPadding = null)
 {
     /// <summary><see cref="Dataset"/> as a typed value; null when it names no dataset (validation reports that at $.dataset).
     /// Not part of the JSON (<see cref="ExperimentSpecJson"/> leaves it out): the file holds the text.</summary>

@@ -41,6 +41,8 @@ public static class ExperimentSpecValidation
             Error("$.validation", validationProblem);
         if (PreciseBnProblem(spec.PreciseBn) is { } preciseProblem)
             Error("$.precise_bn", preciseProblem);
+        if (CropPaddingProblem(spec) is { } cropProblem)
+            Error("$.crop_padding", cropProblem);
         if (spec.Norm is null && spec.Model is InlineModel)
             Error("$.model.norm", "the inline model has no norm and the experiment gives none; give the model a default norm here, e.g. { \"kind\": \"batch\" }, or the experiment one at $.norm");
         else if (spec.Norm is null)
@@ -138,6 +140,20 @@ public static class ExperimentSpecValidation
         validation > 0 && validation >= trainingImages
             ? $"validation {validation} leaves no training images (the training set has {trainingImages}); use fewer"
             : null;
+
+    /// <summary>The largest crop padding: a quarter of CIFAR-10's 32 pixels.</summary>
+    public const int MaxCropPadding = 8;
+
+    /// <summary>The rule of <see cref="ExperimentSpec.CropPadding"/>: CIFAR-10's crop-and-flip augmentation only (MNIST's is a
+    /// rotation), 0 (flip only) to <see cref="MaxCropPadding"/>.</summary>
+    public static string? CropPaddingProblem(ExperimentSpec spec) => spec.CropPadding switch
+    {
+        null => null,
+        _ when !spec.Augmentation || spec.Source is not DatasetSource.Cifar10 =>
+            "crop_padding sets CIFAR-10's random crop (its augmentation: crop, then flip); use it with \"dataset\": \"cifar10\" and \"augmentation\": true, or remove it",
+        < 0 or > MaxCropPadding => $"crop_padding must be 0 (flip only) to {MaxCropPadding} pixels, got {spec.CropPadding}; the default is 4",
+        _ => null,
+    };
 
     /// <summary>The rule of <see cref="ExperimentSpec.PreciseBn"/> on its own: a whole number >= 0 (0 = off).</summary>
     public static string? PreciseBnProblem(int images) =>
