@@ -55,16 +55,18 @@ internal sealed record DistributedJob(DistributedEnvironment Environment, bool S
         var e = Environment;
         try
         {
-            return ProcessGroup.JoinTcp(e.MasterAddress, e.MasterPort, e.Rank, e.WorldSize, Timeout, e.BindAddress);
+            return e.StoreFile is { } file
+                ? ProcessGroup.JoinFile(file, e.Rank, e.WorldSize, Timeout, e.BindAddress)
+                : ProcessGroup.JoinTcp(e.MasterAddress, e.MasterPort, e.Rank, e.WorldSize, Timeout, e.BindAddress);
         }
         catch (TorchException ex)
         {
-            throw new UserError($"rank {e.Rank} of {e.WorldSize} could not join the job at {e.MasterAddress}:{e.MasterPort} within {Timeout.TotalSeconds:0} s " +
+            throw new UserError($"rank {e.Rank} of {e.WorldSize} could not join the job at {e.Meeting} within {Timeout.TotalSeconds:0} s " +
                 $"({Failure(ex.Message)}); check that every rank was started and that the port is free");
         }
         catch (TorchArgumentException ex)
         {
-            throw new UserError($"rank {e.Rank} of {e.WorldSize} could not join the job at {e.MasterAddress}:{e.MasterPort} ({Failure(ex.Message)}); check that every rank was started and that the port is free");
+            throw new UserError($"rank {e.Rank} of {e.WorldSize} could not join the job at {e.Meeting} ({Failure(ex.Message)}); check that every rank was started and that the port is free");
         }
     }
 

@@ -1,8 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Reflection;
 using System.Runtime.InteropServices;
 
@@ -10,8 +8,9 @@ namespace Norms.Experiments.Cli;
 
 /// <summary>
 /// `launch --nproc N -- run ...`: a plain torchrun for one machine. Starts N copies of this program, each with RANK,
-/// WORLD_SIZE, LOCAL_RANK, LOCAL_WORLD_SIZE, MASTER_ADDR (127.0.0.1) and MASTER_PORT (a free port) set and
-/// --distributed added, sharing this terminal's output. SIGTERM and SIGHUP are forwarded to every rank as SIGTERM (they
+/// WORLD_SIZE, LOCAL_RANK, LOCAL_WORLD_SIZE, MASTER_ADDR (127.0.0.1) and NORMS_STORE_FILE (a c10d FileStore in a fresh
+/// temporary folder, removed afterwards: no port to choose, so no race for one) set and --distributed added, sharing this
+/// terminal's output. SIGTERM and SIGHUP are forwarded to every rank as SIGTERM (they
 /// then stop together as interrupted); SIGINT is not, since Ctrl+C already reaches every rank from the terminal. When a
 /// rank fails, the others that have not stopped by themselves after <see cref="NoticeSeconds"/> are sent SIGTERM, and killed
 /// after <see cref="GraceSeconds"/>.
@@ -50,8 +49,27 @@ internal static class LaunchVerb
         if (count is < 1 or > MaxProcesses)
             throw new UserError($"--nproc must be in 1..{MaxProcesses}, got {count.ToString(CultureInfo.InvariantCulture)}; e.g. --nproc 2");
         var arguments = RankArguments(command);
-        var port = FreeLoopbackPort();
-        var ranks = Enumerable.Range(0, count).Select(rank => StartRank(rank, count, port, arguments)).ToArray();
+        var meeting = Directory.CreateTempSubdirectory("norms-launch-");
+        try
+        {
+            return Supervise(count, arguments, Path.Combine(meeting.FullName, "store"));
+        }
+        finally
+        {
+            try
+            {
+                meeting.Delete(recursive: true);
+            }
+            catch (IOException)
+            {
+                // A rank still holding the store file is the only way here; the system's temp cleaning takes it later.
+            }
+        }
+    }
+
+    private static int Supervise(int count, IReadOnlyList<string> arguments, string storeFile)
+    {
+        var ranks = Enumerable.Range(0, count).Select(rank => StartRank(rank, count, storeFile, arguments)).ToArray();
         var forwarded = 0;
         void Forward(PosixSignalContext context)
         {
@@ -91,7 +109,7 @@ internal static class LaunchVerb
         return Worst(codes);
     }
 
-    private static Process StartRank(int rank, int count, int port, IReadOnlyList<string> arguments)
+    private static Process StartRank(int rank, int count, string storeFile, IReadOnlyList<string> arguments)
     {
         var (file, prefix) = ThisProgram();
         var info = new ProcessStartInfo(file) { UseShellExecute = false };
@@ -99,7 +117,7 @@ internal static class LaunchVerb
         info.Environment["RANK"] = info.Environment["LOCAL_RANK"] = rank.ToString(CultureInfo.InvariantCulture);
         info.Environment["WORLD_SIZE"] = info.Environment["LOCAL_WORLD_SIZE"] = count.ToString(CultureInfo.InvariantCulture);
         info.Environment["MASTER_ADDR"] = "127.0.0.1";
-        info.Environment["MASTER_PORT"] = port.ToString(CultureInfo.InvariantCulture);
+        info.Environment[DistributedEnvironment.StoreFileVariable] = storeFile;
         return Process.Start(info) ?? throw new UserError($"launch could not start rank {rank} ({file})");
     }
 
@@ -110,14 +128,6 @@ internal static class LaunchVerb
         return Path.GetFileNameWithoutExtension(path) == "dotnet"
             ? (path, [Assembly.GetEntryAssembly()!.Location])
             : (path, []);
-    }
-
-    // A port the system has just handed out on loopback; rank 0's store binds it a moment later.
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private const int Sigterm = 15;
