@@ -88,11 +88,17 @@ public static class RunLock
             Held[me.Token] = 0;
             return true;
         }
-        catch (IOException) when (File.Exists(lockFile))
+        catch (IOException e) when (AlreadyExists(e) || File.Exists(lockFile))
         {
             return false;
         }
     }
+
+    /// <summary>CreateNew failed because the file was there. Its error code says so (EEXIST where errno is, ERROR_FILE_EXISTS
+    /// on Windows), even when a takeover deleted the file before this claimant could look: File.Exists alone then said no,
+    /// and the race test saw the exception escape.</summary>
+    private static bool AlreadyExists(IOException e) =>
+        e.HResult is 17 or unchecked((int)0x80070050) or unchecked((int)0x800700B7);
 
     /// <summary>Deletes the stale lock (whose text was <paramref name="judged"/>) if this claimant holds the takeover guard
     /// and the lock is still that one. A guard older than <see cref="WriteGrace"/> was left by a claimant that died inside
