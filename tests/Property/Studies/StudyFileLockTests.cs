@@ -18,13 +18,15 @@ public sealed class StudyFileLockTests : IDisposable
         var file = Path.Combine(folder, StudyFileLock.FileName);
         File.WriteAllText(file, new LockOwner("elsewhere", "boot-x", "pid:[9]", 1, "other", DateTimeOffset.UtcNow).ToJson());
         var clock = Stopwatch.StartNew();
-        var writer = Task.Run(() => StudyFileLock.Holding(folder, () => clock.Elapsed, TextWriter.Null));
+        TimeSpan? wrote = null;
+        var writer = new Thread(() => wrote = StudyFileLock.Holding(folder, () => clock.Elapsed, TextWriter.Null));
+        writer.Start();
         Thread.Sleep(300);
-        Assert.False(writer.IsCompleted); // the other worker's write is in progress
+        Assert.Null(wrote); // the other worker's write is in progress
         var released = clock.Elapsed;
         File.Delete(file);
-        Assert.True(writer.Wait(TimeSpan.FromSeconds(10)));
-        Assert.True(writer.Result >= released, $"wrote at {writer.Result} before the other released at {released}");
+        Assert.True(writer.Join(TimeSpan.FromSeconds(10)));
+        Assert.True(wrote >= released, $"wrote at {wrote} before the other released at {released}");
         Assert.False(File.Exists(file));
     }
 }
