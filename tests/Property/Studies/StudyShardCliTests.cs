@@ -78,6 +78,14 @@ public sealed class StudyShardCliTests(ITestOutputHelper output) : IDisposable
             "--limit-train", "256", "--limit-test", "64", "--threads", "1", "--no-progress");
         StudyFile Read() => StudyFileJson.Deserialize(File.ReadAllText(Path.Combine(outDir, "pair", StudyFile.FileName)))!;
 
+        // --dry-run lists the shard's runs only, and writes nothing.
+        var dry = InProcessCli.Run("study", "run", Spec(), "--shard", "1/2", "--dry-run", "--out", outDir, "--limit-train", "256", "--limit-test", "64", "--threads", "1");
+        Assert.True(dry.Exit == 0, dry.Err);
+        var listed = System.Text.RegularExpressions.Regex.Matches(dry.Out, @"s\d+-[0-9a-f]{12}").Select(m => m.Value).Distinct().ToList();
+        Assert.NotEmpty(listed);
+        Assert.All(listed, id => Assert.Equal(1, StudyShard.Of(id, 2)));
+        Assert.False(Directory.Exists(outDir));
+
         var first = Shard("0/2");
         output.WriteLine(first.Out + first.Err);
         Assert.True(first.Exit == 0, first.Err);
