@@ -69,4 +69,37 @@ public sealed partial class StudyWorkersProcessTests(ITestOutputHelper output) :
         Assert.Empty(left);
         Assert.InRange(clock.Elapsed.TotalSeconds, 0, 90);
     }
+
+    /// <summary>A worker killed with SIGKILL part way through a run leaves its run.lock behind; the run shows as
+    /// interrupted (its owner's process is gone), and the next worker over the folder takes the lock over and resumes the
+    /// run from its last checkpoint rather than skipping it as "being trained".</summary>
+    [Fact]
+    public void A_killed_workers_run_is_taken_over_and_resumed_by_the_next_worker()
+    {
+        if (RealMnist.OrSkip(output) is null) return;
+        var outDir = Path.Combine(root, "out");
+        var spec = Path.Combine(root, "one.json");
+        File.WriteAllText(spec, """{ "name": "one", "base": "mnist-bn", "seeds": 1, "overrides": { "epochs": 3, "batch_size": 32 } }""");
+        string[] args = ["study", "run", spec, "--out", outDir, "--limit-train", "2048", "--limit-test", "64", "--threads", "1", "--no-progress"];
+        using (var dying = CliProcess.Start(args))
+        {
+            Assert.True(dying.WaitForLine(l => l.Contains(" epoch 1/3")), "the first worker never finished epoch 1");
+            dying.Signal("KILL");
+            dying.WaitForExit();
+        }
+        var runs = Path.Combine(outDir, "one", "runs");
+        var id = Path.GetFileName(Assert.Single(Directory.GetDirectories(runs)));
+        Assert.True(File.Exists(Path.Combine(runs, id, "run.lock"))); // a killed worker removes nothing
+        using (var status = CliProcess.Run("study", "status", outDir))
+            Assert.Contains(status.Out, l => l.Contains("study one: 1 interrupted"));
+
+        using var next = CliProcess.Run(args);
+        output.WriteLine(string.Join('\n', next.Out.Concat(next.Err)));
+        Assert.Equal(0, next.ExitCode);
+        Assert.DoesNotContain(next.Out, l => l.Contains("skipped"));
+        Assert.Contains(next.Out, l => l.StartsWith($"{id}: resuming after epoch ", StringComparison.Ordinal));
+        Assert.Contains(next.Out, l => l.StartsWith($"{id}: completed, ", StringComparison.Ordinal));
+        Assert.Equal("completed", Assert.Single(StudyFileJson.Deserialize(File.ReadAllText(Path.Combine(outDir, "one", StudyFile.FileName)))!.Runs).Status);
+        Assert.False(File.Exists(Path.Combine(runs, id, "run.lock")));
+    }
 }
