@@ -23,9 +23,12 @@ public static class ExperimentRunner
     /// experiment is checked before the first one trains; a run that fails prints one line and the next one starts.</summary>
     /// <param name="datasets">Where loaded datasets are kept by name, so a caller can reuse them (the report's test
     /// images in `all`); a fresh one when null.</param>
+    /// <param name="settled">For workers sharing an --out (`study run`): asked once a run's folder is claimed, why the run
+    /// needs no training any more (another worker finished it meanwhile), or null to train it. With it, a run whose folder
+    /// another worker holds is skipped with one line, not failed; its result is left out of the results.</param>
     public static (IReadOnlyList<RunResult> Results, int ExitCode) RunAll(IReadOnlyList<ExperimentSpec> specs, TrainingRequest request,
         TextWriter output, CancellationToken cancellation = default, Dictionary<string, Dataset>? datasets = null,
-        int jobs = 1, StudyProgress? study = null)
+        int jobs = 1, StudyProgress? study = null, Func<ExperimentSpec, string?>? settled = null)
     {
         var checkedSpecs = specs.Select(s => Checked(request.Apply(s))).ToArray();
         using var signals = new StopSignals(cancellation);
@@ -33,9 +36,9 @@ public static class ExperimentRunner
         datasets ??= [];
         var unloadable = new Dictionary<string, string>();
 
-        RunResult RunPlanned(ExperimentSpec planned, TrainingRequest runRequest, bool lines)
+        RunResult? RunPlanned(ExperimentSpec planned, TrainingRequest runRequest, bool lines)
         {
-            RunResult result;
+            RunResult? result;
             try
             {
                 Dataset data;
@@ -44,7 +47,7 @@ public static class ExperimentRunner
                     throw new UserError($"{planned.Name}: {noTraining}");
                 if (ExperimentSpecValidation.PreciseBnExceedsTraining(planned.PreciseBn, data.Train.Count - planned.Validation) is { } tooMany)
                     throw new UserError($"{planned.Name}: {tooMany}");
-                result = RunOne(WholeSetAtMost(planned, data, Console.Error), data, runRequest, output, signals.Token, study, lines);
+                result = RunOne(WholeSetAtMost(planned, data, Console.Error), data, runRequest, output, signals.Token, study, lines, settled);
             }
             catch (UserError e)
             {
@@ -77,13 +80,15 @@ public static class ExperimentRunner
     internal static TrainingRequest ForEachJob(TrainingRequest request, int jobs) =>
         request with { Engine = request.Engine with { Threads = Math.Max(1, request.Threads / jobs) } };
 
-    private static List<RunResult> Sequential(IEnumerable<ExperimentSpec> specs, Func<ExperimentSpec, RunResult> run)
+    /// <summary>The runs one after another; a skipped run (null) has no result.</summary>
+    private static List<RunResult> Sequential(IEnumerable<ExperimentSpec> specs, Func<ExperimentSpec, RunResult?> run)
     {
         var results = new List<RunResult>();
         foreach (var spec in specs)
         {
-            results.Add(run(spec));
-            if (results[^1].Status == RunStatus.Interrupted) break; // a stop signal stops the rest
+            if (run(spec) is not { } result) continue;
+            results.Add(result);
+            if (result.Status == RunStatus.Interrupted) break; // a stop signal stops the rest
         }
         return results;
     }
@@ -95,7 +100,7 @@ public static class ExperimentRunner
     /// more. The results come back in the runs' order, whatever order they finished in.
     /// </summary>
     private static List<RunResult> Parallel(ExperimentSpec[] specs, int jobs, TrainingRequest perJob,
-        Func<ExperimentSpec, TrainingRequest, bool, RunResult> run, CancellationToken stop)
+        Func<ExperimentSpec, TrainingRequest, bool, RunResult?> run, CancellationToken stop)
     {
         var slots = new RunResult?[specs.Length];
         var next = -1;
@@ -163,13 +168,13 @@ public static class ExperimentRunner
         return data;
     }
 
-    private static RunResult RunOne(ExperimentSpec spec, Dataset data, TrainingRequest request, TextWriter output, CancellationToken cancellation,
-        StudyProgress? study, bool lines)
+    private static RunResult? RunOne(ExperimentSpec spec, Dataset data, TrainingRequest request, TextWriter output, CancellationToken cancellation,
+        StudyProgress? study, bool lines, Func<ExperimentSpec, string?>? settled)
     {
         var folder = new RunFolder(Path.Combine(request.OutDir, spec.Name));
         try
         {
-            return RunLocked(spec, data, request, output, cancellation, folder, study, lines);
+            return RunLocked(spec, data, request, output, cancellation, folder, study, lines, settled);
         }
         catch (Exception e) when (Unwrapped(e) is var cause && cause is IOException or UnauthorizedAccessException && cause is not TensorArchiveException)
         {
@@ -182,13 +187,28 @@ public static class ExperimentRunner
 
     private static Exception Unwrapped(Exception e) => e is RunFailedException { InnerException: { } inner } ? inner : e;
 
-    private static RunResult RunLocked(ExperimentSpec spec, Dataset data, TrainingRequest request, TextWriter output, CancellationToken cancellation,
-        RunFolder folder, StudyProgress? study, bool lines)
+    /// <summary>Claims the folder and trains; null when the run is skipped (<paramref name="settled"/>: another worker holds
+    /// it, or finished it before this one claimed it).</summary>
+    private static RunResult? RunLocked(ExperimentSpec spec, Dataset data, TrainingRequest request, TextWriter output, CancellationToken cancellation,
+        RunFolder folder, StudyProgress? study, bool lines, Func<ExperimentSpec, string?>? settled)
     {
         // Of a distributed job's ranks only rank 0 writes the folder, so only it claims it.
         var writes = request.Distributed?.WritesFiles ?? true;
-        using var claim = !writes ? null : folder.TryLock(out var other)
-            ?? throw new UserError($"{folder.Path} is in use by {other?.Describe(DateTimeOffset.UtcNow) ?? "another process"} (another run of {spec.Name} into the same --out); wait for it to finish or use another --out");
+        LockOwner? other = null;
+        using var claim = writes ? folder.TryLock(out other) : null;
+        if (writes && claim is null)
+        {
+            if (settled is null)
+                throw new UserError($"{folder.Path} is in use by {other?.Describe(DateTimeOffset.UtcNow) ?? "another process"} (another run of {spec.Name} into the same --out); wait for it to finish or use another --out");
+            output.WriteLine($"run {spec.Name} is being trained by {(other is null ? "another worker" : $"{other.Host}:{other.Pid}")}; skipped");
+            return null;
+        }
+        // The folder is ours now, but another worker may have finished the run between this one's plan and its claim.
+        if (writes && settled?.Invoke(spec) is { } why)
+        {
+            output.WriteLine($"run {spec.Name} {why}; skipped");
+            return null;
+        }
         if (writes) folder.RemoveLeftovers();
         var settings = new TrainingSettings(request.Engine, request.Resume, request.Provenance, request.Distributed);
         RunResult result;

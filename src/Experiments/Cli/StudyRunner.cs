@@ -10,7 +10,9 @@ namespace Norms.Experiments.Cli;
 /// The edge of `study run`: reads the spec, expands it, claims the study folder (refusing another study's),
 /// writes study.json, trains what is missing or unfinished through <see cref="ExperimentRunner"/> (every run resumes:
 /// a completed run is skipped by its own checkpoint, an interrupted one continues), and writes study.json again with
-/// each run's status.
+/// each run's status. Several workers may share one study folder, on one machine or many: each run is trained by the
+/// worker that claims its folder (run.lock), the others skip it, and study.json is rewritten under study.lock
+/// (<see cref="StudyFileLock"/>). With a <see cref="StudyShard"/>, a worker takes only the runs of its shard.
 /// </summary>
 internal static class StudyRunner
 {
@@ -82,18 +84,25 @@ internal static class StudyRunner
         return expansion.Runs;
     }
 
-    /// <summary>Trains the study's missing and unfinished runs; returns the exit code as `run` gives it.</summary>
-    public static int Run(StudySpec spec, JsonObject specJson, StudyFlags flags, TrainingRequest request, TextWriter output, int jobs = 1)
+    /// <summary>Trains the study's missing and unfinished runs (of <paramref name="shard"/>, the whole study by default);
+    /// returns the exit code as `run` gives it.</summary>
+    public static int Run(StudySpec spec, JsonObject specJson, StudyFlags flags, TrainingRequest request, TextWriter output, int jobs = 1,
+        StudyShard? shard = null)
     {
         var runs = Expand(spec, flags);
         var folder = Path.Combine(request.OutDir, spec.Name);
-        Claim(folder, spec, specJson);
-        var (before, _) = Write(folder, spec, specJson, flags, runs);
+        var (before, _) = StudyFileLock.Holding(folder, () =>
+        {
+            Claim(folder, spec, specJson);
+            return WriteUnlocked(folder, spec, specJson, flags, runs);
+        }, Console.Error);
         output.WriteLine($"study {spec.Name}: {runs.Count} run(s) ({runs.Select(r => r.CellKey).Distinct().Count()} cell(s) × {spec.Seeds.Count} seed(s)) in {folder}");
+        var mine = Mine(runs, shard);
+        if (shard is { } s) output.WriteLine($"study {spec.Name}: shard {s}: {mine.Count} of the {runs.Count} run(s)");
         // A completed run is left as it is (its files untouched); the others start or resume from their checkpoint.
         // The flags are in each run's spec already (and in its id), so the request carries none of them.
-        var todo = StudySchedule.Order(runs, spec.Seeds).Where(r => before.Status(r.Id) != "completed").ToList();
-        if (todo.Count < runs.Count) output.WriteLine($"study {spec.Name}: {runs.Count - todo.Count} completed run(s) skipped");
+        var todo = StudySchedule.Order(mine, spec.Seeds).Where(r => before.Status(r.Id) != "completed").ToList();
+        if (todo.Count < mine.Count) output.WriteLine($"study {spec.Name}: {mine.Count - todo.Count} completed run(s) skipped");
         var runRequest = request with { OutDir = Path.Combine(folder, "runs"), Epochs = null, BatchSize = null, Dataset = null, Resume = true };
         if (jobs > 1) output.WriteLine($"study {spec.Name}: {jobs} runs at once, {Math.Max(1, request.Threads / jobs)} thread(s) each");
         // A few measured steps of each kind of epoch, so the ETA is in seconds from the start (a second or two a kind).
@@ -101,10 +110,28 @@ internal static class StudyRunner
         var progress = new StudyProgress(spec.Name, [.. todo.Select(r => (r.Spec, r.Spec.Epochs - (before.Readable.GetValueOrDefault(r.Id)?.Epochs.Count ?? 0)))],
             System.Diagnostics.Stopwatch.StartNew(), jobs, calibration);
         if (todo.Count > 0) output.WriteLine(progress.Status());
-        var (_, exit) = todo.Count == 0 ? (null, 0) : ExperimentRunner.RunAll([.. todo.Select(r => r.Spec)], runRequest, output, jobs: jobs, study: progress);
+        var planned = todo.ToDictionary(r => r.Id, r => before.Status(r.Id));
+        var (_, exit) = todo.Count == 0 ? (null, 0)
+            : ExperimentRunner.RunAll([.. todo.Select(r => r.Spec)], runRequest, output, jobs: jobs, study: progress,
+                settled: run => SettledMeanwhile(folder, run.Name, planned.GetValueOrDefault(run.Name)));
         if (todo.Count > 0) output.WriteLine(progress.Status());
         Write(folder, spec, specJson, flags, runs);
         return exit;
+    }
+
+    /// <summary>The runs of <paramref name="shard"/> (all of them without one), in expansion order.</summary>
+    public static IReadOnlyList<StudyRun> Mine(IReadOnlyList<StudyRun> runs, StudyShard? shard) =>
+        shard is { } s ? [.. runs.Where(r => s.Owns(r.Id))] : runs;
+
+    /// <summary>Why a run this worker has just claimed needs no training: another worker completed it since this one made
+    /// its plan, or it diverged there (training it again would diverge the same way: a run is a function of its spec and
+    /// seed). Null to train it.</summary>
+    private static string? SettledMeanwhile(string folder, string id, string? plannedStatus)
+    {
+        var now = RunFiles.Read(folder, [id]).Status(id);
+        return now == "completed" ? "was completed by another worker"
+            : now == "diverged" && plannedStatus != "diverged" ? "diverged in another worker"
+            : null;
     }
 
     /// <summary>Refuses a folder that holds another study (a different spec, seeds aside), with the way out.</summary>
@@ -122,7 +149,12 @@ internal static class StudyRunner
     /// what it read and computed, so callers need not read the run folders again.</summary>
     /// <param name="dataRoot">Where the test labels for McNemar's view are read (<see cref="StudyEvidence"/>); null leaves it out.</param>
     public static (RunFiles Files, StudySummary Summary) Write(string folder, StudySpec spec, JsonObject specJson, StudyFlags flags, IReadOnlyList<StudyRun> runs,
-        string? dataRoot = null, TextWriter? notes = null)
+        string? dataRoot = null, TextWriter? notes = null) =>
+        StudyFileLock.Holding(folder, () => WriteUnlocked(folder, spec, specJson, flags, runs, dataRoot, notes), Console.Error);
+
+    /// <summary><see cref="Write"/> for a caller that holds study.lock.</summary>
+    private static (RunFiles Files, StudySummary Summary) WriteUnlocked(string folder, StudySpec spec, JsonObject specJson, StudyFlags flags,
+        IReadOnlyList<StudyRun> runs, string? dataRoot = null, TextWriter? notes = null)
     {
         var files = RunFiles.Read(folder, runs.Select(r => r.Id));
         var entries = runs.Select(r => StudyFileJson.Entry(r, files.Status(r.Id))).ToList();

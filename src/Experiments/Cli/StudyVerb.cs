@@ -25,12 +25,14 @@ internal static class StudyVerb
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the runs in the order they train, their steps and an estimated time (from a few measured steps of each kind), and stop." };
         var seeds = SeedsOption("the spec's \"seeds\"");
         var jobs = JobsOption();
+        var sharding = new ShardOptions();
         var options = new TrainingOptions(args, engine);
         var command = new Command("run", "Train the study's missing or unfinished runs into OUT/STUDY/runs/ID/ (completed ones are skipped, interrupted ones resume) and write OUT/STUDY/study.json.");
         command.Arguments.Add(spec);
         command.Options.Add(dryRun);
         command.Options.Add(seeds);
         command.Options.Add(jobs);
+        sharding.AddTo(command);
         options.AddTo(command);
         command.SetAction(parse =>
         {
@@ -41,9 +43,10 @@ internal static class StudyVerb
             if (request.Seed is not null) throw new UserError("a study's seeds come from its spec (\"seeds\"); leave out --seed");
             var flags = new StudyFlags(request.Epochs, request.BatchSize, request.LimitTrain, request.LimitTest, request.Dataset);
             var jobCount = Jobs(parse.GetValue(jobs), request.Threads);
+            var shard = sharding.Read(parse);
             if (parse.GetValue(dryRun))
             {
-                var runs = StudySchedule.Order(StudyRunner.Expand(study, flags), study.Seeds);
+                var runs = StudySchedule.Order(StudyRunner.Mine(StudyRunner.Expand(study, flags), shard), study.Seeds);
                 var (estimates, method) = StudyEstimate.Of(runs, request, jobCount, Console.Error);
                 AnsiConsole.Write(RunsTable(["epochs", "batch", "steps", "estimate"], estimates.Select(e => (e.Run.Id, e.Run.Axes.AsEnumerable(), e.Run.Seed,
                     (IReadOnlyList<string>)[e.Run.Spec.Epochs.ToString(CultureInfo.InvariantCulture), e.Run.Spec.BatchSize.ToString(CultureInfo.InvariantCulture),
@@ -51,7 +54,7 @@ internal static class StudyVerb
                 Console.Out.WriteLine($"{StudyEstimate.Total(estimates, jobCount)} ({method}); nothing trained (--dry-run)");
                 return 0;
             }
-            return StudyRunner.Run(study, specJson, flags, request, Console.Out, jobCount);
+            return StudyRunner.Run(study, specJson, flags, request, Console.Out, jobCount, shard);
         });
         return command;
     }

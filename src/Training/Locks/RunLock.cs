@@ -10,8 +10,10 @@ namespace Norms.Training;
 /// <see cref="HeartbeatEvery"/> while the run trains. <see cref="TryTake"/> creates the file with CreateNew, so of two
 /// claimants starting at once exactly one wins; it takes over a lock <see cref="LockStaleness"/> judges stale (a dead
 /// worker's, on this machine or another sharing the folder) and refuses a live one, returning its owner.
-/// Taking over moves the stale file aside under a unique name and checks that what moved is the lock judged stale, so
-/// of two claimants that judged it at once only one proceeds (the other puts back a fresh lock it moved by mistake).
+/// Taking over happens under a guard (run.lock.takeover, also created with CreateNew): its holder reads the lock again
+/// and deletes it only if it is still the lock judged stale, then competes in CreateNew like anyone. So of claimants
+/// that judged one lock stale at once exactly one gets it, and a winner's fresh lock is never removed (moving the stale
+/// file aside, as an earlier version did, could move a winner's lock and let several in: a test raced six claimants).
 /// </summary>
 public static class RunLock
 {
@@ -22,23 +24,28 @@ public static class RunLock
 
     /// <summary>Claims <paramref name="lockFile"/> (its folder must exist); dispose the handle to release it. Null, with
     /// the live owner in <paramref name="owner"/>, when another worker holds it.</summary>
-    public static IDisposable? TryTake(string lockFile, out LockOwner? owner, TimeProvider? clock = null)
+    /// <param name="isAlive">Whether a process of this machine lives (tests pass their own; the default asks the OS).</param>
+    public static IDisposable? TryTake(string lockFile, out LockOwner? owner, TimeProvider? clock = null, Func<int, bool>? isAlive = null)
     {
         clock ??= TimeProvider.System;
+        isAlive ??= IsAlive;
         var me = ThisProcess(clock.GetUtcNow());
         owner = null;
-        for (var attempt = 0; attempt < 4; attempt++)
+        for (var attempt = 0; attempt < 8; attempt++)
         {
             if (TryCreate(lockFile, me)) return new Claim(lockFile, me, clock);
             var text = ReadOrNull(lockFile);
             if (text is null) continue; // released meanwhile: try again
             var held = LockOwner.Parse(text, me);
-            if (held is not null && !LockStaleness.Judge(held, me, clock.GetUtcNow(), IsAlive, Held.ContainsKey).Stale)
+            if (held is not null && !LockStaleness.Judge(held, me, clock.GetUtcNow(), isAlive, Held.ContainsKey).Stale)
             {
                 owner = held;
                 return null;
             }
-            TakeOver(lockFile, text);
+            // CreateNew makes the file before its owner's line is in it: a garbled lock this young is being written by a
+            // claimant that won, not left by one that died mid-write, so it is live.
+            if (held is null && IsYoung(lockFile, clock.GetUtcNow())) return null;
+            TakeOver(lockFile, text, clock.GetUtcNow());
         }
         owner = LockOwner.Parse(ReadOrNull(lockFile) ?? "", me);
         return null;
@@ -81,31 +88,63 @@ public static class RunLock
             Held[me.Token] = 0;
             return true;
         }
-        catch (IOException) when (File.Exists(lockFile))
+        catch (IOException e) when (AlreadyExists(e) || File.Exists(lockFile))
         {
             return false;
         }
     }
 
-    /// <summary>Moves the stale lock (whose text was <paramref name="judged"/>) aside; if what moved is not that lock (another
-    /// claimant took over first and wrote its own), puts it back.</summary>
-    private static void TakeOver(string lockFile, string judged)
+    /// <summary>CreateNew failed because the file was there. Its error code says so (EEXIST where errno is, ERROR_FILE_EXISTS
+    /// on Windows), even when a takeover deleted the file before this claimant could look: File.Exists alone then said no,
+    /// and the race test saw the exception escape.</summary>
+    private static bool AlreadyExists(IOException e) =>
+        e.HResult is 17 or unchecked((int)0x80070050) or unchecked((int)0x800700B7);
+
+    /// <summary>Deletes the stale lock (whose text was <paramref name="judged"/>) if this claimant holds the takeover guard
+    /// and the lock is still that one. A guard older than <see cref="WriteGrace"/> was left by a claimant that died inside
+    /// its takeover (a few file operations long), so it is removed and the next attempt tries again.</summary>
+    private static void TakeOver(string lockFile, string judged, DateTimeOffset now)
     {
-        var aside = $"{lockFile}.{Guid.NewGuid():N}.stale";
+        var guard = lockFile + ".takeover";
+        FileStream held;
         try
         {
-            File.Move(lockFile, aside);
+            held = new FileStream(guard, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        }
+        catch (IOException) when (File.Exists(guard))
+        {
+            if (IsYoung(guard, now)) Thread.Sleep(10); // another claimant is taking it over: see what it leaves
+            else try { File.Delete(guard); } catch (IOException) { }
+            return;
+        }
+        try
+        {
+            if (ReadOrNull(lockFile) == judged) File.Delete(lockFile);
         }
         catch (IOException)
         {
-            return; // gone already: the next attempt creates it
+            // Not deleted: the next attempt reads it again.
         }
-        if (ReadOrNull(aside) is { } moved && moved != judged)
+        finally
         {
-            try { File.Move(aside, lockFile); } catch (IOException) { /* a third claimant holds it now; this one lost */ }
-            return;
+            held.Dispose();
+            try { File.Delete(guard); } catch (IOException) { }
         }
-        try { File.Delete(aside); } catch (IOException) { }
+    }
+
+    /// <summary>How long a lock file may stay garbled (empty, or half its line) while its claimant writes it.</summary>
+    public static readonly TimeSpan WriteGrace = TimeSpan.FromSeconds(5);
+
+    private static bool IsYoung(string lockFile, DateTimeOffset now)
+    {
+        try
+        {
+            return now - new DateTimeOffset(File.GetLastWriteTimeUtc(lockFile), TimeSpan.Zero) < WriteGrace;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     private static string? ReadOrNull(string file)
