@@ -61,8 +61,9 @@ internal static class StudyRunner
     {
         var file = Load(folder);
         var (study, _) = Parse(file.Spec.ToJsonString(), Path.Combine(folder, StudyFile.FileName));
-        // The runs are the spec's expansion under the recorded flags: the same ids study run made.
-        var runs = Expand(study, file.Flags);
+        // The runs are the spec's expansion under the recorded flags: the same ids study run made (with halving, the
+        // rungs the results so far have reached).
+        var runs = ExpandIn(study, file.Flags, folder);
         var (files, summary) = Write(folder, study, file.Spec, file.Flags, runs, dataRoot, Console.Error);
         var statuses = runs.Select(r => (r.Id, files.Status(r.Id))).ToList();
         try
@@ -84,13 +85,66 @@ internal static class StudyRunner
         return expansion.Runs;
     }
 
+    /// <summary>The runs of the study in <paramref name="folder"/>: the grid's, or with halving the rungs its results have
+    /// reached (<see cref="SuccessiveHalving"/>); every problem is a <see cref="UserError"/>.</summary>
+    public static IReadOnlyList<StudyRun> ExpandIn(StudySpec spec, StudyFlags flags, string folder) =>
+        spec.Halving.Count == 0 ? Expand(spec, flags) : HalvingPlan(spec, flags, folder).Runs;
+
+    public static HalvingPlan HalvingPlan(StudySpec spec, StudyFlags flags, string folder)
+    {
+        if (flags.Epochs is not null)
+            throw new UserError($"study {spec.Name} sets each rung's epochs (\"halving\"); leave out --epochs and --quick (for a smoke run, --limit-train and --limit-test)");
+        var runsFolder = Path.Combine(folder, "runs");
+        var ids = Directory.Exists(runsFolder) ? Directory.EnumerateDirectories(runsFolder).Select(d => Path.GetFileName(d)!).ToList() : [];
+        var files = RunFiles.Read(folder, ids);
+        RunOutcome? Outcome(string id) => files.Status(id) switch
+        {
+            "completed" => new RunOutcome(files.Readable.GetValueOrDefault(id)?.Epochs.LastOrDefault()?.ValAcc),
+            "diverged" or "failed" => new RunOutcome(null),
+            _ => null,
+        };
+        try
+        {
+            var plan = SuccessiveHalving.Plan(spec, flags, spec.Halving, Outcome);
+            if (plan.Runs.FirstOrDefault(r => r.Spec.Validation == 0) is not null)
+                throw new UserError($"study {spec.Name} picks each rung's best cells by validation accuracy; hold back a validation slice, e.g. \"overrides\": {{ \"validation\": 5000 }}");
+            return plan;
+        }
+        catch (ArgumentException e)
+        {
+            throw new UserError($"study {spec.Name}: {e.Message}");
+        }
+    }
+
     /// <summary>Trains the study's missing and unfinished runs (of <paramref name="shard"/>, the whole study by default);
-    /// returns the exit code as `run` gives it.</summary>
+    /// with halving, rung after rung until the last or a run that stops; returns the exit code as `run` gives it.</summary>
     public static int Run(StudySpec spec, JsonObject specJson, StudyFlags flags, TrainingRequest request, TextWriter output, int jobs = 1,
         StudyShard? shard = null)
     {
-        var runs = Expand(spec, flags);
         var folder = Path.Combine(request.OutDir, spec.Name);
+        if (spec.Halving.Count == 0) return Round(spec, specJson, flags, request, output, jobs, shard, Expand(spec, flags), folder);
+        if (shard is not null)
+            throw new UserError($"study {spec.Name} is a halving study: each rung waits for the whole previous one, so it is not sharded; leave out --shard/--shards");
+        var (reached, printed, worst) = (-1, 0, 0);
+        while (true)
+        {
+            var plan = HalvingPlan(spec, flags, folder);
+            foreach (var choice in plan.Choices.Skip(printed))
+                output.WriteLine($"study {spec.Name}: rung {choice.Rung + 1} of {spec.Halving.Count} keeps {choice.Kept} of {choice.Ranked.Count} cell(s) by validation accuracy: " +
+                    string.Join(", ", choice.Ranked.Take(choice.Kept).Select(c => $"{c.Cell} ({(c.MeanValAcc is { } v ? v.ToString("F2", System.Globalization.CultureInfo.InvariantCulture) + " %" : "none")})")));
+            printed = plan.Choices.Count;
+            if (plan.Runs.Count == reached) return worst; // nothing new: the last rung is done, or a run of this one stopped
+            reached = plan.Runs.Count;
+            // A diverged or failed run has ended for halving (it ranks last); a stop signal or a mistake ends the study.
+            var exit = Round(spec, specJson, flags, request, output, jobs, null, plan.Runs, folder, skipDiverged: true);
+            if (exit is not (0 or ExperimentRunner.FailedExit or ExperimentRunner.DivergedExit)) return exit;
+            worst = Math.Max(worst, exit);
+        }
+    }
+
+    private static int Round(StudySpec spec, JsonObject specJson, StudyFlags flags, TrainingRequest request, TextWriter output, int jobs,
+        StudyShard? shard, IReadOnlyList<StudyRun> runs, string folder, bool skipDiverged = false)
+    {
         var (before, _) = StudyFileLock.Holding(folder, () =>
         {
             Claim(folder, spec, specJson);
@@ -101,7 +155,8 @@ internal static class StudyRunner
         if (shard is { } s) output.WriteLine($"study {spec.Name}: shard {s}: {mine.Count} of the {runs.Count} run(s)");
         // A completed run is left as it is (its files untouched); the others start or resume from their checkpoint.
         // The flags are in each run's spec already (and in its id), so the request carries none of them.
-        var todo = StudySchedule.Order(mine, spec.Seeds).Where(r => before.Status(r.Id) != "completed").ToList();
+        // Halving does not train a diverged run again: it is a function of its spec and seed, and would diverge again.
+        var todo = StudySchedule.Order(mine, spec.Seeds).Where(r => before.Status(r.Id) is var s && s != "completed" && !(skipDiverged && s == "diverged")).ToList();
         if (todo.Count < mine.Count) output.WriteLine($"study {spec.Name}: {mine.Count - todo.Count} completed run(s) skipped");
         var runRequest = request with { OutDir = Path.Combine(folder, "runs"), Epochs = null, BatchSize = null, Dataset = null, Resume = true };
         if (jobs > 1) output.WriteLine($"study {spec.Name}: {jobs} runs at once, {Math.Max(1, request.Threads / jobs)} thread(s) each");

@@ -46,7 +46,7 @@ internal static class StudyVerb
             var shard = sharding.Read(parse);
             if (parse.GetValue(dryRun))
             {
-                var runs = StudySchedule.Order(StudyRunner.Mine(StudyRunner.Expand(study, flags), shard), study.Seeds);
+                var runs = StudySchedule.Order(StudyRunner.Mine(StudyRunner.ExpandIn(study, flags, Path.Combine(request.OutDir, study.Name)), shard), study.Seeds);
                 var (estimates, method) = StudyEstimate.Of(runs, request, jobCount, Console.Error);
                 AnsiConsole.Write(RunsTable(["epochs", "batch", "steps", "estimate"], estimates.Select(e => (e.Run.Id, e.Run.Axes.AsEnumerable(), e.Run.Seed,
                     (IReadOnlyList<string>)[e.Run.Spec.Epochs.ToString(CultureInfo.InvariantCulture), e.Run.Spec.BatchSize.ToString(CultureInfo.InvariantCulture),

@@ -25,6 +25,9 @@ public sealed record StudySpec(
     /// CIFAR-10 slice, whose batch-2 epochs would not fit otherwise); null: the whole set. A --limit-train given on the
     /// command line wins; either way it is recorded in study.json's flags and is part of every run's id.</summary>
     public int? LimitTrain { get; init; }
+
+    /// <summary>Successive halving's rungs (<see cref="SuccessiveHalving"/>); empty: a plain grid, every cell with every seed.</summary>
+    public IReadOnlyList<HalvingRung> Halving { get; init; } = [];
 }
 
 /// <summary>

@@ -22,7 +22,7 @@ public sealed record StudyParseResult(StudySpec? Value, IReadOnlyList<SpecError>
 /// </summary>
 public static class StudySpecJson
 {
-    private static readonly string[] Fields = ["name", "base", "axes", "seeds", "overrides", "targets", "derived", "limit_train"];
+    private static readonly string[] Fields = ["name", "base", "axes", "seeds", "overrides", "targets", "derived", "limit_train", "halving"];
 
     /// <summary>Fields a study sets itself, so neither an override nor an axis may: the run's name and its seed.</summary>
     internal static readonly string[] Reserved = ["name", "seed"];
@@ -73,8 +73,51 @@ public static class StudySpecJson
         var targets = Targets(o["targets"], axes, errors);
         var derived = Derived(o["derived"], errors);
         var limitTrain = LimitTrain(o["limit_train"], errors);
+        var halving = Halving(o["halving"], seeds.Count, errors);
+        if (halving.Count > 0)
+        {
+            if (axes.Any(a => a.Path == SuccessiveHalving.EpochsAxis))
+                errors.Add(new("$.axes.epochs", "a halving study sets each rung's epochs; remove the epochs axis"));
+            if (overrides.ContainsKey("epochs"))
+                errors.Add(new("$.overrides.epochs", "a halving study sets each rung's epochs; remove overrides.epochs"));
+        }
         if (errors.Count > 0) return new(null, errors);
-        return new(new StudySpec(name!, studyBase!, axes, seeds, overrides) { Targets = targets, Derived = derived, LimitTrain = limitTrain }, []);
+        return new(new StudySpec(name!, studyBase!, axes, seeds, overrides) { Targets = targets, Derived = derived, LimitTrain = limitTrain, Halving = halving }, []);
+    }
+
+    private const string HalvingShape = "halving is a list of at least two rungs, e.g. [{ \"epochs\": 3 }, { \"epochs\": 8, \"keep\": 9 }, { \"epochs\": 20, \"keep\": 2, \"seeds\": 3 }]: each rung's epochs, how many of the previous rung's best cells it keeps (not on the first), and its seeds (default 1)";
+
+    private static List<HalvingRung> Halving(JsonNode? node, int studySeeds, List<SpecError> errors)
+    {
+        var rungs = new List<HalvingRung>();
+        if (node is null) return rungs;
+        if (node is not JsonArray list || list.Count < 2)
+        {
+            errors.Add(new("$.halving", HalvingShape));
+            return rungs;
+        }
+        static int? Whole(JsonNode? n) => n is JsonValue v && v.TryGetValue<int>(out var i) ? i : null;
+        for (var i = 0; i < list.Count; i++)
+        {
+            var at = $"$.halving[{i}]";
+            if (list[i] is not JsonObject rung)
+            {
+                errors.Add(new(at, HalvingShape));
+                continue;
+            }
+            foreach (var (key, _) in rung)
+                if (key is not ("epochs" or "keep" or "seeds")) errors.Add(new($"{at}.{key}", $"unknown field '{key}'; a rung has epochs, keep and seeds"));
+            var epochs = Whole(rung["epochs"]);
+            if (epochs is not >= 1) errors.Add(new($"{at}.epochs", "give the rung's epochs, a whole number >= 1"));
+            var keep = Whole(rung["keep"]);
+            if (i == 0 && rung["keep"] is not null) errors.Add(new($"{at}.keep", "the first rung trains every cell; remove keep"));
+            if (i > 0 && keep is not >= 1) errors.Add(new($"{at}.keep", "give how many of the previous rung's best cells this rung keeps, a whole number >= 1"));
+            var seeds = rung["seeds"] is null ? 1 : Whole(rung["seeds"]);
+            if (seeds is not >= 1 || seeds > studySeeds)
+                errors.Add(new($"{at}.seeds", $"a rung runs 1 to the study's {studySeeds} seed(s) (\"seeds\"); got {rung["seeds"]?.ToJsonString() ?? "none"}"));
+            if (epochs is >= 1 && (i == 0 || keep is >= 1) && seeds is >= 1) rungs.Add(new HalvingRung(epochs.Value, i == 0 ? null : keep, seeds.Value));
+        }
+        return rungs;
     }
 
     private static int? LimitTrain(JsonNode? node, List<SpecError> errors)

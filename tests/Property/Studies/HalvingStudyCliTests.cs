@@ -1,0 +1,54 @@
+using Norms.Property.Tests.Data;
+using Norms.Property.Tests.Reliability;
+using Norms.Results;
+using Norms.Studies;
+
+namespace Norms.Property.Tests.Studies;
+
+/// <summary>A halving study end to end on a small synthetic idx set: rung 0 trains every cell, the next rung only the best
+/// cell by validation accuracy, with more epochs; study.json lists both rungs' runs; a second `study run` trains nothing;
+/// --epochs is refused with one line.</summary>
+[Collection(Training.TrainingCollection.Name)]
+public sealed class HalvingStudyCliTests : IDisposable
+{
+    private readonly DataFixtures.TempFolder temp = new();
+
+    public void Dispose() => temp.Dispose();
+
+    [Fact]
+    public void Rung_1_trains_the_best_cell_of_rung_0_by_validation_accuracy()
+    {
+        var data = SyntheticData.WriteIdxFolder(Path.Combine(temp.Path, "data"), 48, 16);
+        var spec = Path.Combine(temp.Path, "halving.json");
+        File.WriteAllText(spec, """
+            { "name": "halving", "base": "mnist-bn", "axes": { "schedule.max_lr": [0.01, 0.1, 0.5] }, "seeds": 1,
+              "overrides": { "batch_size": 16, "validation": 16 },
+              "halving": [{ "epochs": 1 }, { "epochs": 2, "keep": 1 }] }
+            """);
+        var outDir = Path.Combine(temp.Path, "out");
+        (int Exit, string Out, string Err) Study(params string[] extra) =>
+            InProcessCli.Run(["study", "run", spec, "--dataset", "idx:" + data, "--out", outDir, "--threads", "1", "--no-progress", .. extra]);
+
+        var first = Study();
+        Assert.True(first.Exit == 0, first.Err);
+        Assert.Contains("rung 2 of 2 keeps 1 of 3 cell(s) by validation accuracy", first.Out);
+        var folder = Path.Combine(outDir, "halving");
+        var study = StudyFileJson.Deserialize(File.ReadAllText(Path.Combine(folder, StudyFile.FileName)))!;
+        Assert.Equal(4, study.Runs.Count);
+        Assert.All(study.Runs, r => Assert.Equal("completed", r.Status));
+        var results = study.Runs.Select(r => RunResultJson.Deserialize(File.ReadAllText(Path.Combine(folder, r.Result)))).ToList();
+        var rung0 = results.Where(r => r.Epochs.Count == 1).ToList();
+        var rung1 = Assert.Single(results, r => r.Epochs.Count == 2);
+        Assert.Equal(3, rung0.Count);
+        var best = rung0.OrderByDescending(r => r.Epochs[^1].ValAcc).First();
+        Assert.Equal(best.Spec["schedule"]!["max_lr"]!.ToJsonString(), rung1.Spec["schedule"]!["max_lr"]!.ToJsonString());
+
+        var written = study.Runs.ToDictionary(r => r.Id, r => File.GetLastWriteTimeUtc(Path.Combine(folder, r.Result)));
+        var again = Study();
+        Assert.True(again.Exit == 0, again.Err);
+        Assert.All(written, w => Assert.Equal(w.Value, File.GetLastWriteTimeUtc(Path.Combine(folder, "runs", w.Key, "result.json"))));
+
+        var line = InProcessCli.AssertOneLineUserError(Study("--epochs", "3"));
+        Assert.Contains("leave out --epochs", line);
+    }
+}
