@@ -24,7 +24,9 @@ public static class StudyGrid
         var known = KnownFields();
         var errors = new List<string>();
         foreach (var (path, at) in study.Overrides.Select(o => (o.Key, $"overrides.{o.Key}"))
-                     .Concat(study.Axes.Where(a => a.Path != StudyAxis.Experiment).Select(a => (a.Path, $"axis {a.Path}"))))
+                     .Concat(study.Axes.Where(a => a.Path is not (StudyAxis.Experiment or StudyAxis.Fields)).Select(a => (a.Path, $"axis {a.Path}")))
+            .Concat(study.Axes.Where(a => a.Path == StudyAxis.Fields).SelectMany(a => a.Values.OfType<JsonObject>()).SelectMany(o => o.Select(f => f.Key))
+                .Distinct().Select(key => (key, $"axis fields, {key}"))))
             if (!known.Contains(path.Split('.')[0]))
                 errors.Add($"{at}: '{path.Split('.')[0]}' is not an experiment field; use one of {string.Join(", ", known.Except(StudySpecJson.Reserved))} (docs/SPEC.md)");
         if (errors.Count > 0) return new([], errors);
@@ -114,6 +116,12 @@ public static class StudyGrid
     {
         foreach (var (path, value) in values)
         {
+            // The fields axis sets each field of its value, in the order written.
+            if (path == StudyAxis.Fields && value is JsonObject fields)
+            {
+                if (Apply(json, fields.Select(f => KeyValuePair.Create(f.Key, f.Value)), $"{what} fields") is { } problem) return problem;
+                continue;
+            }
             var parts = path.Split('.');
             var target = json;
             for (var i = 0; i < parts.Length - 1; i++)

@@ -54,4 +54,8 @@ public abstract record StudyBase
 public sealed record StudyAxis(string Path, IReadOnlyList<JsonNode?> Values)
 {
     public const string Experiment = "experiment";
+
+    /// <summary>The axis whose values are objects of spec fields set together (field path to value), for configurations
+    /// one field cannot name: e.g. augmentation off, on, and flip-only (augmentation true with crop_padding 0).</summary>
+    public const string Fields = "fields";
 }

@@ -239,6 +239,16 @@ public static class StudySpecJson
                     var distinct = list.Select(AxisJson.Value).Distinct().Count();
                     if (distinct != list.Count)
                         errors.Add(new(at, "a value appears twice; list each value once"));
+                    if (path == StudyAxis.Fields)
+                        foreach (var (value, i) in list.Select((v, i) => (v, i)))
+                        {
+                            if (value is not JsonObject fields || fields.Count == 0)
+                                errors.Add(new($"{at}[{i}]", "a value of the fields axis is an object of spec fields set together, e.g. { \"augmentation\": true, \"crop_padding\": 0 }"));
+                            else
+                                foreach (var (key, _) in fields)
+                                    if (Reserved.Contains(key.Split('.')[0]) || key == StudyAxis.Fields)
+                                        errors.Add(new($"{at}[{i}].{key}", $"a study sets '{key}' itself; remove it"));
+                        }
                     if (path == StudyAxis.Experiment)
                         foreach (var (value, i) in list.Select((v, i) => (v, i)))
                             if (value is not JsonValue v || !v.TryGetValue<string>(out var s) || BuiltInExperiments.Find(s) is null)

@@ -103,3 +103,38 @@ public sealed class SuccessiveHalvingTests
         Assert.Equal("$.overrides.epochs", Assert.Single(withOverride.Errors).Path);
     }
 }
+
+/// <summary>The fields axis: each value sets several spec fields together (augmentation off, on, flip-only), checked as
+/// any axis's fields are.</summary>
+public sealed class FieldsAxisTests
+{
+    private static StudyParseResult Parse(string values) => StudySpecJson.Parse(
+        $$"""{ "name": "f", "base": "cifar10-bn", "axes": { "fields": {{values}} }, "seeds": 1 }""");
+
+    [Fact]
+    public void Each_value_sets_its_fields_together()
+    {
+        var parsed = Parse("""[{ "augmentation": true }, { "augmentation": true, "crop_padding": 0 }, { "augmentation": false }]""");
+        Assert.True(parsed.IsValid, string.Join("; ", parsed.Errors));
+        var runs = StudyGrid.Expand(parsed.Value!, StudyFlags.None);
+        Assert.True(runs.IsValid, string.Join("; ", runs.Errors));
+        Assert.Equal([(true, (int?)null), (true, 0), (false, null)], runs.Runs.Select(r => (r.Spec.Augmentation, r.Spec.CropPadding)));
+        Assert.Equal(3, runs.Runs.Select(r => r.Id).Distinct().Count());
+    }
+
+    [Theory]
+    [InlineData("""[true]""", "$.axes.fields[0]")]
+    [InlineData("""[{}]""", "$.axes.fields[0]")]
+    [InlineData("""[{ "seed": 3 }]""", "$.axes.fields[0].seed")]
+    public void A_value_that_is_not_an_object_of_fields_is_one_error_at_its_path(string values, string path) =>
+        Assert.Equal(path, Assert.Single(Parse(values).Errors).Path);
+
+    [Fact]
+    public void An_unknown_field_or_a_refused_value_is_the_grids_error_naming_the_axis()
+    {
+        var unknown = StudyGrid.Expand(Parse("""[{ "augmentaton": true }]""").Value!, StudyFlags.None);
+        Assert.Contains(unknown.Errors, e => e.StartsWith("axis fields, augmentaton:"));
+        var refused = StudyGrid.Expand(Parse("""[{ "augmentation": false, "crop_padding": 0 }]""").Value!, StudyFlags.None);
+        Assert.Contains(refused.Errors, e => e.Contains("crop_padding"));
+    }
+}
