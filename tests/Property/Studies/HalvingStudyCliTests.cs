@@ -21,7 +21,7 @@ public sealed class HalvingStudyCliTests : IDisposable
         var data = SyntheticData.WriteIdxFolder(Path.Combine(temp.Path, "data"), 48, 16);
         var spec = Path.Combine(temp.Path, "halving.json");
         File.WriteAllText(spec, """
-            { "name": "halving", "base": "mnist-bn", "axes": { "schedule.max_lr": [0.01, 0.1, 0.5] }, "seeds": 1,
+            { "name": "halving", "base": "mnist-bn", "axes": { "fields": [{ "schedule.max_lr": 0.01 }, { "schedule.max_lr": 0.1, "dropout": 0 }] }, "seeds": 1,
               "overrides": { "batch_size": 16, "validation": 16 },
               "halving": [{ "epochs": 1 }, { "epochs": 2, "keep": 1 }] }
             """);
@@ -31,15 +31,15 @@ public sealed class HalvingStudyCliTests : IDisposable
 
         var first = Study();
         Assert.True(first.Exit == 0, first.Err);
-        Assert.Contains("rung 2 of 2 keeps 1 of 3 cell(s) by validation accuracy", first.Out);
+        Assert.Contains("rung 2 of 2 keeps 1 of 2 cell(s) by validation accuracy", first.Out);
         var folder = Path.Combine(outDir, "halving");
         var study = StudyFileJson.Deserialize(File.ReadAllText(Path.Combine(folder, StudyFile.FileName)))!;
-        Assert.Equal(4, study.Runs.Count);
+        Assert.Equal(3, study.Runs.Count);
         Assert.All(study.Runs, r => Assert.Equal("completed", r.Status));
         var results = study.Runs.Select(r => RunResultJson.Deserialize(File.ReadAllText(Path.Combine(folder, r.Result)))).ToList();
         var rung0 = results.Where(r => r.Epochs.Count == 1).ToList();
         var rung1 = Assert.Single(results, r => r.Epochs.Count == 2);
-        Assert.Equal(3, rung0.Count);
+        Assert.Equal(2, rung0.Count);
         var best = rung0.OrderByDescending(r => r.Epochs[^1].ValAcc).First();
         Assert.Equal(best.Spec["schedule"]!["max_lr"]!.ToJsonString(), rung1.Spec["schedule"]!["max_lr"]!.ToJsonString());
 
@@ -47,6 +47,11 @@ public sealed class HalvingStudyCliTests : IDisposable
         var again = Study();
         Assert.True(again.Exit == 0, again.Err);
         Assert.All(written, w => Assert.Equal(w.Value, File.GetLastWriteTimeUtc(Path.Combine(folder, "runs", w.Key, "result.json"))));
+
+        // The report renders both rungs (each rung's epochs an axis of its cells).
+        var report = InProcessCli.Run("study", "report", folder);
+        Assert.True(report.Exit == 0, report.Err);
+        Assert.Contains("epochs", File.ReadAllText(Path.Combine(folder, "study-report.md")));
 
         var line = InProcessCli.AssertOneLineUserError(Study("--epochs", "3"));
         Assert.Contains("leave out --epochs", line);
