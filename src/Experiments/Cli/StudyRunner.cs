@@ -116,6 +116,16 @@ internal static class StudyRunner
         }
     }
 
+    /// <summary>What a halving study's dry run cannot list yet: the rungs after those reached, which wait for results.</summary>
+    public static string LaterRungs(StudySpec spec, IReadOnlyList<StudyRun> reached)
+    {
+        var rungs = reached.Select(r => r.Spec.Epochs).Distinct().Count();
+        var later = spec.Halving.Skip(rungs).Select(r => $"{r.Keep} cell(s) × {r.Seeds} seed(s) × {r.Epochs} epoch(s)").ToList();
+        return later.Count == 0
+            ? $"study {spec.Name}: all {spec.Halving.Count} rungs listed"
+            : $"study {spec.Name}: rung(s) {rungs + 1} to {spec.Halving.Count} follow once the runs above have ended, picked by validation accuracy: {string.Join(", then ", later)}";
+    }
+
     /// <summary>Trains the study's missing and unfinished runs (of <paramref name="shard"/>, the whole study by default);
     /// with halving, rung after rung until the last or a run that stops; returns the exit code as `run` gives it.</summary>
     public static int Run(StudySpec spec, JsonObject specJson, StudyFlags flags, TrainingRequest request, TextWriter output, int jobs = 1,

@@ -52,6 +52,7 @@ internal static class StudyVerb
                     (IReadOnlyList<string>)[e.Run.Spec.Epochs.ToString(CultureInfo.InvariantCulture), e.Run.Spec.BatchSize.ToString(CultureInfo.InvariantCulture),
                         e.Steps?.ToString("N0", CultureInfo.InvariantCulture) ?? "-", e.Seconds is { } s ? StudyProgress.Duration(TimeSpan.FromSeconds(s)) : "-"]))));
                 Console.Out.WriteLine($"{StudyEstimate.Total(estimates, jobCount)} ({method}); nothing trained (--dry-run)");
+                if (study.Halving.Count > 0) Console.Out.WriteLine(StudyRunner.LaterRungs(study, runs));
                 return 0;
             }
             return StudyRunner.Run(study, specJson, flags, request, Console.Out, jobCount, shard);

@@ -29,6 +29,10 @@ public sealed class HalvingStudyCliTests : IDisposable
         (int Exit, string Out, string Err) Study(params string[] extra) =>
             InProcessCli.Run(["study", "run", spec, "--dataset", "idx:" + data, "--out", outDir, "--threads", "1", "--no-progress", .. extra]);
 
+        var dry = Study("--dry-run");
+        Assert.True(dry.Exit == 0, dry.Err);
+        Assert.Contains("rung(s) 2 to 2 follow once the runs above have ended, picked by validation accuracy: 1 cell(s) × 1 seed(s) × 2 epoch(s)", dry.Out);
+
         var first = Study();
         Assert.True(first.Exit == 0, first.Err);
         Assert.Contains("rung 2 of 2 keeps 1 of 2 cell(s) by validation accuracy", first.Out);
