@@ -1,8 +1,7 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Norms.Torch;
 using Norms.Torch.Interop;
+using Norms.Tests;
 
 namespace Norms.Engine.Tests;
 
@@ -15,41 +14,13 @@ public sealed class ProcessGroupTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
 
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
+    private static int FreePort() => TwoRanksOnThreads.FreePort();
 
     /// <summary>Runs <paramref name="body"/> as ranks 0 and 1 on two threads, each in a group it joined; rethrows a failure.</summary>
-    private static T[] TwoRanks<T>(Func<int, ProcessGroup> join, Func<ProcessGroup, T> body)
-    {
-        var results = new T[2];
-        var errors = new Exception?[2];
-        var threads = Enumerable.Range(0, 2).Select(rank => new Thread(() =>
-        {
-            try
-            {
-                using var group = join(rank);
-                results[rank] = body(group);
-            }
-            catch (Exception e)
-            {
-                errors[rank] = e;
-            }
-        })).ToArray();
-        foreach (var t in threads) t.Start();
-        foreach (var t in threads) Assert.True(t.Join(TimeSpan.FromSeconds(60)), "a rank did not finish within a minute");
-        foreach (var e in errors) if (e is not null) throw new Exception("a rank failed", e);
-        return results;
-    }
+    private static T[] TwoRanks<T>(Func<int, ProcessGroup> join, Func<ProcessGroup, T> body) =>
+        TwoRanksOnThreads.Run(join, body, TimeSpan.FromSeconds(60));
 
-    private static Func<int, ProcessGroup> Tcp()
-    {
-        var port = FreePort();
-        return rank => ProcessGroup.JoinTcp("127.0.0.1", port, rank, 2, Timeout, "127.0.0.1");
-    }
+    private static Func<int, ProcessGroup> Tcp() => TwoRanksOnThreads.Tcp(Timeout);
 
     [Fact]
     public void ThisLibtorchHasGloo() => Assert.True(ProcessGroup.IsAvailable, "the shim was built without c10d/Gloo: apt-get install -y libgloo-dev and rebuild");

@@ -117,9 +117,9 @@ internal static class StudyRunner
     }
 
     /// <summary>What a halving study's dry run cannot list yet: the rungs after those reached, which wait for results.</summary>
-    public static string LaterRungs(StudySpec spec, IReadOnlyList<StudyRun> reached)
+    public static string LaterRungs(StudySpec spec, HalvingPlan plan)
     {
-        var rungs = reached.Select(r => r.Spec.Epochs).Distinct().Count();
+        var rungs = plan.Choices.Count + 1; // rung 0, and one more for each choice made
         var later = spec.Halving.Skip(rungs).Select(r => $"{r.Keep} cell(s) × {r.Seeds} seed(s) × {r.Epochs} epoch(s)").ToList();
         return later.Count == 0
             ? $"study {spec.Name}: all {spec.Halving.Count} rungs listed"

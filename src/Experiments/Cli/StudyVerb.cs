@@ -46,13 +46,14 @@ internal static class StudyVerb
             var shard = sharding.Read(parse);
             if (parse.GetValue(dryRun))
             {
-                var runs = StudySchedule.Order(StudyRunner.Mine(StudyRunner.ExpandIn(study, flags, Path.Combine(request.OutDir, study.Name)), shard), study.Seeds);
+                var plan = study.Halving.Count > 0 ? StudyRunner.HalvingPlan(study, flags, Path.Combine(request.OutDir, study.Name)) : null;
+                var runs = StudySchedule.Order(StudyRunner.Mine(plan?.Runs ?? StudyRunner.Expand(study, flags), shard), study.Seeds);
                 var (estimates, method) = StudyEstimate.Of(runs, request, jobCount, Console.Error);
                 AnsiConsole.Write(RunsTable(["epochs", "batch", "steps", "estimate"], estimates.Select(e => (e.Run.Id, e.Run.Axes.AsEnumerable(), e.Run.Seed,
                     (IReadOnlyList<string>)[e.Run.Spec.Epochs.ToString(CultureInfo.InvariantCulture), e.Run.Spec.BatchSize.ToString(CultureInfo.InvariantCulture),
                         e.Steps?.ToString("N0", CultureInfo.InvariantCulture) ?? "-", e.Seconds is { } s ? StudyProgress.Duration(TimeSpan.FromSeconds(s)) : "-"]))));
                 Console.Out.WriteLine($"{StudyEstimate.Total(estimates, jobCount)} ({method}); nothing trained (--dry-run)");
-                if (study.Halving.Count > 0) Console.Out.WriteLine(StudyRunner.LaterRungs(study, runs));
+                if (plan is not null) Console.Out.WriteLine(StudyRunner.LaterRungs(study, plan));
                 return 0;
             }
             return StudyRunner.Run(study, specJson, flags, request, Console.Out, jobCount, shard);

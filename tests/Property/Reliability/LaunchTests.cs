@@ -39,8 +39,7 @@ public sealed class LaunchTests(ITestOutputHelper output) : IDisposable
         if (RealMnist.OrSkip(output) is null) return;
         using var job = CliProcess.Start(["launch", "--nproc", "2", "--", .. Run4Epochs, "--out", outDir]);
         Assert.True(job.WaitForLine(l => l.Contains("epoch 1/4")), "epoch 1 did not complete within a minute");
-        var rank1 = Directory.GetDirectories("/proc").Select(d => Path.GetFileName(d)).Where(n => n.All(char.IsAsciiDigit))
-            .Select(int.Parse).Single(pid => IsRank1Of(pid, job.Id));
+        var rank1 = Rank1Of(job);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         using (var kill = System.Diagnostics.Process.Start("kill", $"-KILL {rank1}")) kill.WaitForExit();
         var code = job.WaitForExit(60);
@@ -63,8 +62,7 @@ public sealed class LaunchTests(ITestOutputHelper output) : IDisposable
         if (RealMnist.OrSkip(output) is null) return;
         using var job = CliProcess.Start(["launch", "--nproc", "2", "--", .. Run4Epochs, "--out", outDir]);
         Assert.True(job.WaitForLine(l => l.Contains("epoch 1/4")), "epoch 1 did not complete within a minute");
-        var rank1 = Directory.GetDirectories("/proc").Select(d => Path.GetFileName(d)).Where(n => n.All(char.IsAsciiDigit))
-            .Select(int.Parse).Single(pid => IsRank1Of(pid, job.Id));
+        var rank1 = Rank1Of(job);
         using (var term = System.Diagnostics.Process.Start("kill", $"-TERM {rank1}")) term.WaitForExit();
         var code = job.WaitForExit(60);
         output.WriteLine(string.Join('\n', job.Out.Concat(job.Err)));
@@ -86,6 +84,11 @@ public sealed class LaunchTests(ITestOutputHelper output) : IDisposable
         Assert.Equal("completed", (string?)result["status"]);
         Assert.Equal([1, 2, 3, 4], result["epochs"]!.AsArray().Select(e => (int)e!["epoch"]!));
     }
+
+    /// <summary>The pid of the rank-1 process launch <paramref name="job"/> started.</summary>
+    private static int Rank1Of(CliProcess job) =>
+        Directory.GetDirectories("/proc").Select(d => Path.GetFileName(d)).Where(n => n.All(char.IsAsciiDigit))
+            .Select(int.Parse).Single(pid => IsRank1Of(pid, job.Id));
 
     private static bool IsRank1Of(int pid, int parent)
     {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using Norms.Property.Tests.Studies;
 using Norms.Property.Tests.Training;
 using Norms.Studies;
 using Xunit.Abstractions;
@@ -23,16 +24,7 @@ public sealed partial class StudyWorkersProcessTests(ITestOutputHelper output) :
     [GeneratedRegex(@"^(s\d+-[0-9a-f]{12}): completed, ")]
     private static partial Regex Trained();
 
-    private string Spec()
-    {
-        var file = Path.Combine(root, "pair.json");
-        File.WriteAllText(file, """
-            { "name": "pair", "base": "mnist-bn",
-              "axes": { "norm": [{"kind": "batch"}, {"kind": "group", "channels_per_group": 2}] },
-              "seeds": 2, "overrides": { "epochs": 1, "batch_size": 32 } }
-            """);
-        return file;
-    }
+    private string Spec() => PairStudy.Write(root);
 
     [Theory]
     [InlineData("--shard 0/2", "--shard 1/2")]

@@ -17,16 +17,7 @@ public sealed class StudyShardCliTests(ITestOutputHelper output) : IDisposable
 
     public void Dispose() => temp.Dispose();
 
-    private string Spec()
-    {
-        var file = Path.Combine(temp.Path, "pair.json");
-        File.WriteAllText(file, """
-            { "name": "pair", "base": "mnist-bn",
-              "axes": { "norm": [{"kind": "batch"}, {"kind": "group", "channels_per_group": 2}] },
-              "seeds": 2, "overrides": { "epochs": 1, "batch_size": 32 } }
-            """);
-        return file;
-    }
+    private string Spec() => PairStudy.Write(temp.Path);
 
     [Theory]
     [InlineData("4/4", "--shard: shard index 4 is not in 0..3; the indices of 4 shards start at 0 (e.g. --shard 0/4)")]

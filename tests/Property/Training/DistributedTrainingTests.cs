@@ -1,9 +1,8 @@
-using System.Net;
-using System.Net.Sockets;
 using Norms;
 using Norms.Data;
 using Norms.Models;
 using Norms.Results;
+using Norms.Tests;
 using Norms.Torch;
 using Norms.Training;
 using Xunit.Abstractions;
@@ -30,40 +29,13 @@ public sealed class DistributedTrainingTests(ITestOutputHelper output) : IDispos
 
     private static ExperimentSpec Spec => BuiltInExperiments.Find("mnist-bn-l1-l2")! with { Epochs = 1, BatchSize = 64 };
 
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
-
     private RunResult Single(ExperimentSpec spec, Dataset data, string folder) =>
         Trainer.Run(spec, data, new RunFolder(Path.Combine(outDir, folder)), new TrainingSettings(EngineOptions.Cpu));
 
     /// <summary>Ranks 0 and 1 on two threads, writing (rank 0 only) into one folder.</summary>
-    private RunResult[] TwoRanks(ExperimentSpec spec, Dataset data, string folder, bool syncBn)
-    {
-        var port = FreePort();
-        var results = new RunResult[2];
-        var errors = new Exception?[2];
-        var threads = Enumerable.Range(0, 2).Select(rank => new Thread(() =>
-        {
-            try
-            {
-                using var group = ProcessGroup.JoinTcp("127.0.0.1", port, rank, 2, TimeSpan.FromSeconds(30), "127.0.0.1");
-                results[rank] = Trainer.Run(spec, data, new RunFolder(Path.Combine(outDir, folder)),
-                    new TrainingSettings(EngineOptions.Cpu, Distributed: new DistributedTraining(group, syncBn)));
-            }
-            catch (Exception e)
-            {
-                errors[rank] = e;
-            }
-        })).ToArray();
-        foreach (var t in threads) t.Start();
-        foreach (var t in threads) Assert.True(t.Join(TimeSpan.FromSeconds(120)), "a rank did not finish within two minutes");
-        foreach (var e in errors) if (e is not null) throw new Exception("a rank failed", e);
-        return results;
-    }
+    private RunResult[] TwoRanks(ExperimentSpec spec, Dataset data, string folder, bool syncBn) =>
+        TwoRanksOnThreads.Run(TwoRanksOnThreads.Tcp(TimeSpan.FromSeconds(30)), group => Trainer.Run(spec, data, new RunFolder(Path.Combine(outDir, folder)),
+            new TrainingSettings(EngineOptions.Cpu, Distributed: new DistributedTraining(group, syncBn))), TimeSpan.FromSeconds(120));
 
     /// <summary>The weights and buffers rank 0's (or the single run's) checkpoint holds.</summary>
     private Dictionary<string, double[]> Saved(ExperimentSpec spec, string folder)
@@ -148,26 +120,12 @@ public sealed class DistributedTrainingTests(ITestOutputHelper output) : IDispos
         using var model = ModelCompiler.Compile(Spec.ToModelSpec(), EngineOptions.Cpu, Spec.Seed);
         var whole = Evaluation.Run(model, test, full.Stats, Device.Cpu, batchSize: 60); // 5 batches, the last short
         var wholeBatchStats = PreciseBatchNorm.WithBatchStatistics(model, test, full.Stats, Device.Cpu);
-        var port = FreePort();
-        var shared = new (EvaluationResult Running, EvaluationResult BatchStats)[2];
-        var errors = new Exception?[2];
-        var threads = Enumerable.Range(0, 2).Select(rank => new Thread(() =>
+        var shared = TwoRanksOnThreads.Run(TwoRanksOnThreads.Tcp(TimeSpan.FromSeconds(30)), group =>
         {
-            try
-            {
-                using var group = ProcessGroup.JoinTcp("127.0.0.1", port, rank, 2, TimeSpan.FromSeconds(30), "127.0.0.1");
-                using var mine = ModelCompiler.Compile(Spec.ToModelSpec(), EngineOptions.Cpu, Spec.Seed);
-                shared[rank] = (Evaluation.Run(mine, test, full.Stats, Device.Cpu, batchSize: 60, shards: group),
-                    PreciseBatchNorm.WithBatchStatistics(mine, test, full.Stats, Device.Cpu, group));
-            }
-            catch (Exception e)
-            {
-                errors[rank] = e;
-            }
-        })).ToArray();
-        foreach (var t in threads) t.Start();
-        foreach (var t in threads) Assert.True(t.Join(TimeSpan.FromSeconds(60)), "a rank did not finish within a minute");
-        foreach (var e in errors) if (e is not null) throw new Exception("a rank failed", e);
+            using var mine = ModelCompiler.Compile(Spec.ToModelSpec(), EngineOptions.Cpu, Spec.Seed);
+            return (Running: Evaluation.Run(mine, test, full.Stats, Device.Cpu, batchSize: 60, shards: group),
+                BatchStats: PreciseBatchNorm.WithBatchStatistics(mine, test, full.Stats, Device.Cpu, group));
+        }, TimeSpan.FromSeconds(60));
         foreach (var (running, batchStats) in shared)
         {
             Assert.Equal(whole.Loss, running.Loss);
