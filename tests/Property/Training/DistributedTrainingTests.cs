@@ -92,22 +92,28 @@ public sealed class DistributedTrainingTests(ITestOutputHelper output) : IDispos
     /// against itself at another thread count: a rounding difference in the convolutions flips ties in max pooling (MNIST's
     /// flat background) and so routes whole gradient entries elsewhere. Measured on 512 images, largest weight difference,
     /// two ranks against one process / one process at 2 threads against 1: 4.6e-4 / 4.6e-4 after 8 steps, 3.5e-3 / 3.5e-3
-    /// after 32, 2.9e-2 / 2.6e-2 after 128, 6.0e-2 / 5.2e-2 after 304. So the bound is relative: the two ranks stay within
-    /// 1.5 times the engine's own thread-count difference (planted: each rank's loss weight doubled gives 0.20).
+    /// after 32, 2.9e-2 / 2.6e-2 after 128, 6.0e-2 / 5.2e-2 after 304. So the bound is relative to the engine's own
+    /// rounding spread, taken as the larger of two perturbations of the one-process run that change only its summation
+    /// order: 2 threads (the batch split between replicas) and the channels-last layout (other oneDNN kernels). One such
+    /// chaotic difference alone is a fragile scale (another host's kernels give another trajectory), so the two ranks must
+    /// stay within twice the larger. Measured on the 2-core EPYC: 0.060 against 0.052 (threads) and 0.061 (layout).
+    /// Planted: each rank's loss weight doubled gives 0.20, red.
     /// </summary>
     [Fact]
-    public void Two_ranks_with_synchronized_batch_norm_stay_as_close_to_one_process_as_its_thread_counts_do_for_304_steps()
+    public void Two_ranks_with_synchronized_batch_norm_stay_as_close_to_one_process_as_its_own_rounding_does_for_304_steps()
     {
         if (RealMnist.OrSkip(output) is not { } data) return;
         var spec = BuiltInExperiments.Find("mnist-bn")! with { Epochs = 38, BatchSize = 64, Schedule = new ConstantSchedule(), Optimizer = new Sgd(0.01, 0.9) };
         Single(spec, data, "one");
         Trainer.Run(spec, data, new RunFolder(Path.Combine(outDir, "threads")), new TrainingSettings(EngineOptions.Cpu with { Threads = 2 }));
+        Trainer.Run(spec, data, new RunFolder(Path.Combine(outDir, "layout")),
+            new TrainingSettings(EngineOptions.Cpu with { Layout = LayoutPreference.ChannelsLast }));
         var ranks = TwoRanks(spec, data, "two", syncBn: true);
         Assert.All(ranks, r => Assert.Equal(RunStatus.Completed, r.Status));
         var one = Saved(spec, "one");
-        var threads = MaxDifference(one, Saved(spec, "threads"), IsWeight);
+        var spread = Math.Max(MaxDifference(one, Saved(spec, "threads"), IsWeight), MaxDifference(one, Saved(spec, "layout"), IsWeight));
         var distributed = MaxDifference(one, Saved(spec, "two"), IsWeight);
-        Assert.InRange(distributed, 0, 1.5 * threads);
+        Assert.InRange(distributed, 0, 2 * spread);
     }
 
     /// <summary>The job's test pass, shared by two ranks, gives both ranks the one-process pass bit for bit (every rank's
