@@ -16,6 +16,7 @@ public static class ReportAnalysis
         Gap(experiments, n, s);
         NormComparison(experiments, n, s);
         s.AddRange(ReportProvenance.SwitchSentences(experiments.Select(e => e.Run)));
+        s.AddRange(ReportProvenance.SpeedSentences(experiments.Select(e => e.Run)));
         return s;
     }
 

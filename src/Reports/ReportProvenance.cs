@@ -36,7 +36,11 @@ public static class ReportProvenance
     public static ProvenanceTables Tables(IReadOnlyList<RunResult> runs) => new(Rows(runs, BuildCells), Rows(runs, EngineCells));
 
     private static IReadOnlyList<string> BuildCells(RunResult r) =>
-        r.Provenance is { } p ? [p.Commit, p.Libtorch, p.Dotnet, $"{p.Cpu} ({p.VectorIsa})", p.CommandLine] : Blank(BuildHeader.Count - 1);
+        r.Provenance is { } p ? [p.Commit, p.Libtorch, p.Dotnet, CpuCell(p), p.CommandLine] : Blank(BuildHeader.Count - 1);
+
+    // The peak is the machine's (ComputePeak); results written before it was recorded show the ISA alone.
+    private static string CpuCell(Provenance p) =>
+        p.Peak is { } peak ? string.Create(CultureInfo.InvariantCulture, $"{p.Cpu} ({p.VectorIsa}, peak {peak.Gflops:F0} GFLOP/s)") : $"{p.Cpu} ({p.VectorIsa})";
 
     private static IReadOnlyList<string> EngineCells(RunResult r) =>
         r.Provenance?.Engine is { } e ? [.. Switches.Select(s => s.Cell(e))] : Blank(Switches.Length);
@@ -80,6 +84,31 @@ public static class ReportProvenance
             .Select(d => $"The {d.Dataset} results compared here were not all made with the same engine switches: " +
                          $"{Words(d.Names)} differ{(d.Names.Count == 1 ? "s" : "")} (see How these results were made)."),
     ];
+
+    /// <summary>
+    /// One sentence for each dataset whose runs recorded their training speed (provenance.training): the range of their
+    /// fractions of the peak of the cores they used, and of their GFLOP/s, so a reader sees how far from the machine's
+    /// limit the numbers were made. None for results written before the speed was recorded.
+    /// </summary>
+    public static IReadOnlyList<string> SpeedSentences(IEnumerable<RunResult> runs) =>
+    [
+        .. runs.Where(r => r.Provenance?.Training is not null).GroupBy(r => r.Dataset)
+            .Select(g =>
+            {
+                var speeds = g.Select(r => r.Provenance!.Training!).ToArray();
+                var fractions = Range(speeds.Select(s => 100 * s.FractionOfPeak), "F1");
+                var gflops = Range(speeds.Select(s => s.Gflops), "F1");
+                return $"The {g.Key} trainings computed at {fractions} % of the float32 peak of the cores they used ({gflops} GFLOP/s, " +
+                       "counting 6 FLOP per multiply-add of the convolutions and linear layers per image).";
+            }),
+    ];
+
+    private static string Range(IEnumerable<double> values, string format)
+    {
+        var v = values.ToArray();
+        var (lo, hi) = (v.Min().ToString(format, CultureInfo.InvariantCulture), v.Max().ToString(format, CultureInfo.InvariantCulture));
+        return lo == hi ? lo : $"{lo}-{hi}";
+    }
 
     private static string Words(IReadOnlyList<string> names) =>
         names.Count == 1 ? names[0] : string.Join(", ", names.Take(names.Count - 1)) + " and " + names[^1];

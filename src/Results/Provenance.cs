@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Norms.Results;
 
 /// <summary>
@@ -10,6 +12,10 @@ namespace Norms.Results;
 /// <param name="CommandLine">The arguments as given, joined by spaces, quoted where a shell would need it.</param>
 /// <param name="VectorIsa">The widest x86 or Arm vector instruction set .NET can use here, e.g. "AVX-512", "AVX2", "AdvSIMD".</param>
 /// <param name="Engine">Null only before <see cref="Trainer.Run"/> fills it in (and in files written by hand).</param>
+/// <param name="Peak">The machine's float32 peak (<see cref="ComputePeak"/>); null where the CPU's clock is unknown, and in
+/// files written before it was recorded (left out of the JSON then).</param>
+/// <param name="Training">How fast the run's training passes computed against <see cref="Peak"/>, filled in by
+/// <see cref="Trainer.Run"/> when the run ends; null without a peak or a completed epoch.</param>
 public sealed record Provenance(
     string Commit,
     string Libtorch,
@@ -17,7 +23,9 @@ public sealed record Provenance(
     string CommandLine,
     string Cpu,
     string VectorIsa,
-    EngineSwitches? Engine = null)
+    EngineSwitches? Engine = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ComputePeak? Peak = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] TrainingSpeed? Training = null)
 {
     public const string Unknown = "unknown";
 

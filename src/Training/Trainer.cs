@@ -55,6 +55,7 @@ public static class Trainer
         var (schedule, perBatch) = OptimizerFactory.Schedule(spec, stepsPerEpoch);
         var weights = model.RegularizedWeights().ToArray();
         var evaluationBatch = Evaluation.BatchSizeFor(model.Analysis);
+        var multAdds = model.Analysis.MultAddsPerSample; // the training speed's FLOP count (provenance.training)
         // A resumed run keeps this provenance, not the checkpoint's: result.json says which process wrote it.
         var provenance = (settings.Provenance ?? Provenance.Unrecorded) with
         {
@@ -118,7 +119,7 @@ public static class Trainer
                 for (var step = 0; step < stepsPerEpoch; step++)
                 {
                     RunResult Interrupted() => Finish(folder, result with { Epochs = history }, RunStatus.Interrupted,
-                        $"interrupted during epoch {epochNumber}; run again with --resume to continue after epoch {epochNumber - 1}", writes);
+                        $"interrupted during epoch {epochNumber}; run again with --resume to continue after epoch {epochNumber - 1}", writes, multAdds);
                     // A distributed job's ranks agree on stopping inside the step's collective, so they stop at the same step.
                     if (distributed is null && cancellation.IsCancellationRequested)
                         return Interrupted();
@@ -145,7 +146,7 @@ public static class Trainer
                             (loss, hits) = (totals.Loss, totals.Hits);
                         }
                         RunResult Diverged(string what) => Finish(folder, result with { Epochs = history }, RunStatus.Diverged,
-                            $"{what} at epoch {epochNumber}, step {step + 1}; lower the learning rate (max_lr) or the regularization", writes);
+                            $"{what} at epoch {epochNumber}, step {step + 1}; lower the learning rate (max_lr) or the regularization", writes, multAdds);
                         if (!double.IsFinite(loss))
                             return Diverged($"the training loss became {loss}");
                         // The fused step checks every gradient before it changes anything (one read pass, no allocation).
@@ -205,14 +206,27 @@ public static class Trainer
         }
         // The job ends together: no rank reports success before rank 0 has written the last epoch.
         distributed?.Group.Barrier();
-        return Finish(folder, result, RunStatus.Completed, null, writes);
+        return Finish(folder, result, RunStatus.Completed, null, writes, multAdds);
     }
 
-    private static RunResult Finish(RunFolder folder, RunResult result, RunStatus status, string? message, bool writes = true)
+    private static RunResult Finish(RunFolder folder, RunResult result, RunStatus status, string? message, bool writes, long multAdds)
     {
-        var final = (result with { Status = status, Message = message, Epochs = result.Epochs.ToArray() }).WithBests();
+        var final = (result with { Status = status, Message = message, Epochs = result.Epochs.ToArray(), Provenance = WithSpeed(result, multAdds) }).WithBests();
         if (writes) folder.WriteResult(final);
         return final;
+    }
+
+    /// <summary>The provenance with the training speed of the run's epochs: every epoch trained the run's images once, on
+    /// its threads in each of its processes (a distributed job's ranks each trained a share, at the same time).</summary>
+    private static Provenance? WithSpeed(RunResult result, long multAdds)
+    {
+        if (result.Provenance is not { } p) return null;
+        var processes = p.Engine?.Distributed?.Ranks ?? 1;
+        return p with
+        {
+            Training = TrainingSpeed.Of(multAdds, (long)result.TrainSamples * result.Epochs.Count, result.Epochs.Sum(e => e.TrainSeconds),
+                result.Threads * processes, p.Peak),
+        };
     }
 
     private static void CheckResumable(RunResult saved, RunResult current, RunFolder folder)

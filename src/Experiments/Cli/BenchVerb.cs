@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Norms.Results;
 using Norms.Torch;
 using Norms.Training.Bench;
 
@@ -54,16 +55,20 @@ internal static class BenchVerb
                 "off" => engine with { DataParallel = false },
                 var p => throw new UserError($"unknown --data-parallel '{p}'; use on or off"),
             };
-            Console.Out.WriteLine(Json(StepBenchmark.Run(d, n, b, s, w, engine, profilePath: parse.GetValue(profile))));
+            Console.Out.WriteLine(Json(StepBenchmark.Run(d, n, b, s, w, engine, profilePath: parse.GetValue(profile)), ProvenanceProbe.Peak()));
             return 0;
         });
         return command;
     }
 
-    public static string Json(BenchResult r) => string.Create(CultureInfo.InvariantCulture,
+    /// <summary>The bench line; with a peak, also the step's GFLOP/s and its fraction of the peak of the cores its threads use.</summary>
+    public static string Json(BenchResult r, ComputePeak? peak = null) => string.Create(CultureInfo.InvariantCulture,
         $"{{\"engine\": \"{r.Engine}\", \"dataset\": \"{r.Dataset}\", \"norm\": \"{r.Norm}\", \"params\": {r.Params}, " +
         $"\"batch_size\": {r.BatchSize}, \"threads\": {r.Threads}, \"steps\": {r.Steps}, \"warmup\": {r.Warmup}, " +
         $"\"fused\": {(r.Fused ? "true" : "false")}, \"channels_last\": {(r.ChannelsLast ? "true" : "false")}, \"data_parallel\": {(r.DataParallel ? "true" : "false")}, " +
         $"\"ms_per_step\": {r.MsPerStep:F3}, \"cpu_ms_per_step\": {r.CpuMsPerStep:F3}, " +
-        $"\"live_tensors_before\": {r.LiveTensorsBefore}, \"live_tensors_after\": {r.LiveTensorsAfter}, \"peak_rss_kb\": {r.PeakRssKb}}}");
+        $"\"live_tensors_before\": {r.LiveTensorsBefore}, \"live_tensors_after\": {r.LiveTensorsAfter}, \"peak_rss_kb\": {r.PeakRssKb}{SpeedJson(r.Speed(peak), peak)}}}");
+
+    private static string SpeedJson(TrainingSpeed? speed, ComputePeak? peak) => speed is null || peak is null ? "" : string.Create(CultureInfo.InvariantCulture,
+        $", \"gflops\": {speed.Gflops:F2}, \"fraction_of_peak\": {speed.FractionOfPeak:F4}, \"peak_gflops\": {peak.Gflops:F1}, \"peak_isa\": \"{peak.Isa}\"");
 }

@@ -18,14 +18,25 @@ public static class ProvenanceProbe
     /// <summary>The assembly metadata key SourceRevision.targets writes the commit under.</summary>
     public const string CommitKey = "NormsCommit";
 
-    public static Provenance Gather(IReadOnlyList<string> args) => new(
-        Commit(typeof(ProvenanceProbe).Assembly),
-        LibTorch.LibtorchVersion,
-        RuntimeInformation.FrameworkDescription,
-        CommandLineText.Join(args),
-        CpuDescription.ModelName(CpuInfo()),
-        CpuDescription.VectorIsa(new VectorSupport(Avx512F.IsSupported, Avx2.IsSupported, Avx.IsSupported, Sse42.IsSupported,
-            Sse41.IsSupported, Sse2.IsSupported, AdvSimd.IsSupported)));
+    public static Provenance Gather(IReadOnlyList<string> args)
+    {
+        var cpuinfo = CpuInfo();
+        var isa = Isa();
+        return new(
+            Commit(typeof(ProvenanceProbe).Assembly),
+            LibTorch.LibtorchVersion,
+            RuntimeInformation.FrameworkDescription,
+            CommandLineText.Join(args),
+            CpuDescription.ModelName(cpuinfo),
+            isa,
+            Peak: ComputePeak.Of(cpuinfo, Environment.ProcessorCount, isa));
+    }
+
+    /// <summary>This machine's float32 peak (null where /proc/cpuinfo gives no clock).</summary>
+    public static ComputePeak? Peak() => ComputePeak.Of(CpuInfo(), Environment.ProcessorCount, Isa());
+
+    private static string Isa() => CpuDescription.VectorIsa(new VectorSupport(Avx512F.IsSupported, Avx2.IsSupported, Avx.IsSupported, Sse42.IsSupported,
+        Sse41.IsSupported, Sse2.IsSupported, AdvSimd.IsSupported));
 
     /// <summary>The commit the assembly was built from; "unknown" when the build had no git or no .git.</summary>
     public static string Commit(Assembly assembly) =>

@@ -3,13 +3,19 @@ using Norms.Training;
 using Norms.Models;
 using Norms.Torch;
 using Norms.Torch.Optim;
+using Norms.Results;
 
 namespace Norms.Training.Bench;
 
 /// <summary>What one bench run measured (one JSON line; names as the PyTorch reference's bench).</summary>
 public sealed record BenchResult(
     string Engine, string Dataset, string Norm, long Params, int BatchSize, int Threads, int Steps, int Warmup,
-    double MsPerStep, double CpuMsPerStep, bool Fused, bool ChannelsLast, bool DataParallel, long LiveTensorsBefore, long LiveTensorsAfter, long PeakRssKb);
+    double MsPerStep, double CpuMsPerStep, bool Fused, bool ChannelsLast, bool DataParallel, long LiveTensorsBefore, long LiveTensorsAfter, long PeakRssKb,
+    long MultAddsPerImage)
+{
+    /// <summary>The step's training speed against <paramref name="peak"/> (<see cref="TrainingSpeed"/>'s FLOP count).</summary>
+    public TrainingSpeed? Speed(ComputePeak? peak) => TrainingSpeed.Of(MultAddsPerImage, BatchSize, MsPerStep / 1000, Threads, peak);
+}
 
 /// <summary>
 /// Times training steps exactly as pytorch_reference.py's bench does: synthetic N(0, 1) inputs and uniform
@@ -36,7 +42,7 @@ public static class StepBenchmark
         using var threads = IntraOpThreads.OnThisThread(engine.Threads);
         var liveBefore = LibTorch.LiveTensors;
         double ms, cpuMs;
-        long parameters;
+        long parameters, multAdds;
         bool channelsLast, dataParallel;
         using (var model = ModelCompiler.Compile(spec, engine, seed))
         using (var replicas = DataParallel.TryCreate(model))
@@ -46,6 +52,7 @@ public static class StepBenchmark
         using (var y = Tensor.FromArray(Labels(batchSize, spec.Classes, seed), [batchSize]))
         {
             parameters = model.ParameterCount();
+            multAdds = model.Analysis.MultAddsPerSample;
             channelsLast = model.ChannelsLast;
             dataParallel = replicas is not null;
             model.Train();
@@ -63,7 +70,7 @@ public static class StepBenchmark
             cpuMs = (process.TotalProcessorTime - cpu0).TotalMilliseconds / steps;
         }
         return new BenchResult($"norms libtorch {LibTorch.LibtorchVersion}", dataset, normName, parameters, batchSize, engine.Threads, steps, warmup,
-            ms, cpuMs, engine.FusedKernels, channelsLast, dataParallel, liveBefore, LibTorch.LiveTensors, PeakRss.Kilobytes());
+            ms, cpuMs, engine.FusedKernels, channelsLast, dataParallel, liveBefore, LibTorch.LiveTensors, PeakRss.Kilobytes(), multAdds);
     }
 
     // The batch is drawn from the seed alone (no process-wide generator is seeded): randn's N(0, 1) by Box-Muller, and

@@ -123,6 +123,14 @@ public sealed class ProcessTests(ProcessTests.Fixture shared, ITestOutputHelper 
         var environment = Torch.EngineOptions.FromEnvironment(Environment.GetEnvironmentVariable, Torch.Device.Cpu, 1); // the child's, inherited
         var layout = environment.Layout == Torch.LayoutPreference.ChannelsLast ? "channels-last" : "channels-first";
         Assert.Equal(new EngineSwitches(environment.FusedKernels, false, layout, 1, provenance.Engine!.EvaluationBatch), provenance.Engine);
+        // The machine's peak and the run's speed against one core of it (a Linux host: /proc/cpuinfo has the clock).
+        Assert.Equal(Experiments.Cli.ProvenanceProbe.Peak(), provenance.Peak);
+        var result = RunResultJson.Deserialize(File.ReadAllText(Result(outDir)));
+        var speed = provenance.Training!;
+        var multAdds = global::Norms.Models.ShapeInference.Analyze(global::Norms.Models.BuiltInExperiments.Find(Name)!.ToModelSpec()).MultAddsPerSample;
+        var flops = TrainingSpeed.FlopsPerImage(multAdds) * result.TrainSamples;
+        Assert.Equal(flops / result.Epochs.Single().TrainSeconds / 1e9, speed.Gflops, 0.01);
+        Assert.InRange(speed.FractionOfPeak, 1e-4, 1);
     }
 
     /// <summary>SIGKILL cannot be caught (kill moments are random, logged for a failing case): what survives is whatever was last renamed into place. Every file must be whole,

@@ -46,7 +46,11 @@ public sealed class ProvenanceRunTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(1, (int)engine["threads"]!);
         Assert.Equal(Evaluation.BatchSizeFor(model.Analysis), (int)engine["evaluation_batch"]!);
 
+        // The machine's peak as gathered, and the run's training speed against one core of it, both read back.
+        Assert.Equal(gathered.Peak!.Gflops, (double)p["peak"]!["gflops"]!);
+        Assert.InRange((double)p["training"]!["fraction_of_peak"]!, 1e-4, 1);
         var read = RunResultJson.Deserialize(File.ReadAllText(folder.ResultFile)).Provenance;
-        Assert.Equal(gathered with { Engine = read!.Engine }, read);
+        Assert.NotNull(read!.Training);
+        Assert.Equal(gathered with { Engine = read.Engine, Training = read.Training }, read);
     }
 }
