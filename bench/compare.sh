@@ -28,29 +28,30 @@ done
 root=$(cd "$(dirname "$0")/.." && pwd)
 [[ ${NORMS_NO_BUILD:-0} == 1 ]] || dotnet build -c Release "$root/src/Experiments" -v quiet -nologo >/dev/null
 ours="$root/src/Experiments/bin/Release/net10.0/Norms.Experiments.dll"
-field() { /usr/bin/python3 -c "import json,sys; d=json.loads(sys.stdin.read().strip().splitlines()[-1]); print(d['ms_per_step'], d['cpu_ms_per_step'])"; }
+# ms, cpu ms, and (ours only) the step's fraction of the machine's peak in percent ("-" where the line has none).
+field() { /usr/bin/python3 -c "import json,sys; d=json.loads(sys.stdin.read().strip().splitlines()[-1]); f=d.get('fraction_of_peak'); print(d['ms_per_step'], d['cpu_ms_per_step'], '-' if f is None else f'{100*f:.1f}')"; }
 div() { /usr/bin/python3 -c "print(f'{$1/$2:.3f}')"; }
 source "$root/bench/lib.sh"
 echo "# $(date -u +%FT%TZ) $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), threads $threads, steps $steps, rounds $rounds, batch sizes $batches, torch env '$torch_env'"
-printf '%-8s %-3s %5s %6s %9s %9s %9s %9s %9s %9s %7s %7s %7s %7s\n' dataset norm batch round ours_ms ours_cpu torch_ms torch_cpu stock_ms stock_cpu wall_r cpu_r stock_w stock_c
+printf '%-8s %-3s %5s %6s %9s %9s %9s %9s %9s %9s %7s %7s %7s %7s %6s\n' dataset norm batch round ours_ms ours_cpu torch_ms torch_cpu stock_ms stock_cpu wall_r cpu_r stock_w stock_c peak%
 for d in $datasets; do
   for n in $norms; do
    for b in $batches; do
     wr=(); cr=(); sw=(); sc=()
     for r in $(seq 1 "$rounds"); do
-      read -r o oc < <(NORMS_FUSED=1 dotnet "$ours" bench "$d" --norm "$n" --batch-size "$b" --steps "$steps" --threads "$threads" | field)
-      read -r p pc < <(env $torch_env /usr/bin/python3 "$root/bench/pytorch_bench.py" --dataset "$d" --norm "$n" --batch-size "$b" --batches "$steps" --threads "$threads" | field)
+      read -r o oc pk < <(NORMS_FUSED=1 dotnet "$ours" bench "$d" --norm "$n" --batch-size "$b" --steps "$steps" --threads "$threads" | field)
+      read -r p pc _ < <(env $torch_env /usr/bin/python3 "$root/bench/pytorch_bench.py" --dataset "$d" --norm "$n" --batch-size "$b" --batches "$steps" --threads "$threads" | field)
       s=-; scpu=-; s_w=-; s_c=-
       if [[ $stock == 1 ]]; then
-        read -r s scpu < <(NORMS_FUSED=0 dotnet "$ours" bench "$d" --norm "$n" --batch-size "$b" --steps "$steps" --threads "$threads" | field)
+        read -r s scpu _ < <(NORMS_FUSED=0 dotnet "$ours" bench "$d" --norm "$n" --batch-size "$b" --steps "$steps" --threads "$threads" | field)
         s_w=$(div "$s" "$p"); s_c=$(div "$scpu" "$pc"); sw+=("$s_w"); sc+=("$s_c")
       fi
       w=$(div "$o" "$p"); c=$(div "$oc" "$pc"); wr+=("$w"); cr+=("$c")
-      printf '%-8s %-3s %5s %6s %9s %9s %9s %9s %9s %9s %7s %7s %7s %7s\n' "$d" "$n" "$b" "$r" "$o" "$oc" "$p" "$pc" "$s" "$scpu" "$w" "$c" "$s_w" "$s_c"
+      printf '%-8s %-3s %5s %6s %9s %9s %9s %9s %9s %9s %7s %7s %7s %7s %6s\n' "$d" "$n" "$b" "$r" "$o" "$oc" "$p" "$pc" "$s" "$scpu" "$w" "$c" "$s_w" "$s_c" "$pk"
     done
     ms=-; mc=-
     [[ $stock == 1 ]] && { ms=$(median "${sw[@]}"); mc=$(median "${sc[@]}"); }
-    printf '%-8s %-3s %5s %6s %9s %9s %9s %9s %9s %9s %7s %7s %7s %7s\n' "$d" "$n" "$b" median "" "" "" "" "" "" "$(median "${wr[@]}")" "$(median "${cr[@]}")" "$ms" "$mc"
+    printf '%-8s %-3s %5s %6s %9s %9s %9s %9s %9s %9s %7s %7s %7s %7s %6s\n' "$d" "$n" "$b" median "" "" "" "" "" "" "$(median "${wr[@]}")" "$(median "${cr[@]}")" "$ms" "$mc" ""
    done
   done
 done

@@ -3,6 +3,7 @@ using Norms.Data;
 using Norms.Results;
 using Norms.Studies;
 using Norms.Training;
+using Norms.Training.Scheduling;
 
 namespace Norms.Experiments.Cli;
 
@@ -128,7 +129,8 @@ internal static class StudyRunner
 
     /// <summary>Trains the study's missing and unfinished runs (of <paramref name="shard"/>, the whole study by default);
     /// with halving, rung after rung until the last or a run that stops; returns the exit code as `run` gives it.</summary>
-    public static int Run(StudySpec spec, JsonObject specJson, StudyFlags flags, TrainingRequest request, TextWriter output, int jobs = 1,
+    /// <param name="jobs">Runs at once; null: <see cref="AutoJobs"/> chooses for each round's runs.</param>
+    public static int Run(StudySpec spec, JsonObject specJson, StudyFlags flags, TrainingRequest request, TextWriter output, int? jobs = 1,
         StudyShard? shard = null)
     {
         var folder = Path.Combine(request.OutDir, spec.Name);
@@ -152,7 +154,7 @@ internal static class StudyRunner
         }
     }
 
-    private static int Round(StudySpec spec, JsonObject specJson, StudyFlags flags, TrainingRequest request, TextWriter output, int jobs,
+    private static int Round(StudySpec spec, JsonObject specJson, StudyFlags flags, TrainingRequest request, TextWriter output, int? jobsAsked,
         StudyShard? shard, IReadOnlyList<StudyRun> runs, string folder, bool skipDiverged = false)
     {
         var (before, _) = StudyFileLock.Holding(folder, () =>
@@ -169,7 +171,9 @@ internal static class StudyRunner
         var todo = StudySchedule.Order(mine, spec.Seeds).Where(r => before.Status(r.Id) is var s && s != "completed" && !(skipDiverged && s == "diverged")).ToList();
         if (todo.Count < mine.Count) output.WriteLine($"study {spec.Name}: {mine.Count - todo.Count} completed run(s) skipped");
         var runRequest = request with { OutDir = Path.Combine(folder, "runs"), Epochs = null, BatchSize = null, Dataset = null, Resume = true };
-        if (jobs > 1) output.WriteLine($"study {spec.Name}: {jobs} runs at once, {Math.Max(1, request.Threads / jobs)} thread(s) each");
+        var jobs = jobsAsked ?? AutoJobs(todo, request);
+        if (jobs > 1) output.WriteLine($"study {spec.Name}: {jobs} runs at once, {Math.Max(1, request.Threads / jobs)} thread(s) each" +
+            (jobsAsked is null ? " (--jobs auto: most of these runs cannot split their batches between replica threads; --jobs 1 trains them one after another)" : ""));
         // A few measured steps of each kind of epoch, so the ETA is in seconds from the start (a second or two a kind).
         var calibration = todo.Count == 0 ? null : StudyEstimate.PerEpoch(StudyEstimate.Of(todo, request, jobs, TextWriter.Null).Runs);
         var progress = new StudyProgress(spec.Name, [.. todo.Select(r => (r.Spec, r.Spec.Epochs - (before.Readable.GetValueOrDefault(r.Id)?.Epochs.Count ?? 0)))],
@@ -183,6 +187,10 @@ internal static class StudyRunner
         Write(folder, spec, specJson, flags, runs);
         return exit;
     }
+
+    /// <summary>--jobs auto for <paramref name="runs"/> (<see cref="JobsRule"/>) at the request's threads and engine switches.</summary>
+    public static int AutoJobs(IReadOnlyList<StudyRun> runs, TrainingRequest request) =>
+        JobsRule.Choose([.. runs.Select(r => r.Spec)], request.Engine);
 
     /// <summary>The runs of <paramref name="shard"/> (all of them without one), in expansion order.</summary>
     public static IReadOnlyList<StudyRun> Mine(IReadOnlyList<StudyRun> runs, StudyShard? shard) =>

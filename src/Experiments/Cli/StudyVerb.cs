@@ -48,11 +48,12 @@ internal static class StudyVerb
             {
                 var plan = study.Halving.Count > 0 ? StudyRunner.HalvingPlan(study, flags, Path.Combine(request.OutDir, study.Name)) : null;
                 var runs = StudySchedule.Order(StudyRunner.Mine(plan?.Runs ?? StudyRunner.Expand(study, flags), shard), study.Seeds);
-                var (estimates, method) = StudyEstimate.Of(runs, request, jobCount, Console.Error);
+                var dryJobs = jobCount ?? StudyRunner.AutoJobs(runs, request);
+                var (estimates, method) = StudyEstimate.Of(runs, request, dryJobs, Console.Error);
                 AnsiConsole.Write(RunsTable(["epochs", "batch", "steps", "estimate"], estimates.Select(e => (e.Run.Id, e.Run.Axes.AsEnumerable(), e.Run.Seed,
                     (IReadOnlyList<string>)[e.Run.Spec.Epochs.ToString(CultureInfo.InvariantCulture), e.Run.Spec.BatchSize.ToString(CultureInfo.InvariantCulture),
                         e.Steps?.ToString("N0", CultureInfo.InvariantCulture) ?? "-", e.Seconds is { } s ? StudyProgress.Duration(TimeSpan.FromSeconds(s)) : "-"]))));
-                Console.Out.WriteLine($"{StudyEstimate.Total(estimates, jobCount)} ({method}); nothing trained (--dry-run)");
+                Console.Out.WriteLine($"{StudyEstimate.Total(estimates, dryJobs)} ({method}{(jobCount is null && dryJobs > 1 ? $", {dryJobs} runs at once by --jobs auto" : "")}); nothing trained (--dry-run)");
                 if (plan is not null) Console.Out.WriteLine(StudyRunner.LaterRungs(study, plan));
                 return 0;
             }
@@ -99,14 +100,25 @@ internal static class StudyVerb
     public static Option<int?> SeedsOption(string fallback) =>
         new("--seeds") { Description = $"Seeds 1..N for every cell (default: {fallback}); raising N later adds runs to the same study." };
 
-    /// <summary>--jobs N: N runs at once, the threads split between them.</summary>
-    public static Option<int> JobsOption() =>
-        new("--jobs") { Description = "Runs trained at once, the threads (--threads) split between them; progress is then printed as lines.", DefaultValueFactory = _ => 1 };
+    /// <summary>--jobs N|auto: N runs at once, the threads split between them; auto (the default) lets
+    /// <see cref="Training.Scheduling.JobsRule"/> choose from the runs.</summary>
+    public static Option<string> JobsOption() =>
+        new("--jobs")
+        {
+            Description = "Runs trained at once, the threads (--threads) split between them; auto (the default): one after another when most runs " +
+                          "split their batches between two replica threads, else one a thread. With more than one, progress is printed as lines.",
+            DefaultValueFactory = _ => Auto,
+        };
 
-    /// <summary>The --jobs value checked: at least 1; more jobs than threads would leave a job without one, so it is clamped.</summary>
-    public static int Jobs(int jobs, int threads)
+    public const string Auto = "auto";
+
+    /// <summary>The --jobs value checked: null for auto, else at least 1; more jobs than threads would leave a job without
+    /// one, so it is clamped.</summary>
+    public static int? Jobs(string? text, int threads)
     {
-        if (jobs < 1) throw new UserError($"--jobs must be >= 1, got {jobs}; e.g. --jobs 2");
+        if (text is null or Auto) return null;
+        if (!int.TryParse(text, System.Globalization.NumberStyles.None, CultureInfo.InvariantCulture, out var jobs) || jobs < 1)
+            throw new UserError($"--jobs takes a whole number >= 1 or auto, not '{text}'; e.g. --jobs 2");
         if (jobs <= threads) return jobs;
         Console.Error.WriteLine($"note: --jobs {jobs} is more than the {threads} thread(s); using --jobs {threads}, one thread each");
         return threads;

@@ -28,8 +28,16 @@ public sealed class DataParallel : IDisposable
     /// <see cref="Splits"/>, no instance norm tracking running statistics (both replicas would update them), and no ghost
     /// batch norm (one model updates its running statistics group by group in order, which two concurrent replicas could
     /// not keep; and its groups are not the replicas' shares).</summary>
-    public static bool CanSplit(CompiledModel model) =>
-        Splits(model.Engine) && !model.Spec.BlockNorms().Any(n => n is InstanceNorm { TrackRunningStats: true } or BatchNorm { GhostBatch: not null });
+    public static bool CanSplit(CompiledModel model) => CanSplit(model.Spec, model.Engine);
+
+    /// <summary><see cref="CanSplit(CompiledModel)"/> before compiling: whether a model of <paramref name="spec"/> built with
+    /// <paramref name="engine"/> would be trained data-parallel.</summary>
+    public static bool CanSplit(ModelSpec spec, EngineOptions engine) =>
+        Splits(engine) && !spec.BlockNorms().Any(n => n is InstanceNorm { TrackRunningStats: true } or BatchNorm { GhostBatch: not null });
+
+    /// <summary>Whether batches of <paramref name="batchSize"/> samples are split between the replicas at all
+    /// (<see cref="Shares"/>): a half must hold at least 2 samples.</summary>
+    public static bool SplitsBatch(long batchSize) => batchSize >= 2 * Replicas;
 
     /// <summary>A runner for <paramref name="model"/>, or null when it must be trained unsplit. Its engine options'
     /// threads are shared out between the replicas (2 threads: one each).</summary>
@@ -59,7 +67,7 @@ public sealed class DataParallel : IDisposable
     /// One share when a half would hold fewer than 2 samples (batch statistics need more than one value).</summary>
     public static (long Offset, long Count)[] Shares(long batch)
     {
-        if (batch < 2 * Replicas) return [(0, batch)];
+        if (!SplitsBatch(batch)) return [(0, batch)];
         var first = (batch + 1) / 2;
         return [(0, first), (first, batch - first)];
     }
@@ -68,7 +76,7 @@ public sealed class DataParallel : IDisposable
     /// Runs <paramref name="body"/>(rank, offset, count) for every share of a batch of <paramref name="batch"/>
     /// samples: rank 0 on the calling thread, rank 1 on the worker, concurrently, each inside its
     /// <see cref="ReplicaScope"/>; the worker's tensors are disposed when its body returns. With one share the body
-    /// runs once, on the caller, unsplit. The first failure is rethrown once both have stopped.
+    /// runs once, on the caller, unsplit, with one replica's intra-op threads. The first failure is rethrown once both have stopped.
     /// </summary>
     public void Run(long batch, Action<int, long, long> body) => Run(Shares(batch), body);
 
@@ -80,6 +88,10 @@ public sealed class DataParallel : IDisposable
             throw new ArgumentException($"give one share or {Replicas}, not {shares.Count}", nameof(shares));
         if (shares.Count == 1)
         {
+            // A batch too small to split runs on the caller with one replica's intra-op threads, not all of them: at
+            // 2 threads a batch-2 Mnist8k step took 6.6-9.0 ms on both intra-op threads (they wait on each other) and
+            // 1.3 ms on one (bench/results/compare-small-batches-quiet*.txt).
+            using var threads = IntraOpThreads.OnThisThread(ThreadsPerReplica);
             body(0, shares[0].Offset, shares[0].Count);
             return;
         }
