@@ -9,8 +9,10 @@ namespace Norms.Training.Scheduling;
 /// replica threads), or as many at once as there are threads, one thread each, when most would not (ghost batch norm,
 /// instance norm with running statistics, batches under 4 samples: such a run leaves all but one intra-op thread
 /// waiting). Measured on the 2-core AMD EPYC (AVX-512), 2026-12-02, docs/PERFORMANCE.md "The study scheduler": five
-/// mnist-bn seeds, one epoch each, took 42.6 s one after another and 47.2 s two at a time; the ghost-BN runs, which
-/// cannot split, the other way round. Where the threads are fewer than two, or there is one run, it is one job. The
+/// mnist-bn seeds, one epoch each, took 35.8-42.6 s one after another and 46.2-47.2 s two at a time; three cifar10-bn
+/// seeds 68.0 s against 75.1 s. The other half of the rule (runs that cannot split go one a thread) rests on the step
+/// measurements of one thread against two unsplit (batch 2: 1.3 ms against 6.6-9.0 ms) and is not yet measured as a
+/// whole study (bench/study-compare.sh --ours-only --overrides with ghost_batch). Where the threads are fewer than two, or there is one run, it is one job. The
 /// choice changes only speed: a run's result does not depend on how many ran beside it (StudyCliTests).
 /// </summary>
 public static class JobsRule
