@@ -169,7 +169,7 @@ internal static class StudyRunner
         // The flags are in each run's spec already (and in its id), so the request carries none of them.
         // Halving does not train a diverged run again: it is a function of its spec and seed, and would diverge again.
         var todo = StudySchedule.Order(mine, spec.Seeds).Where(r => before.Status(r.Id) is var s && s != "completed" && !(skipDiverged && s == "diverged")).ToList();
-        if (todo.Count < mine.Count) output.WriteLine($"study {spec.Name}: {mine.Count - todo.Count} completed run(s) skipped");
+        if (todo.Count < mine.Count) output.WriteLine($"study {spec.Name}: {SkippedWords(mine.Select(r => before.Status(r.Id)).ToList(), skipDiverged)} skipped");
         var runRequest = request with { OutDir = Path.Combine(folder, "runs"), Epochs = null, BatchSize = null, Dataset = null, Resume = true };
         var jobs = jobsAsked ?? AutoJobs(todo, request);
         if (jobs > 1) output.WriteLine($"study {spec.Name}: {jobs} runs at once, {Math.Max(1, request.Threads / jobs)} thread(s) each" +
@@ -186,6 +186,17 @@ internal static class StudyRunner
         if (todo.Count > 0) output.WriteLine(progress.Status());
         Write(folder, spec, specJson, flags, runs);
         return exit;
+    }
+
+    /// <summary>What a round leaves untrained, in words: its completed runs, and with halving its diverged ones (which
+    /// would diverge again), counted apart so that a diverged run is never called completed.</summary>
+    internal static string SkippedWords(IReadOnlyList<string?> statuses, bool skipDiverged)
+    {
+        var completed = statuses.Count(s => s == "completed");
+        var diverged = skipDiverged ? statuses.Count(s => s == "diverged") : 0;
+        return diverged == 0 ? $"{completed} completed run(s)"
+            : completed == 0 ? $"{diverged} diverged run(s)"
+            : $"{completed} completed and {diverged} diverged run(s)";
     }
 
     /// <summary>--jobs auto for <paramref name="runs"/> (<see cref="JobsRule"/>) at the request's threads and engine switches.</summary>

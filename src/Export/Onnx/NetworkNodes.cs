@@ -23,15 +23,16 @@ internal sealed class NetworkNodes(OnnxGraph graph, StateTensors state, ModelSpe
             var layer = layers[i];
             var name = layer.Name ?? i.ToString(System.Globalization.CultureInfo.InvariantCulture);
             var module = prefix.Length == 0 ? name : $"{prefix}.{name}";
+            var value = ValueName(module);
             x = layer switch
             {
-                Conv conv => Convolution(conv, module, module, x),
+                Conv conv => Convolution(conv, module, value, x),
                 Block block => BlockNodes(block, module, x),
-                MaxPool pool => graph.Node("MaxPool", module, [x], module,
+                MaxPool pool => graph.Node("MaxPool", module, [x], value,
                     Ints("kernel_shape", pool.Kernel, pool.Kernel), Ints("strides", pool.Stride ?? pool.Kernel, pool.Stride ?? pool.Kernel)),
-                GlobalAvgPool => graph.Node("GlobalAveragePool", module, [x], module),
+                GlobalAvgPool => graph.Node("GlobalAveragePool", module, [x], value),
                 Sequential seq => Sequence(seq.Layers, module, x),
-                ResidualAdd add => graph.Node("Add", module, [x, named[add.From]], module),
+                ResidualAdd add => graph.Node("Add", module, [x, named[add.From]], value),
                 LogSoftmaxHead => Head(module, x),
                 _ => throw new ArgumentException($"{module}: no ONNX form for layer {layer.GetType().Name}"),
             };
@@ -39,6 +40,12 @@ internal sealed class NetworkNodes(OnnxGraph graph, StateTensors state, ModelSpe
         }
         return x;
     }
+
+    /// <summary>The value a module makes is named after it, except where a top-level layer is named like the graph's
+    /// input or output ("pixels", "log_probs"): those names belong to the graph's interface, so its value gets a
+    /// suffix instead of refusing the model.</summary>
+    private string ValueName(string module) =>
+        module == OnnxExport.InputName || module == output ? $"{module}/value" : module;
 
     private string BlockNodes(Block block, string module, string x)
     {

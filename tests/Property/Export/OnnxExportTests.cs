@@ -54,6 +54,23 @@ public sealed class OnnxExportTests(ITestOutputHelper output)
         CompareOnTestImages(model, data, Images);
     }
 
+    [Fact]
+    public void Top_level_layers_named_like_the_graphs_input_and_output_export()
+    {
+        // A user may name layers anything; "pixels" and "log_probs" are the graph's own input and output names.
+        if (OnnxFixtures.OrSkip("mnist", output) is not { } data) return;
+        var spec = new ModelSpec("named", new InputShape(1, 28, 28), 10,
+        [
+            new Conv(1, 8, 3, 1, 1) { Name = OnnxExport.InputName },
+            new MaxPool(2) { Name = OnnxExport.OutputName },
+            new Block(new Conv(8, 10, 3, 1, 1)),
+            new GlobalAvgPool(),
+            new LogSoftmaxHead(),
+        ], new BatchNorm(), 0, Regularization.None);
+        using var model = OnnxFixtures.Trained(spec, data);
+        CompareOnTestImages(model, data, Images);
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(7)]

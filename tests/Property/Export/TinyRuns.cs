@@ -23,15 +23,8 @@ internal static class TinyRuns
 
     public static string? DataRootOrSkip(string dataset, ITestOutputHelper output)
     {
-        var root = Environment.GetEnvironmentVariable(DataRoot.EnvironmentVariable);
-        var present = !string.IsNullOrWhiteSpace(root) && (dataset == "mnist"
-            ? IdxFolder.Missing(DataRoot.MnistFolder(root)).Count == 0
-            : File.Exists(DataRoot.CifarArchive(root)));
-        if (present) return root;
-        var why = $"{DataRoot.EnvironmentVariable} does not point at a folder with {dataset} (e.g. ../shared/data)";
-        if (Environment.GetEnvironmentVariable("CI") == "true") Assert.Fail($"{why}; CI must provide the real data");
-        output.WriteLine($"SKIPPED: {why}.");
-        return null;
+        return global::Norms.Tests.Prerequisite.DataRoot(output, $"a folder with {dataset}",
+            dataset == "mnist" ? global::Norms.Tests.Prerequisite.HasMnist : global::Norms.Tests.Prerequisite.HasCifar10);
     }
 
     /// <summary>The run folder of <paramref name="experiment"/>, trained on first use.</summary>

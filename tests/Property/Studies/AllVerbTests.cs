@@ -22,14 +22,7 @@ public sealed class AllVerbTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void All_is_the_seeds_study_with_two_seeds_under_quick_and_writes_its_report()
     {
-        var root = Environment.GetEnvironmentVariable(DataRoot.EnvironmentVariable);
-        if (string.IsNullOrWhiteSpace(root) || IdxFolder.Missing(DataRoot.MnistFolder(root)).Count > 0)
-        {
-            var why = $"{DataRoot.EnvironmentVariable} does not point at the real data (e.g. ../shared/data)";
-            if (Environment.GetEnvironmentVariable("CI") == "true") Assert.Fail($"{why}; CI must provide the real data");
-            output.WriteLine($"SKIPPED: {why}.");
-            return;
-        }
+        if (global::Norms.Tests.Prerequisite.DataRoot(output, "the real data", global::Norms.Tests.Prerequisite.HasMnist) is not { } root) return;
         var outDir = Path.Combine(temp.Path, "out");
         var r = InProcessCli.Run("all", "--quick", "--limit-train", "64", "--limit-test", "64", "--batch-size", "32", "--threads", "1",
             "--out", outDir, "--no-progress", "--data-dir", root);

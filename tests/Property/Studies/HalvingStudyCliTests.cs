@@ -60,4 +60,14 @@ public sealed class HalvingStudyCliTests : IDisposable
         var line = InProcessCli.AssertOneLineUserError(Study("--epochs", "3"));
         Assert.Contains("leave out --epochs", line);
     }
+
+    [Theory]
+    [InlineData(false, "3 completed run(s)")]
+    [InlineData(true, "3 completed and 1 diverged run(s)")]
+    public void A_diverged_run_halving_leaves_untrained_is_not_called_completed(bool skipDiverged, string words)
+    {
+        string?[] statuses = ["completed", "diverged", "completed", null, "completed", "failed"];
+        Assert.Equal(words, global::Norms.Experiments.Cli.StudyRunner.SkippedWords(statuses, skipDiverged));
+        Assert.Equal("2 diverged run(s)", global::Norms.Experiments.Cli.StudyRunner.SkippedWords(["diverged", "diverged"], true));
+    }
 }

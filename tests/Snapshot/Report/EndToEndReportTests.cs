@@ -22,14 +22,7 @@ public sealed class EndToEndReportTests(ITestOutputHelper output)
     [Fact]
     public void Report_of_a_tiny_real_run()
     {
-        var root = Environment.GetEnvironmentVariable(DataRoot.EnvironmentVariable);
-        if (string.IsNullOrWhiteSpace(root) || IdxFolder.Missing(DataRoot.MnistFolder(root)).Count > 0)
-        {
-            var why = $"{DataRoot.EnvironmentVariable} does not point at a folder with mnist/ (e.g. ../shared/data)";
-            if (Environment.GetEnvironmentVariable("CI") == "true") Assert.Fail($"{why}; CI must provide the real data");
-            output.WriteLine($"SKIPPED: {why}.");
-            return;
-        }
+        if (global::Norms.Tests.Prerequisite.DataRoot(output, "a folder with mnist/", global::Norms.Tests.Prerequisite.HasMnist) is not { } root) return;
         var full = DatasetLoader.Load(new DatasetSource.Mnist(), root, downloader: null);
         var data = full with { Train = full.Train.Slice(0, 384), Test = full.Test.Slice(0, 256) };
         var dir = Directory.CreateTempSubdirectory("norms-report-e2e-").FullName;

@@ -33,14 +33,8 @@ public sealed class CommittedStudyTests(ITestOutputHelper output)
     [MemberData(nameof(Studies))]
     public void A_committed_study_report_is_what_its_committed_runs_give(string study)
     {
-        var root = Environment.GetEnvironmentVariable(DataRoot.EnvironmentVariable);
-        if (string.IsNullOrWhiteSpace(root) || IdxFolder.Missing(DataRoot.MnistFolder(root)).Count > 0)
-        {
-            var why = $"{DataRoot.EnvironmentVariable} does not point at a folder with mnist/ and cifar-10/ (e.g. ../shared/data)";
-            if (Environment.GetEnvironmentVariable("CI") == "true") Assert.Fail($"{why}; CI must provide the real data");
-            output.WriteLine($"SKIPPED: {why}.");
-            return;
-        }
+        if (global::Norms.Tests.Prerequisite.DataRoot(output, "a folder with mnist/ and cifar-10/",
+                r => global::Norms.Tests.Prerequisite.HasMnist(r) && global::Norms.Tests.Prerequisite.HasCifar10(r)) is not { } root) return;
         var committed = Path.Combine(Docs(), study);
         var copy = Directory.CreateTempSubdirectory("norms-committed-study-").FullName;
         try

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -89,43 +88,18 @@ public sealed partial class StudyReportFilesTests(ITestOutputHelper output)
         }
     }
 
-    private static string? Chromium() =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .SelectMany(d => new[] { "chromium", "chromium-browser", "google-chrome" }.Select(n => Path.Combine(d, n))).FirstOrDefault(File.Exists);
-
-    private static string Script()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "scripts", "check-report-html"))) return Path.Combine(dir.FullName, "scripts", "check-report-html");
-        throw new FileNotFoundException("scripts/check-report-html not found above the test binaries");
-    }
-
     /// <summary>study-report.html in headless Chromium (scripts/check-report-html: at least 5 pictures, here all PNGs): its embedded
     /// PNGs load, it prints, and a screenshot is not blank. Without chromium the test passes after saying so, except under
     /// CI=true, where it fails.</summary>
     [Fact]
     public async Task Study_report_html_renders_in_headless_chromium()
     {
-        if (Chromium() is null)
-        {
-            if (Environment.GetEnvironmentVariable("CI") == "true") Assert.Fail("chromium is not on PATH; CI must install it (apt-get install -y chromium)");
-            output.WriteLine("SKIPPED: chromium is not on PATH.");
-            return;
-        }
+        if (!Report.HeadlessChromium.AvailableOrSkip(output)) return;
         var dir = Directory.CreateTempSubdirectory("norms-study-html-").FullName;
         try
         {
             foreach (var file in Render(StudyFixtures.Mixed)) ReportWriter.WriteAtomically(Path.Combine(dir, file.RelativePath), file.Content);
-            var shot = Path.Combine(dir, "screenshot.png");
-            var start = new ProcessStartInfo("bash", [Script(), Path.Combine(dir, StudyReportFiles.Html), shot]) { RedirectStandardOutput = true, RedirectStandardError = true };
-            using var process = Process.Start(start)!;
-            var reading = Task.WhenAll(process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync());
-            using (var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2)))
-                await process.WaitForExitAsync(limit.Token);
-            var texts = await reading;
-            output.WriteLine(texts[0] + texts[1]);
-            if (File.Exists(shot)) File.Copy(shot, Path.Combine(Path.GetTempPath(), "norms-study-report-screenshot.png"), overwrite: true);
-            Assert.True(process.ExitCode == 0, $"check-report-html failed (exit {process.ExitCode}): {texts[0]}{texts[1]}");
+            await Report.HeadlessChromium.Check(Path.Combine(dir, StudyReportFiles.Html), "norms-study-report-screenshot.png", output);
         }
         finally
         {
