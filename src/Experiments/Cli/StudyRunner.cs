@@ -154,6 +154,16 @@ internal static class StudyRunner
         }
     }
 
+    /// <summary>"8 cell(s) × 3 seed(s)" for a grid; where cells have different numbers of seeds (halving's rungs so far,
+    /// rung 0 at one seed and the last at three) it says so rather than print a product that is not the run count.</summary>
+    internal static string Shape(IReadOnlyList<StudyRun> runs)
+    {
+        var perCell = runs.GroupBy(r => r.CellKey).Select(g => g.Count()).ToList();
+        return perCell.Distinct().Count() <= 1
+            ? $"{perCell.Count} cell(s) × {(perCell.Count == 0 ? 0 : perCell[0])} seed(s)"
+            : $"{perCell.Count} cell(s), {perCell.Min()} to {perCell.Max()} seed(s) each";
+    }
+
     private static int Round(StudySpec spec, JsonObject specJson, StudyFlags flags, TrainingRequest request, TextWriter output, int? jobsAsked,
         StudyShard? shard, IReadOnlyList<StudyRun> runs, string folder, bool skipDiverged = false)
     {
@@ -162,7 +172,7 @@ internal static class StudyRunner
             Claim(folder, spec, specJson);
             return WriteUnlocked(folder, spec, specJson, flags, runs);
         }, Console.Error);
-        output.WriteLine($"study {spec.Name}: {runs.Count} run(s) ({runs.Select(r => r.CellKey).Distinct().Count()} cell(s) × {spec.Seeds.Count} seed(s)) in {folder}");
+        output.WriteLine($"study {spec.Name}: {runs.Count} run(s) ({Shape(runs)}) in {folder}");
         var mine = Mine(runs, shard);
         if (shard is { } s) output.WriteLine($"study {spec.Name}: shard {s}: {mine.Count} of the {runs.Count} run(s)");
         // A completed run is left as it is (its files untouched); the others start or resume from their checkpoint.

@@ -21,7 +21,7 @@ public sealed class HalvingStudyCliTests : IDisposable
         var data = SyntheticData.WriteIdxFolder(Path.Combine(temp.Path, "data"), 48, 16);
         var spec = Path.Combine(temp.Path, "halving.json");
         File.WriteAllText(spec, """
-            { "name": "halving", "base": "mnist-bn", "axes": { "fields": [{ "schedule.max_lr": 0.01 }, { "schedule.max_lr": 0.1, "dropout": 0 }] }, "seeds": 1,
+            { "name": "halving", "base": "mnist-bn", "axes": { "fields": [{ "schedule.max_lr": 0.01 }, { "schedule.max_lr": 0.1, "dropout": 0 }] }, "seeds": 2,
               "overrides": { "batch_size": 16, "validation": 16 },
               "halving": [{ "epochs": 1 }, { "epochs": 2, "keep": 1 }] }
             """);
@@ -36,6 +36,9 @@ public sealed class HalvingStudyCliTests : IDisposable
         var first = Study();
         Assert.True(first.Exit == 0, first.Err);
         Assert.Contains("rung 2 of 2 keeps 1 of 2 cell(s) by validation accuracy", first.Out);
+        // Each round names the seeds its runs have (a rung's 1 by default), not the study's 2.
+        Assert.Contains("2 run(s) (2 cell(s) × 1 seed(s))", first.Out);
+        Assert.Contains("3 run(s) (3 cell(s) × 1 seed(s))", first.Out);
         var folder = Path.Combine(outDir, "halving");
         var study = StudyFileJson.Deserialize(File.ReadAllText(Path.Combine(folder, StudyFile.FileName)))!;
         Assert.Equal(3, study.Runs.Count);
@@ -69,5 +72,21 @@ public sealed class HalvingStudyCliTests : IDisposable
         string?[] statuses = ["completed", "diverged", "completed", null, "completed", "failed"];
         Assert.Equal(words, global::Norms.Experiments.Cli.StudyRunner.SkippedWords(statuses, skipDiverged));
         Assert.Equal("2 diverged run(s)", global::Norms.Experiments.Cli.StudyRunner.SkippedWords(["diverged", "diverged"], true));
+    }
+}
+
+/// <summary>The round line's shape: a product only where every cell has the same number of seeds.</summary>
+public sealed class StudyRunShapeTests
+{
+    private static StudyRun Run(int cell, ulong seed) =>
+        new($"s{seed}-{cell}", [new("epochs", System.Text.Json.Nodes.JsonValue.Create(cell))], seed,
+            global::Norms.Models.BuiltInExperiments.Find("mnist-bn")!);
+
+    [Fact]
+    public void A_grid_is_cells_times_seeds_and_halving_rungs_so_far_say_the_range()
+    {
+        Assert.Equal("2 cell(s) × 3 seed(s)", global::Norms.Experiments.Cli.StudyRunner.Shape([Run(1, 1), Run(1, 2), Run(1, 3), Run(2, 1), Run(2, 2), Run(2, 3)]));
+        Assert.Equal("2 cell(s), 1 to 3 seed(s) each", global::Norms.Experiments.Cli.StudyRunner.Shape([Run(1, 1), Run(2, 1), Run(2, 2), Run(2, 3)]));
+        Assert.Equal("0 cell(s) × 0 seed(s)", global::Norms.Experiments.Cli.StudyRunner.Shape([]));
     }
 }
