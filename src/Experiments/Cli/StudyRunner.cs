@@ -142,8 +142,7 @@ internal static class StudyRunner
         {
             var plan = HalvingPlan(spec, flags, folder);
             foreach (var choice in plan.Choices.Skip(printed))
-                output.WriteLine($"study {spec.Name}: rung {choice.Rung + 1} of {spec.Halving.Count} keeps {choice.Kept} of {choice.Ranked.Count} cell(s) by validation accuracy: " +
-                    string.Join(", ", choice.Ranked.Take(choice.Kept).Select(c => $"{c.Cell} ({(c.MeanValAcc is { } v ? v.ToString("F2", System.Globalization.CultureInfo.InvariantCulture) + " %" : "none")})")));
+                output.Write(Kept(spec, choice));
             printed = plan.Choices.Count;
             if (plan.Runs.Count == reached) return worst; // nothing new: the last rung is done, or a run of this one stopped
             reached = plan.Runs.Count;
@@ -152,6 +151,20 @@ internal static class StudyRunner
             if (exit is not (0 or ExperimentRunner.FailedExit or ExperimentRunner.DivergedExit)) return exit;
             worst = Math.Max(worst, exit);
         }
+    }
+
+    /// <summary>What a rung kept, a line for the rung and one for each kept cell, best first, labelled as the study
+    /// report labels cells, with its mean validation accuracy ("none" for a cell whose runs diverged or failed).</summary>
+    internal static string Kept(StudySpec spec, RungChoice choice)
+    {
+        var text = new System.Text.StringBuilder($"study {spec.Name}: rung {choice.Rung + 1} of {spec.Halving.Count} keeps {choice.Kept} of {choice.Ranked.Count} cell(s) by validation accuracy:\n");
+        foreach (var (cell, acc, place) in choice.Ranked.Take(choice.Kept).Select((c, i) => (c.Cell, c.MeanValAcc, i + 1)))
+        {
+            var axes = JsonNode.Parse(cell)!.AsObject().Select(a => KeyValuePair.Create(a.Key, a.Value)).ToList();
+            var accuracy = acc is { } v ? v.ToString("F2", System.Globalization.CultureInfo.InvariantCulture) + " %" : "none";
+            text.Append($"  {place}. {accuracy}  {Norms.Reports.StudyChartModels.Label(axes)}\n");
+        }
+        return text.ToString();
     }
 
     /// <summary>"8 cell(s) × 3 seed(s)" for a grid; where cells have different numbers of seeds (halving's rungs so far,

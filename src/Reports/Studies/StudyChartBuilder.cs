@@ -46,10 +46,32 @@ public static class StudyChartModels
                     "a − b, final test accuracy (pp): mean and 95 % CI", [.. comparisons.Select(Row)]));
             // A chart with nothing to draw (no completed run) is left out; the cells table says n = 0.
             charts.RemoveAll(c => c is CurveChart { Series.Count: 0 });
+            var (pictured, note) = Pictured(cells);
             result.Add(new DatasetCharts(dataset, title, charts,
-                [.. cells.Select(c => CellPictures($"{slug}-c{c.Index + 1:00}-{Slug(Label(c.Cell.Axes), 40)}", c.Cell, testSets))]));
+                [.. pictured.Select(c => CellPictures($"{slug}-c{c.Index + 1:00}-{Slug(Label(c.Cell.Axes), 40)}", c.Cell, testSets))]) { CellsNote = note });
         }
         return new StudyChartSet(result);
+    }
+
+    /// <summary>Up to this many cells a dataset draws every cell's confusion matrix and misclassified images; a larger
+    /// study (a 27-cell recipe search) draws them for its <see cref="PicturedEnds"/> best and worst cells only, since
+    /// two pictures a cell made such a report tens of megabytes that nobody scrolls through.</summary>
+    public const int MaxPicturedCells = 12;
+
+    /// <summary>How many of the best, and of the worst, cells a large study draws.</summary>
+    public const int PicturedEnds = 3;
+
+    /// <summary>The cells whose pictures are drawn, in study order, and, where some are left out, the sentence that says
+    /// which were kept and how to draw any run's pictures.</summary>
+    private static (IReadOnlyList<(CellResult Cell, int Index)> Cells, string? Note) Pictured(IReadOnlyList<(CellResult Cell, int Index)> cells)
+    {
+        if (cells.Count <= MaxPicturedCells) return (cells, null);
+        var ranked = cells.Where(c => c.Cell.Metrics[MetricKind.FinalTestAcc].Mean is not null)
+            .OrderByDescending(c => c.Cell.Metrics[MetricKind.FinalTestAcc].Mean!.Value).ThenBy(c => c.Index).ToList();
+        var chosen = ranked.Take(PicturedEnds).Concat(ranked.Skip(Math.Max(PicturedEnds, ranked.Count - PicturedEnds))).Select(c => c.Index).ToHashSet();
+        return ([.. cells.Where(c => chosen.Contains(c.Index))],
+            $"Confusion matrices and misclassified images are drawn for the {PicturedEnds} best and {PicturedEnds} worst of the {cells.Count} cells " +
+            "by mean final test accuracy; `report STUDY/runs` draws them for every run.");
     }
 
     /// <summary>"MNIST", "CIFAR-10", or the dataset as the spec names it (idx:PATH).</summary>

@@ -71,6 +71,9 @@ public sealed record CellCharts(string Label, ConfusionChart? Confusion, Gallery
 /// <summary>The charts of one dataset: curves, metric against each axis, the paired differences, then cell by cell.</summary>
 public sealed record DatasetCharts(string Dataset, string Title, IReadOnlyList<StudyChart> Charts, IReadOnlyList<CellCharts> Cells)
 {
+    /// <summary>Which cells <see cref="Cells"/> holds when it is not every cell of the dataset; null when it is.</summary>
+    public string? CellsNote { get; init; }
+
     public IEnumerable<StudyChart> All => Charts.Concat(Cells.SelectMany(c => new StudyChart?[] { c.Confusion, c.Gallery }).OfType<StudyChart>());
 }
 

@@ -84,6 +84,7 @@ public static class StudyReportHtml
             {
                 s.Append("<h3>").Append(E(d.Title)).Append("</h3>\n");
                 foreach (var chart in d.Charts) Figure(s, chart, pngs);
+                if (d.CellsNote is { } cellsNote) s.Append("<p>").Append(E(cellsNote)).Append("</p>\n");
                 foreach (var cell in d.Cells)
                 {
                     s.Append("<h4>").Append(E($"{d.Title}: {cell.Label}")).Append("</h4>\n<div class=\"cells\">\n");

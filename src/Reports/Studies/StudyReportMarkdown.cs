@@ -78,6 +78,7 @@ public static class StudyReportMarkdown
         {
             s.Append("\n### ").Append(Escape(d.Title)).Append("\n\n");
             foreach (var chart in d.Charts) Image(s, chart);
+            if (d.CellsNote is { } cellsNote) s.Append(Escape(cellsNote)).Append("\n\n");
             foreach (var cell in d.Cells)
             {
                 s.Append("#### ").Append(Escape($"{d.Title}: {cell.Label}")).Append("\n\n");

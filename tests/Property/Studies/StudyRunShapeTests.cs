@@ -2,7 +2,8 @@ using Norms.Studies;
 
 namespace Norms.Property.Tests.Studies;
 
-/// <summary>The round line's shape: a product only where every cell has the same number of seeds.</summary>
+/// <summary>The round line's shape: a product only where every cell has the same number of seeds; what a halving rung
+/// kept: a line per cell, labelled as the report labels cells.</summary>
 public sealed class StudyRunShapeTests
 {
     private static StudyRun Run(int cell, ulong seed) =>
@@ -15,5 +16,22 @@ public sealed class StudyRunShapeTests
         Assert.Equal("2 cell(s) × 3 seed(s)", global::Norms.Experiments.Cli.StudyRunner.Shape([Run(1, 1), Run(1, 2), Run(1, 3), Run(2, 1), Run(2, 2), Run(2, 3)]));
         Assert.Equal("2 cell(s), 1 to 3 seed(s) each", global::Norms.Experiments.Cli.StudyRunner.Shape([Run(1, 1), Run(2, 1), Run(2, 2), Run(2, 3)]));
         Assert.Equal("0 cell(s) × 0 seed(s)", global::Norms.Experiments.Cli.StudyRunner.Shape([]));
+    }
+
+    [Fact]
+    public void A_rung_lists_its_kept_cells_one_a_line_best_first_with_their_validation_accuracy()
+    {
+        var spec = StudySpecJson.Parse("""
+            { "name": "recipe", "base": "mnist-bn", "axes": { "dropout": [0, 0.05], "schedule.max_lr": [0.1, 0.2] }, "seeds": 1,
+              "overrides": { "validation": 1000 }, "halving": [ { "epochs": 1 }, { "epochs": 2, "keep": 2 } ] }
+            """).Value!;
+        var choice = new RungChoice(1, [("""{"dropout":0.05,"schedule.max_lr":0.2}""", 91.5), ("""{"dropout":0,"schedule.max_lr":0.1}""", null),
+            ("""{"dropout":0,"schedule.max_lr":0.2}""", 80.0)], 2);
+        Assert.Equal("""
+            study recipe: rung 2 of 2 keeps 2 of 3 cell(s) by validation accuracy:
+              1. 91.50 %  dropout 0.05, schedule.max_lr 0.2
+              2. none  dropout 0, schedule.max_lr 0.1
+
+            """.Replace("\r\n", "\n"), global::Norms.Experiments.Cli.StudyRunner.Kept(spec, choice));
     }
 }

@@ -196,6 +196,24 @@ public sealed partial class StudyChartTests
         bare.Datasets[0].Cells[0].Notes.ShouldContain("no misclassified images: the mnist test images are not loaded.");
     }
 
+    /// <summary>Up to 12 cells every cell has its pictures; a larger study draws them for its 3 best and 3 worst cells by
+    /// mean final test accuracy, in study order, and says so.</summary>
+    [Fact]
+    public void A_large_study_draws_cell_pictures_for_its_best_and_worst_cells_only()
+    {
+        var grid = Charts(StudyFixtures.Grid).Datasets.Single();
+        grid.Cells.Count.ShouldBe(StudyFixtures.Grid.Summary.Cells.Count);
+        grid.CellsNote.ShouldBeNull();
+
+        var wide = Charts(StudyFixtures.Wide).Datasets.Single();
+        var labels = StudyFixtures.Wide.Summary.Cells.Select(c => StudyChartModels.Label(c.Axes)).ToList();
+        labels.Count.ShouldBe(14);
+        wide.Cells.Select(c => c.Label).ShouldBe([.. labels.Take(3), .. labels.Skip(11)]);
+        wide.Cells.ShouldAllBe(c => c.Confusion != null && c.Gallery != null);
+        wide.CellsNote.ShouldBe("Confusion matrices and misclassified images are drawn for the 3 best and 3 worst of the 14 cells by mean " +
+            "final test accuracy; `report STUDY/runs` draws them for every run.");
+    }
+
     [GeneratedRegex(@"-?\d+(\.\d+)?(E[-+]?\d+)?")]
     private static partial Regex Numbers();
 

@@ -80,6 +80,14 @@ public static class StudyFixtures
             ? (accuracy + (k == 2 ? 0.3 : 0) + 0.02 * ((int)run.Seed % 3 - 1), accuracy + 0.05 * ((int)run.Seed % 3 - 1))
             : null);
 
+    /// <summary>A 14-cell grid (7 learning rates × 2 norms, 1 seed, 1 epoch), more than a report draws every cell's
+    /// pictures for: the accuracy rises with the cell's index, so cells 12-14 are the best and 1-3 the worst.</summary>
+    public static StudyFixture Wide { get; } = Make("""
+        { "name": "wide", "base": "mnist-bn",
+          "axes": { "norm": [{"kind": "batch"}, {"kind": "group", "groups": 2}], "schedule.max_lr": [0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.4] },
+          "seeds": 1, "overrides": { "epochs": 1 } }
+        """, (run, cell) => epoch => 90 + 0.1 * cell);
+
     private static StudyFixture Make(string json, Func<StudyRun, int, Func<int, double>> accuracy, Func<StudyRun, int, RunStatus?>? status = null,
         Func<StudyRun, int, double, (double Precise, double Batch)?>? preciseAndBatch = null)
     {
