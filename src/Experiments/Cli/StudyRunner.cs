@@ -91,6 +91,15 @@ internal static class StudyRunner
     public static IReadOnlyList<StudyRun> ExpandIn(StudySpec spec, StudyFlags flags, string folder) =>
         spec.Halving.Count == 0 ? Expand(spec, flags) : HalvingPlan(spec, flags, folder).Runs;
 
+    /// <summary>How a run ended, for halving: its final validation accuracy when completed, none when diverged or failed,
+    /// null while it has not ended.</summary>
+    private static RunOutcome? Outcome(RunFiles files, string id) => files.Status(id) switch
+    {
+        "completed" => new RunOutcome(files.Readable.GetValueOrDefault(id)?.Epochs.LastOrDefault()?.ValAcc),
+        "diverged" or "failed" => new RunOutcome(null),
+        _ => null,
+    };
+
     public static HalvingPlan HalvingPlan(StudySpec spec, StudyFlags flags, string folder)
     {
         if (flags.Epochs is not null)
@@ -98,15 +107,9 @@ internal static class StudyRunner
         var runsFolder = Path.Combine(folder, "runs");
         var ids = Directory.Exists(runsFolder) ? Directory.EnumerateDirectories(runsFolder).Select(d => Path.GetFileName(d)!).ToList() : [];
         var files = RunFiles.Read(folder, ids);
-        RunOutcome? Outcome(string id) => files.Status(id) switch
-        {
-            "completed" => new RunOutcome(files.Readable.GetValueOrDefault(id)?.Epochs.LastOrDefault()?.ValAcc),
-            "diverged" or "failed" => new RunOutcome(null),
-            _ => null,
-        };
         try
         {
-            var plan = SuccessiveHalving.Plan(spec, flags, spec.Halving, Outcome);
+            var plan = SuccessiveHalving.Plan(spec, flags, spec.Halving, id => Outcome(files, id));
             if (plan.Runs.FirstOrDefault(r => r.Spec.Validation == 0) is not null)
                 throw new UserError($"study {spec.Name} picks each rung's best cells by validation accuracy; hold back a validation slice, e.g. \"overrides\": {{ \"validation\": 5000 }}");
             return plan;
@@ -272,9 +275,12 @@ internal static class StudyRunner
             foreach (var note in why) notes?.WriteLine($"note: {note}");
         }
         var summary = StudyStatistics.Summarize(runs, files.Readable, spec.Targets, evidence);
+        // The runs listed are every rung reached, so their files are all the choices need.
+        if (spec.Halving.Count > 0) summary = summary with { Rungs = SuccessiveHalving.Plan(spec, flags, spec.Halving, id => Outcome(files, id)).Choices };
         Directory.CreateDirectory(folder);
         AtomicFile.WriteAllText(Path.Combine(folder, StudyFile.FileName), StudyFileJson.Serialize(new StudyFile(StudyFile.CurrentSchema, spec.Name,
-            specJson, flags, entries, StudySummaryJson.Cells(summary), StudySummaryJson.Comparisons(summary), StudySummaryJson.EvaluationModes(summary))));
+            specJson, flags, entries, StudySummaryJson.Cells(summary), StudySummaryJson.Comparisons(summary), StudySummaryJson.EvaluationModes(summary),
+            StudySummaryJson.Rungs(summary))));
         return (files, summary);
     }
 

@@ -46,6 +46,11 @@ public static class StudyReportHtml
 
         s.Append("<h2 id=\"cells\">Cells</h2>\n<p>").Append(E(StudyReportTables.CellsIntro)).Append("</p>\n");
         Table(s, StudyReportTables.Cells(summary), firstNumeric: 1);
+        if (StudyReportTables.Rungs(summary) is { } rungs)
+        {
+            s.Append("<h2 id=\"rungs\">").Append(E(StudyReportTables.RungsTitle)).Append("</h2>\n<p>").Append(E(StudyReportTables.RungsIntro)).Append("</p>\n");
+            Table(s, rungs, firstNumeric: 1);
+        }
         if (StudyReportTables.Targets(summary) is { } targets)
         {
             s.Append("<h2 id=\"targets\">Targets</h2>\n<p>").Append(E(StudyReportTables.TargetsIntro)).Append("</p>\n");

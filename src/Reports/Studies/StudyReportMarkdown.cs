@@ -22,6 +22,13 @@ public static class StudyReportMarkdown
         Table(s, StudyReportTables.Cells(summary));
         s.Append('\n');
 
+        if (StudyReportTables.Rungs(summary) is { } rungs)
+        {
+            s.Append("## ").Append(StudyReportTables.RungsTitle).Append("\n\n").Append(StudyReportTables.RungsIntro).Append("\n\n");
+            Table(s, rungs);
+            s.Append('\n');
+        }
+
         if (StudyReportTables.Targets(summary) is { } targets)
         {
             s.Append("## Targets\n\n").Append(StudyReportTables.TargetsIntro).Append("\n\n");

@@ -9,7 +9,8 @@ namespace Norms.Studies;
 /// be added, never renamed). <see cref="Spec"/> is the study spec as given; <see cref="Flags"/> the command line's
 /// training flags; each run points at its result.json relative to the study folder. <see cref="Cells"/> and
 /// <see cref="Comparisons"/> are the statistics (<see cref="StudySummaryJson"/>), written once runs have results;
-/// <see cref="EvaluationModes"/> only when runs recorded PreciseBN's passes (spec precise_bn).
+/// <see cref="EvaluationModes"/> only when runs recorded PreciseBN's passes (spec precise_bn); <see cref="Rungs"/> only for a
+/// successive-halving study, what each rung kept by validation accuracy (<see cref="StudySummaryJson.Rungs"/>).
 /// </summary>
 public sealed record StudyFile(
     int SchemaVersion,
@@ -19,7 +20,8 @@ public sealed record StudyFile(
     IReadOnlyList<StudyFileRun> Runs,
     JsonArray? Cells = null,
     JsonArray? Comparisons = null,
-    JsonArray? EvaluationModes = null)
+    JsonArray? EvaluationModes = null,
+    JsonArray? Rungs = null)
 {
     /// <summary>2 adds cells[].targets, comparisons[].mcnemar and runs[].derived to version 1; both read
     /// (docs/schemas/study.schema.json).</summary>

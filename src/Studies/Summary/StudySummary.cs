@@ -41,6 +41,10 @@ public sealed record StudySummary(IReadOnlyList<CellResult> Cells, IReadOnlyList
     /// <summary>The batch-norm cells' test accuracy with running, precise and batch statistics (<see cref="Studies.EvaluationModes"/>);
     /// empty when no run recorded them.</summary>
     public IReadOnlyList<EvaluationModeCell> EvaluationModes { get; init; } = [];
+
+    /// <summary>A successive-halving study's choices so far (<see cref="SuccessiveHalving"/>): each rung's cells ranked
+    /// by validation accuracy and how many went on; empty for a plain grid.</summary>
+    public IReadOnlyList<RungChoice> Rungs { get; init; } = [];
 }
 
 /// <summary>

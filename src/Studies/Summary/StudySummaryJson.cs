@@ -64,6 +64,23 @@ public static class StudySummaryJson
             ["batch_stats_minus_running"] = Difference(e.BatchStatsMinusRunning),
         })];
 
+    /// <summary>study.json's "rungs": for each choice a halving study made, the rung its kept cells went on to (1-based,
+    /// as `study run` prints it), how many it kept, and the previous rung's cells best first, each with its mean final
+    /// validation accuracy over its seeds (null: its runs diverged or failed) and whether it was kept; null (left out)
+    /// for a plain grid.</summary>
+    public static JsonArray? Rungs(StudySummary summary) => summary.Rungs.Count == 0 ? null :
+        [.. summary.Rungs.Select(r => (JsonNode)new JsonObject
+        {
+            ["rung"] = r.Rung + 1,
+            ["kept"] = r.Kept,
+            ["ranked"] = new JsonArray([.. r.Ranked.Select((c, i) => (JsonNode)new JsonObject
+            {
+                ["axes"] = JsonNode.Parse(c.Cell),
+                ["mean_val_acc"] = c.MeanValAcc,
+                ["kept"] = i < r.Kept,
+            })]),
+        })];
+
     private static JsonObject Difference(Comparison c) => new()
     {
         ["n_pairs"] = c.NPairs,

@@ -49,6 +49,15 @@ public sealed class HalvingStudyCliTests : IDisposable
         Assert.Equal(2, rung0.Count);
         var best = rung0.OrderByDescending(r => r.Epochs[^1].ValAcc).First();
         Assert.Equal(best.Spec["schedule"]!["max_lr"]!.ToJsonString(), rung1.Spec["schedule"]!["max_lr"]!.ToJsonString());
+        // study.json says what the rung kept and by which validation accuracy: the record the choice can be checked by.
+        var choice = Assert.Single(study.Rungs!)!;
+        Assert.Equal(2, (int)choice["rung"]!);
+        Assert.Equal(1, (int)choice["kept"]!);
+        var ranked = choice["ranked"]!.AsArray();
+        Assert.Equal(2, ranked.Count);
+        Assert.Equal([true, false], ranked.Select(r => (bool)r!["kept"]!));
+        Assert.Equal([.. rung0.Select(r => r.Epochs[^1].ValAcc!.Value).OrderDescending()], ranked.Select(r => (double)r!["mean_val_acc"]!));
+        Assert.Equal(best.Spec["schedule"]!["max_lr"]!.ToJsonString(), ranked[0]!["axes"]!["fields"]!["schedule.max_lr"]!.ToJsonString());
 
         var written = study.Runs.ToDictionary(r => r.Id, r => File.GetLastWriteTimeUtc(Path.Combine(folder, r.Result)));
         var again = Study();
@@ -58,7 +67,9 @@ public sealed class HalvingStudyCliTests : IDisposable
         // The report renders both rungs (each rung's epochs an axis of its cells).
         var report = InProcessCli.Run("study", "report", folder);
         Assert.True(report.Exit == 0, report.Err);
-        Assert.Contains("epochs", File.ReadAllText(Path.Combine(folder, "study-report.md")));
+        var markdown = File.ReadAllText(Path.Combine(folder, "study-report.md"));
+        Assert.Contains("epochs", markdown);
+        Assert.Contains("## Successive halving", markdown);
 
         var line = InProcessCli.AssertOneLineUserError(Study("--epochs", "3"));
         Assert.Contains("leave out --epochs", line);
