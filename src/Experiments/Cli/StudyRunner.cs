@@ -123,7 +123,7 @@ internal static class StudyRunner
     /// <summary>What a halving study's dry run cannot list yet: the rungs after those reached, which wait for results.</summary>
     public static string LaterRungs(StudySpec spec, HalvingPlan plan)
     {
-        var rungs = plan.Choices.Count + 1; // rung 0, and one more for each choice made
+        var rungs = plan.Choices.Count + 1; // rung 0, and one more for each choice made (the last rung's pick reaches past the end)
         var later = spec.Halving.Skip(rungs).Select(r => $"{r.Keep} cell(s) × {r.Seeds} seed(s) × {r.Epochs} epoch(s)").ToList();
         return later.Count == 0
             ? $"study {spec.Name}: all {spec.Halving.Count} rungs listed"
@@ -157,11 +157,14 @@ internal static class StudyRunner
     }
 
     /// <summary>What a rung kept, a line for the rung and one for each kept cell, best first, labelled as the study
-    /// report labels cells, with its mean validation accuracy ("none" for a cell whose runs diverged or failed).</summary>
+    /// report labels cells, with its mean validation accuracy ("none" for a cell whose runs diverged or failed); the last
+    /// rung lists all its cells, the pick first.</summary>
     internal static string Kept(StudySpec spec, RungChoice choice)
     {
-        var text = new System.Text.StringBuilder($"study {spec.Name}: rung {choice.Rung + 1} of {spec.Halving.Count} keeps {choice.Kept} of {choice.Ranked.Count} cell(s) by validation accuracy:\n");
-        foreach (var (cell, acc, place) in choice.Ranked.Take(choice.Kept).Select((c, i) => (c.Cell, c.MeanValAcc, i + 1)))
+        var text = new System.Text.StringBuilder(choice.Last
+            ? $"study {spec.Name}: rung {choice.Rung} of {spec.Halving.Count}, the last, ranks its {choice.Ranked.Count} cell(s) by validation accuracy; the first is the study's pick:\n"
+            : $"study {spec.Name}: rung {choice.Rung + 1} of {spec.Halving.Count} keeps {choice.Kept} of {choice.Ranked.Count} cell(s) by validation accuracy:\n");
+        foreach (var (cell, acc, place) in choice.Ranked.Take(choice.Last ? choice.Ranked.Count : choice.Kept).Select((c, i) => (c.Cell, c.MeanValAcc, i + 1)))
         {
             var axes = JsonNode.Parse(cell)!.AsObject().Select(a => KeyValuePair.Create(a.Key, a.Value)).ToList();
             var accuracy = acc is { } v ? v.ToString("F2", System.Globalization.CultureInfo.InvariantCulture) + " %" : "none";

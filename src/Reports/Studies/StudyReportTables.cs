@@ -23,16 +23,17 @@ public static class StudyReportTables
 
     public const string RungsTitle = "Successive halving";
 
-    public const string RungsIntro = "Each rung's cells ranked by the mean over their seeds of the final epoch's validation accuracy (images held back from training; the test set never picks); the best go on to the next rung, with more epochs, as fresh runs. A cell whose runs diverged or failed ranks last.";
+    public const string RungsIntro = "Each rung's cells ranked by the mean over their seeds of the final epoch's validation accuracy (images held back from training; the test set never picks); the best go on to the next rung, with more epochs, as fresh runs, and the last rung's best is the study's pick. A cell whose runs diverged or failed ranks last.";
 
-    /// <summary>Every choice a halving study made: per rung the previous rung's cells best first, or null for a plain grid.</summary>
+    /// <summary>Every rung a halving study has ended: its cells best first and which went on (the last rung's one: picked),
+    /// or null for a plain grid.</summary>
     public static StudyTable? Rungs(StudySummary summary) => summary.Rungs.Count == 0 ? null : new(
-        ["cell", "to rung", "place", "mean final validation acc (%)", "kept"],
+        ["cell", "rung", "place", "mean final validation acc (%)", "kept"],
         [.. summary.Rungs.SelectMany(r => r.Ranked.Select((c, i) => (IReadOnlyList<string>)
         [
             Cell([.. JsonNode.Parse(c.Cell)!.AsObject().Select(a => KeyValuePair.Create(a.Key, a.Value))]),
-            (r.Rung + 1).ToString(CultureInfo.InvariantCulture), (i + 1).ToString(CultureInfo.InvariantCulture),
-            c.MeanValAcc is { } v ? v.ToString("F2", CultureInfo.InvariantCulture) : "-", i < r.Kept ? "yes" : "no",
+            r.Rung.ToString(CultureInfo.InvariantCulture), (i + 1).ToString(CultureInfo.InvariantCulture),
+            c.MeanValAcc is { } v ? v.ToString("F2", CultureInfo.InvariantCulture) : "-", i < r.Kept ? (r.Last ? "picked" : "yes") : "no",
         ]))]);
 
     public static string StatusLine(IReadOnlyList<(string Id, string Status)> runs)

@@ -7,8 +7,13 @@ namespace Norms.Studies;
 public sealed record HalvingRung(int Epochs, int? Keep, int Seeds);
 
 /// <summary>What a rung kept: the cells (their grid axes, the rung's epochs left out) in order of the previous rung's
-/// mean final validation accuracy, best first, and that mean for each.</summary>
-public sealed record RungChoice(int Rung, IReadOnlyList<(string Cell, double? MeanValAcc)> Ranked, int Kept);
+/// mean final validation accuracy, best first, and that mean for each. <see cref="Rung"/> is the 0-based index of the
+/// rung the kept cells go on to, which is the 1-based number of the rung ranked. Once the last rung has ended, its own
+/// ranking is one more choice, <see cref="Last"/>, whose one kept cell is the study's pick.</summary>
+public sealed record RungChoice(int Rung, IReadOnlyList<(string Cell, double? MeanValAcc)> Ranked, int Kept)
+{
+    public bool Last { get; init; }
+}
 
 /// <summary>The runs a successive-halving study has reached, and what each rung kept.</summary>
 public sealed record HalvingPlan(IReadOnlyList<StudyRun> Runs, IReadOnlyList<RungChoice> Choices, bool Finished);
@@ -37,7 +42,6 @@ public static class SuccessiveHalving
         {
             var rung = Rung(study, flags, rungs[k], kept);
             runs.AddRange(rung);
-            if (k == rungs.Count - 1) return new(runs, choices, rung.All(r => result(r.Id) is not null));
             var outcomes = rung.Select(r => (Run: r, Outcome: result(r.Id))).ToList();
             if (outcomes.Any(o => o.Outcome is null)) return new(runs, choices, false);
             var ranked = outcomes.GroupBy(o => GridCell(o.Run), StringComparer.Ordinal)
@@ -45,6 +49,12 @@ public static class SuccessiveHalving
                     ? g.Average(o => o.Outcome!.FinalValAcc!.Value) : (double?)null))
                 .OrderByDescending(c => c.Mean ?? double.NegativeInfinity).ThenBy(c => c.Order)
                 .Select(c => (c.Cell, c.Mean)).ToList();
+            if (k == rungs.Count - 1)
+            {
+                // The pick: the last rung's best cell, by validation accuracy as every rung before it (none if all failed).
+                choices.Add(new RungChoice(k + 1, ranked, ranked.Count > 0 && ranked[0].Mean is not null ? 1 : 0) { Last = true });
+                return new(runs, choices, true);
+            }
             var keep = Math.Min(rungs[k + 1].Keep ?? ranked.Count, ranked.Count);
             choices.Add(new RungChoice(k + 1, ranked, keep));
             kept = ranked.Take(keep).Select(c => c.Cell).ToHashSet(StringComparer.Ordinal);

@@ -64,14 +64,14 @@ public static class StudySummaryJson
             ["batch_stats_minus_running"] = Difference(e.BatchStatsMinusRunning),
         })];
 
-    /// <summary>study.json's "rungs": for each choice a halving study made, the rung its kept cells went on to (1-based,
-    /// as `study run` prints it), how many it kept, and the previous rung's cells best first, each with its mean final
-    /// validation accuracy over its seeds (null: its runs diverged or failed) and whether it was kept; null (left out)
-    /// for a plain grid.</summary>
+    /// <summary>study.json's "rungs": each rung that has ended (1-based), its cells best first, each with its mean final
+    /// validation accuracy over its seeds (null: its runs diverged or failed) and whether it went on to the next rung;
+    /// "last" marks the last rung, whose one kept cell is the study's pick. Null (left out) for a plain grid.</summary>
     public static JsonArray? Rungs(StudySummary summary) => summary.Rungs.Count == 0 ? null :
         [.. summary.Rungs.Select(r => (JsonNode)new JsonObject
         {
-            ["rung"] = r.Rung + 1,
+            ["rung"] = r.Rung,
+            ["last"] = r.Last,
             ["kept"] = r.Kept,
             ["ranked"] = new JsonArray([.. r.Ranked.Select((c, i) => (JsonNode)new JsonObject
             {

@@ -50,14 +50,21 @@ public sealed class HalvingStudyCliTests : IDisposable
         var best = rung0.OrderByDescending(r => r.Epochs[^1].ValAcc).First();
         Assert.Equal(best.Spec["schedule"]!["max_lr"]!.ToJsonString(), rung1.Spec["schedule"]!["max_lr"]!.ToJsonString());
         // study.json says what the rung kept and by which validation accuracy: the record the choice can be checked by.
-        var choice = Assert.Single(study.Rungs!)!;
-        Assert.Equal(2, (int)choice["rung"]!);
+        Assert.Equal(2, study.Rungs!.Count);
+        var choice = study.Rungs[0]!;
+        Assert.Equal(1, (int)choice["rung"]!);
+        Assert.False((bool)choice["last"]!);
         Assert.Equal(1, (int)choice["kept"]!);
         var ranked = choice["ranked"]!.AsArray();
         Assert.Equal(2, ranked.Count);
         Assert.Equal([true, false], ranked.Select(r => (bool)r!["kept"]!));
         Assert.Equal([.. rung0.Select(r => r.Epochs[^1].ValAcc!.Value).OrderDescending()], ranked.Select(r => (double)r!["mean_val_acc"]!));
         Assert.Equal(best.Spec["schedule"]!["max_lr"]!.ToJsonString(), ranked[0]!["axes"]!["fields"]!["schedule.max_lr"]!.ToJsonString());
+        // The last rung's ranking is the pick: its one cell, kept.
+        var pick = study.Rungs[1]!;
+        Assert.Equal((2, true, 1), ((int)pick["rung"]!, (bool)pick["last"]!, (int)pick["kept"]!));
+        Assert.Equal(rung1.Epochs[^1].ValAcc!.Value, (double)Assert.Single(pick["ranked"]!.AsArray())!["mean_val_acc"]!);
+        Assert.Contains("rung 2 of 2, the last, ranks its 1 cell(s) by validation accuracy; the first is the study's pick:", first.Out);
 
         var written = study.Runs.ToDictionary(r => r.Id, r => File.GetLastWriteTimeUtc(Path.Combine(folder, r.Result)));
         var again = Study();

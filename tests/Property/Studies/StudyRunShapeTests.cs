@@ -33,5 +33,12 @@ public sealed class StudyRunShapeTests
               2. none  dropout 0, schedule.max_lr 0.1
 
             """.Replace("\r\n", "\n"), global::Norms.Experiments.Cli.StudyRunner.Kept(spec, choice));
+        Assert.Equal("""
+            study recipe: rung 2 of 2, the last, ranks its 3 cell(s) by validation accuracy; the first is the study's pick:
+              1. 91.50 %  dropout 0.05, schedule.max_lr 0.2
+              2. none  dropout 0, schedule.max_lr 0.1
+              3. 80.00 %  dropout 0, schedule.max_lr 0.2
+
+            """.Replace("\r\n", "\n"), global::Norms.Experiments.Cli.StudyRunner.Kept(spec, new RungChoice(2, choice.Ranked, 1) { Last = true }));
     }
 }

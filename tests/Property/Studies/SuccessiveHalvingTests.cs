@@ -76,8 +76,14 @@ public sealed class SuccessiveHalvingTests
         Assert.Equal(8 + 4 + 3, last.Runs.Count); // the best cell × 3 seeds at 5 epochs
         Assert.All(last.Runs.Skip(12), r => Assert.Equal(5, r.Spec.Epochs));
         Assert.False(last.Finished);
+        Assert.Equal(2, last.Choices.Count);
         foreach (var r in last.Runs.Skip(12)) ended[r.Id] = new RunOutcome(80);
-        Assert.True(Plan(spec, ended).Finished);
+        var done = Plan(spec, ended);
+        Assert.True(done.Finished);
+        // The last rung's ranking is one more choice, its one cell the pick.
+        var pick = done.Choices[^1];
+        Assert.Equal((3, true, 1, 80.0), (pick.Rung, pick.Last, pick.Kept, Assert.Single(pick.Ranked).MeanValAcc));
+        Assert.DoesNotContain(done.Choices.SkipLast(1), c => c.Last);
     }
 
     [Theory]
