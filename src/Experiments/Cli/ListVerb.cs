@@ -27,6 +27,7 @@ internal static class ListVerb
         static string Words(Augmentation a) => a switch
         {
             Augmentation.RandomRotation r => $"rotate {F(r.MaxDegrees)}",
+            Augmentation.RandomCropFlip { Padding: 0 } => "flip",
             Augmentation.RandomCropFlip c => $"crop {c.Padding.ToString(CultureInfo.InvariantCulture)} + flip",
             _ => "none",
         };
@@ -34,9 +35,9 @@ internal static class ListVerb
         {
             e.Name, e.Dataset, e.Model.Name, e.Norm.ShortName, F(e.L1), F(e.L2),
             RecipeText.Optimizer(e), RecipeText.Schedule(e),
-            e.BatchSize.ToString(CultureInfo.InvariantCulture), e.Epochs.ToString(CultureInfo.InvariantCulture),
-            e.Augmentation ? Words(DatasetLoader.DefaultAugmentation(e.Source!)) : "none",
+            e.BatchSize.ToString(CultureInfo.InvariantCulture), e.Epochs.ToString(CultureInfo.InvariantCulture), F(e.ToModelSpec().Dropout),
+            Words(TrainingAugmentation.For(e, e.Dataset)),
         }).ToList();
-        return TextTable.Render(["name", "dataset", "model", "norm", "l1", "l2", "optimizer", "schedule", "batch", "epochs", "augmentation"], rows);
+        return TextTable.Render(["name", "dataset", "model", "norm", "l1", "l2", "optimizer", "schedule", "batch", "epochs", "dropout", "augmentation"], rows);
     }
 }

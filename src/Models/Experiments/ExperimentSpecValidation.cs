@@ -150,7 +150,7 @@ public static class ExperimentSpecValidation
     {
         null => null,
         _ when !spec.Augmentation || spec.Source is not DatasetSource.Cifar10 =>
-            "crop_padding sets CIFAR-10's random crop (its augmentation: crop, then flip); use it with \"dataset\": \"cifar10\" and \"augmentation\": true, or remove it",
+            "crop_padding sets CIFAR-10's random crop (its augmentation: crop, then flip); use it with \"dataset\": \"cifar10\" and \"augmentation\": true, or remove it (\"crop_padding\": null over a built-in cifar10-* experiment, which sets 0)",
         < 0 or > MaxCropPadding => $"crop_padding must be 0 (flip only) to {MaxCropPadding} pixels, got {spec.CropPadding}; the default is 4",
         _ => null,
     };

@@ -8,7 +8,8 @@ namespace Norms.Property.Tests.Models;
 /// left out of the canonical JSON when not given (so every existing run keeps its id); and what the run trains with.</summary>
 public sealed class CropPaddingTests
 {
-    private static ExperimentSpec Cifar => BuiltInExperiments.Find("cifar10-bn")!;
+    /// <summary>cifar10-bn without its own crop_padding (the built-in's is 0, the flip alone: cifar10-recipe's pick).</summary>
+    private static ExperimentSpec Cifar => BuiltInExperiments.Find("cifar10-bn")! with { CropPadding = null };
 
     private static IReadOnlyList<SpecError> Errors(ExperimentSpec spec) => ExperimentSpecValidation.Validate(spec);
 
@@ -29,6 +30,9 @@ public sealed class CropPaddingTests
     [Fact]
     public void Left_out_it_is_the_datasets_own_and_absent_from_the_json()
     {
+        // The built-in sets it: the flip alone, and the JSON says so.
+        Assert.Equal(new Augmentation.RandomCropFlip(0, 0.5), TrainingAugmentation.For(BuiltInExperiments.Find("cifar10-bn")!, "cifar10"));
+        Assert.Contains("\"crop_padding\": 0", ExperimentSpecJson.Serialize(BuiltInExperiments.Find("cifar10-bn")!));
         Assert.DoesNotContain("crop_padding", ExperimentSpecJson.Serialize(Cifar));
         Assert.Equal(Augmentation.Cifar10, TrainingAugmentation.For(Cifar, "cifar10"));
         Assert.Equal(Augmentation.Mnist, TrainingAugmentation.For(BuiltInExperiments.Find("mnist-bn")!, "mnist"));
@@ -44,5 +48,13 @@ public sealed class CropPaddingTests
     {
         var spec = BuiltInExperiments.Find(experiment)! with { Augmentation = augmentation, CropPadding = padding };
         Assert.Equal("$.crop_padding", Assert.Single(Errors(spec)).Path);
+    }
+
+    [Fact]
+    public void Switching_augmentation_off_over_the_built_in_names_the_fix()
+    {
+        var error = Assert.Single(Errors(BuiltInExperiments.Find("cifar10-bn")! with { Augmentation = false }));
+        Assert.Equal("$.crop_padding", error.Path);
+        Assert.Contains("\"crop_padding\": null", error.Message);
     }
 }

@@ -115,7 +115,7 @@ public sealed class SuccessiveHalvingTests
 public sealed class FieldsAxisTests
 {
     private static StudyParseResult Parse(string values) => StudySpecJson.Parse(
-        $$"""{ "name": "f", "base": "cifar10-bn", "axes": { "fields": {{values}} }, "seeds": 1 }""");
+        $$"""{ "name": "f", "base": "cifar10-bn", "overrides": { "crop_padding": null }, "axes": { "fields": {{values}} }, "seeds": 1 }""");
 
     [Fact]
     public void Each_value_sets_its_fields_together()
