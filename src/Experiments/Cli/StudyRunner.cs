@@ -61,10 +61,7 @@ internal static class StudyRunner
     public static string Report(string folder, string? dataRoot)
     {
         var file = Load(folder);
-        var (study, _) = Parse(file.Spec.ToJsonString(), Path.Combine(folder, StudyFile.FileName));
-        // The runs are the spec's expansion under the recorded flags: the same ids study run made (with halving, the
-        // rungs the results so far have reached).
-        var runs = ExpandIn(study, file.Flags, folder);
+        var (study, runs) = Expansion(folder, file);
         var (files, summary) = Write(folder, study, file.Spec, file.Flags, runs, dataRoot, Console.Error);
         var statuses = runs.Select(r => (r.Id, files.Status(r.Id))).ToList();
         try
@@ -76,6 +73,15 @@ internal static class StudyRunner
         {
             throw new UserError(e.Message);
         }
+    }
+
+    /// <summary>The study in <paramref name="folder"/> as its study.json's spec expands now, under the recorded flags: the
+    /// same ids `study run` made (with halving, the rungs the results so far have reached). Not study.json's list of runs,
+    /// which is as the last `study run` or `study report` wrote it.</summary>
+    public static (StudySpec Spec, IReadOnlyList<StudyRun> Runs) Expansion(string folder, StudyFile file)
+    {
+        var (study, _) = Parse(file.Spec.ToJsonString(), Path.Combine(folder, StudyFile.FileName));
+        return (study, ExpandIn(study, file.Flags, folder));
     }
 
     public static IReadOnlyList<StudyRun> Expand(StudySpec spec, StudyFlags flags)

@@ -70,11 +70,17 @@ internal static class StudyVerb
         command.SetAction(parse =>
         {
             var folder = StudyRunner.Folder(parse.GetValue(dir)!);
-            var study = StudyRunner.Load(folder);
-            var files = RunFiles.Read(folder, study.Runs.Select(r => r.Id));
-            var statuses = study.Runs.Select(r => (Run: r, Status: files.Status(r.Id))).ToList();
+            var file = StudyRunner.Load(folder);
+            // The spec's runs as it expands now: after a built-in experiment changed, study.json's list is stale.
+            var (study, runs) = StudyRunner.Expansion(folder, file);
+            var files = RunFiles.Read(folder, runs.Select(r => r.Id));
+            var statuses = runs.Select(r => (Run: r, Status: files.Status(r.Id))).ToList();
             AnsiConsole.Write(RunsTable(["status"], statuses.Select(s => (s.Run.Id, s.Run.Axes.AsEnumerable(), s.Run.Seed, (IReadOnlyList<string>)[s.Status]))));
             Console.Out.WriteLine($"study {study.Name}: " + string.Join(", ", statuses.GroupBy(s => s.Status).Select(g => $"{g.Count()} {g.Key}")));
+            var stale = file.Runs.Select(r => r.Id).Except(runs.Select(r => r.Id)).Count();
+            if (stale > 0)
+                Console.Out.WriteLine($"note: study.json lists {stale} run(s) its spec no longer expands to (a built-in experiment it starts from changed, " +
+                    "or the spec was edited); their folders are kept, and `study run` or `study report` rewrites study.json");
             return 0;
         });
         return command;

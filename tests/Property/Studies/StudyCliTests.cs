@@ -73,6 +73,19 @@ public sealed class StudyCliTests : IDisposable
         Assert.Contains("study small: 1 interrupted, 5 completed", InProcessCli.Run("study", "status", outDir).Out);
         File.WriteAllText(killed, original);
 
+        // Status shows the spec as it expands now, not study.json's list as last written: a spec that trains something
+        // else (as after a built-in experiment changed) has every run pending, and the stale list is named.
+        var studyFile = Path.Combine(outDir, "small", StudyFile.FileName);
+        var listed = File.ReadAllText(studyFile);
+        var edited = System.Text.Json.Nodes.JsonNode.Parse(listed)!;
+        edited["spec"]!["overrides"]!["dropout"] = 0.1;
+        File.WriteAllText(studyFile, edited.ToJsonString());
+        var changed = InProcessCli.Run("study", "status", outDir);
+        Assert.Equal(0, changed.Exit);
+        Assert.Contains("study small: 6 pending", changed.Out);
+        Assert.Contains("note: study.json lists 6 run(s) its spec no longer expands to", changed.Out);
+        File.WriteAllText(studyFile, listed);
+
         // The statistics, recomputed here from the runs' own result.json files: the paired mean difference of the
         // final test accuracy (batch − group, by seed) is what study.json and the report say.
         var report = InProcessCli.Run("study", "report", outDir);
