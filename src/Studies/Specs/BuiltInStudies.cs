@@ -14,7 +14,7 @@ public static class BuiltInStudies
 
     /// <summary>The normalization studies (docs/STUDIES.md), each a spec file in src/Studies/BuiltIn/ embedded in this
     /// assembly, so `study list` prints what `study run NAME` trains and the file can be copied and changed.</summary>
-    public static IReadOnlyList<string> NormStudies { get; } = ["ghost-bn-mnist", "groups-mnist", "true-batch-mnist", "ghost-bn-cifar10", "groups-cifar10", "true-batch-cifar10", "cifar10-recipe"];
+    public static IReadOnlyList<string> NormStudies { get; } = ["ghost-bn-mnist", "groups-mnist", "true-batch-mnist", "ghost-bn-cifar10", "groups-cifar10", "true-batch-cifar10", "cifar10-recipe", "cifar10-recipe-control"];
 
     public static IReadOnlyDictionary<string, string> All { get; } =
         new[] { KeyValuePair.Create("seeds", Seeds) }.Concat(NormStudies.Select(n => KeyValuePair.Create(n, Embedded(n)))).ToDictionary();

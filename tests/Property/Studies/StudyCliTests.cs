@@ -50,6 +50,12 @@ public sealed class StudyCliTests : IDisposable
         Assert.True(again.Exit == 0, again.Err);
         Assert.All(written, w => Assert.Equal(w.Value, File.GetLastWriteTimeUtc(Path.Combine(outDir, "small", "runs", w.Key, "result.json"))));
 
+        // A dry run of three seeds estimates only what would train: the two new runs, not the four completed.
+        var dry = InProcessCli.Run("study", "run", Spec(3), "--dataset", "idx:" + data, "--out", outDir, "--threads", "1", "--dry-run");
+        Assert.True(dry.Exit == 0, dry.Err);
+        Assert.Contains("study small: 4 of 6 run(s) completed in", dry.Out);
+        Assert.Contains("2 run(s), ", dry.Out);
+
         // Three seeds: the four runs are kept, two are added.
         var more = Study(Spec(3), data, outDir);
         Assert.True(more.Exit == 0, more.Err);
