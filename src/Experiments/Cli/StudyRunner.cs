@@ -172,12 +172,16 @@ internal static class StudyRunner
             : $"study {spec.Name}: rung {choice.Rung + 1} of {spec.Halving.Count} keeps {choice.Kept} of {choice.Ranked.Count} cell(s) by validation accuracy:\n");
         foreach (var (cell, acc, place) in choice.Ranked.Take(choice.Last ? choice.Ranked.Count : choice.Kept).Select((c, i) => (c.Cell, c.MeanValAcc, i + 1)))
         {
-            var axes = JsonNode.Parse(cell)!.AsObject().Select(a => KeyValuePair.Create(a.Key, a.Value)).ToList();
             var accuracy = acc is { } v ? v.ToString("F2", System.Globalization.CultureInfo.InvariantCulture) + " %" : "none";
-            text.Append($"  {place}. {accuracy}  {Norms.Reports.StudyChartModels.Label(axes)}\n");
+            text.Append($"  {place}. {accuracy}  {Norms.Reports.StudyChartModels.Label(AxisJson.Axes(cell))}\n");
         }
         return text.ToString();
     }
+
+    /// <summary>The runs of these that `study run` trains: all but the completed, and with halving
+    /// (<paramref name="skipDiverged"/>) the diverged too, which have ended for their rung.</summary>
+    internal static List<StudyRun> ToTrain(IEnumerable<StudyRun> runs, RunFiles files, bool skipDiverged) =>
+        [.. runs.Where(r => files.Status(r.Id) is var s && s != "completed" && !(skipDiverged && s == "diverged"))];
 
     /// <summary>"8 cell(s) × 3 seed(s)" for a grid; where cells have different numbers of seeds (halving's rungs so far,
     /// rung 0 at one seed and the last at three) it says so rather than print a product that is not the run count.</summary>
@@ -203,7 +207,7 @@ internal static class StudyRunner
         // A completed run is left as it is (its files untouched); the others start or resume from their checkpoint.
         // The flags are in each run's spec already (and in its id), so the request carries none of them.
         // Halving does not train a diverged run again: it is a function of its spec and seed, and would diverge again.
-        var todo = StudySchedule.Order(mine, spec.Seeds).Where(r => before.Status(r.Id) is var s && s != "completed" && !(skipDiverged && s == "diverged")).ToList();
+        var todo = ToTrain(StudySchedule.Order(mine, spec.Seeds), before, skipDiverged);
         if (todo.Count < mine.Count) output.WriteLine($"study {spec.Name}: {SkippedWords(mine.Select(r => before.Status(r.Id)).ToList(), skipDiverged)} skipped");
         var runRequest = request with { OutDir = Path.Combine(folder, "runs"), Epochs = null, BatchSize = null, Dataset = null, Resume = true };
         var jobs = jobsAsked ?? AutoJobs(todo, request);

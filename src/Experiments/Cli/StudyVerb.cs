@@ -49,10 +49,11 @@ internal static class StudyVerb
                 var folder = Path.Combine(request.OutDir, study.Name);
                 var plan = study.Halving.Count > 0 ? StudyRunner.HalvingPlan(study, flags, folder) : null;
                 var all = StudySchedule.Order(StudyRunner.Mine(plan?.Runs ?? StudyRunner.Expand(study, flags), shard), study.Seeds);
-                // What `study run` would train: a completed run in the folder is skipped, so it is not estimated.
+                // What `study run` would train: a run it skips is not estimated (a halving study skips diverged runs too).
                 var files = RunFiles.Read(folder, all.Select(r => r.Id));
-                var runs = all.Where(r => files.Status(r.Id) != "completed").ToList();
-                if (runs.Count < all.Count) Console.Out.WriteLine($"study {study.Name}: {all.Count - runs.Count} of {all.Count} run(s) completed in {folder}, skipped; the rest:");
+                var runs = StudyRunner.ToTrain(all, files, skipDiverged: study.Halving.Count > 0);
+                var ended = all.Any(r => files.Status(r.Id) == "diverged") && study.Halving.Count > 0 ? "completed or diverged" : "completed";
+                if (runs.Count < all.Count) Console.Out.WriteLine($"study {study.Name}: {all.Count - runs.Count} of {all.Count} run(s) {ended} in {folder}, skipped; the rest:");
                 var dryJobs = jobCount ?? StudyRunner.AutoJobs(runs, request);
                 var (estimates, method) = StudyEstimate.Of(runs, request, dryJobs, Console.Error);
                 AnsiConsole.Write(RunsTable(["epochs", "batch", "steps", "estimate"], estimates.Select(e => (e.Run.Id, e.Run.Axes.AsEnumerable(), e.Run.Seed,

@@ -31,7 +31,7 @@ public static class StudyReportTables
         ["cell", "rung", "place", "mean final validation acc (%)", "kept"],
         [.. summary.Rungs.SelectMany(r => r.Ranked.Select((c, i) => (IReadOnlyList<string>)
         [
-            Cell([.. JsonNode.Parse(c.Cell)!.AsObject().Select(a => KeyValuePair.Create(a.Key, a.Value))]),
+            Cell(AxisJson.Axes(c.Cell)),
             r.Rung.ToString(CultureInfo.InvariantCulture), (i + 1).ToString(CultureInfo.InvariantCulture),
             c.MeanValAcc is { } v ? v.ToString("F2", CultureInfo.InvariantCulture) : "-", i < r.Kept ? (r.Last ? "picked" : "yes") : "no",
         ]))]);

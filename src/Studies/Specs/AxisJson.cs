@@ -16,6 +16,11 @@ public static class AxisJson
         return o.ToJsonString(Compact);
     }
 
+    /// <summary>The axes a <see cref="Canonical"/> key holds, in its order: the inverse, for what keeps only the key
+    /// (halving's ranked cells).</summary>
+    public static IReadOnlyList<KeyValuePair<string, JsonNode?>> Axes(string canonical) =>
+        [.. JsonNode.Parse(canonical)!.AsObject().Select(a => KeyValuePair.Create(a.Key, a.Value))];
+
     /// <summary>One value as compact JSON ("16", "{"kind":"group","groups":2}", "\"mnist-bn\"").</summary>
     public static string Value(JsonNode? value) => value?.ToJsonString(Compact) ?? "null";
 }
