@@ -12,12 +12,17 @@ public sealed class ReplicaGroup : IDisposable
 {
     private readonly ReplicaGroupHandle _handle;
 
-    public ReplicaGroup(int parties)
+    /// <summary>A group of <paramref name="parties"/> replicas. With <paramref name="turns"/> they run one at a time,
+    /// each holding the turn from <see cref="ReplicaScope.Enter"/> to the scope's end except while it waits at a
+    /// meeting: the same split step on one thread's worth of CPU, so the same arithmetic, bit for bit, as replicas
+    /// running at once.</summary>
+    public ReplicaGroup(int parties, bool turns = false)
     {
         if (parties < 1) throw new ArgumentOutOfRangeException(nameof(parties), parties, "a replica group needs at least one replica");
-        Status.Check(nt_replica_group_new(parties, out var pointer));
+        Status.Check(nt_replica_group_new(parties, turns ? 1 : 0, out var pointer));
         _handle = new ReplicaGroupHandle(pointer);
         Parties = parties;
+        TakesTurns = turns;
     }
 
     // A group the shim made elsewhere (a process group's meeting point, ProcessGroup.ReplicaGroup).
@@ -30,6 +35,14 @@ public sealed class ReplicaGroup : IDisposable
     internal static ReplicaGroup Adopt(nint pointer, int parties) => new(pointer, parties);
 
     public int Parties { get; }
+
+    /// <summary>Whether the replicas run one at a time (see the constructor).</summary>
+    public bool TakesTurns { get; }
+
+    // Blocks until no replica holds the turn and takes it (no-op without turns); fails once the group is aborted.
+    internal void BeginTurn(int rank) => Status.Check(nt_replica_group_begin_turn(Handle, rank));
+
+    internal void EndTurn(int rank) => nt_replica_group_end_turn(Handle, rank);
 
     internal ReplicaGroupHandle Handle => _handle.IsClosed ? throw new ObjectDisposedException(nameof(ReplicaGroup)) : _handle;
 
@@ -59,6 +72,15 @@ public sealed class ReplicaScope : IDisposable
         Group = group;
         Rank = rank;
         _threads = IntraOpThreads.OnThisThread(threads);
+        try
+        {
+            group.BeginTurn(rank);
+        }
+        catch
+        {
+            _threads.Dispose();
+            throw;
+        }
         t_current = this;
     }
 
@@ -69,13 +91,14 @@ public sealed class ReplicaScope : IDisposable
     public int Rank { get; }
 
     /// <summary>Makes the calling thread replica <paramref name="rank"/> of <paramref name="group"/>, with
-    /// <paramref name="threads"/> intra-op threads, until disposed.</summary>
+    /// <paramref name="threads"/> intra-op threads, until disposed; in a group that takes turns, it first waits for the turn.</summary>
     public static ReplicaScope Enter(ReplicaGroup group, int rank, int threads = 1) => new(group, rank, threads);
 
     public void Dispose()
     {
         if (_disposed) return;
         _disposed = true;
+        Group.EndTurn(Rank);
         _threads.Dispose();
         t_current = null;
     }

@@ -49,6 +49,8 @@ public static class Trainer
             throw new UnshardableBatchException(unshardable);
         // One process is one replica of a distributed job: its threads run the model whole.
         using var replicas = distributed is null ? DataParallel.TryCreate(model) : null;
+        // What runs outside the replicas (an unsplit model, PreciseBN's pass, the optimizer) runs on one replica's threads.
+        using var unsplitThreads = distributed is null ? IntraOpThreads.OnThisThread(DataParallel.UnsplitThreads(model)) : null;
         using var meeting = distributed is { SyncBatchNorm: true } ? distributed.Group.ReplicaGroup() : null;
         var writes = distributed?.WritesFiles ?? true;
         var parameters = model.Parameters().ToArray();

@@ -43,7 +43,8 @@ internal static class EvaluateVerb
             using var trained = Load(parse.GetValue(target)!, parse.GetValue(spec), engine);
             var data = LoadData(Source(trained.Spec), parse.GetValue(dataDir));
             var test = parse.GetValue(limitTest) is { } limit && limit < data.Test.Count ? data.Test.Slice(0, limit) : data.Test;
-            using var threads = IntraOpThreads.OnThisThread(engine.Threads);
+            // One replica's threads, as training's own evaluation and PreciseBN pass (DataParallel.UnsplitThreads).
+            using var threads = IntraOpThreads.OnThisThread(DataParallel.UnsplitThreads(trained.Model));
             var batch = Evaluation.BatchSizeFor(trained.Model.Analysis);
             var result = Evaluation.Run(trained.Model, test, data.Stats, engine.Device, batchSize: batch);
             Console.Out.Write(Text($"{trained.Source} ({trained.Spec.Name}: {trained.Spec.Model.Name}, {trained.Spec.Norm.ShortName})", trained.Spec.Dataset, test.Count, result));

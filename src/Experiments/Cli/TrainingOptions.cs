@@ -53,7 +53,7 @@ internal sealed class TrainingOptions(IReadOnlyList<string> args, EngineOptions 
     private readonly Option<int?> epochs = new("--epochs") { Description = "Epochs (default: the experiment's, 20 for the built-ins)." };
     private readonly Option<int?> batchSize = new("--batch-size") { Description = "Training batch size (default: the experiment's, 64)." };
     private readonly Option<ulong?> seed = new("--seed") { Description = "Seed for weights, data order, augmentation and dropout (default: the experiment's, 1)." };
-    private readonly Option<int> threads = new("--threads") { Description = "Threads (default: the processor count). From 2, each batch is split between two replica threads (NORMS_DATA_PARALLEL=0: one model, all threads intra-op).", DefaultValueFactory = _ => Environment.ProcessorCount };
+    private readonly Option<int> threads = new("--threads") { Description = "Threads (default: the processor count). Each batch is split between two replica threads, which take turns at 1 thread, so results do not change with it (NORMS_DATA_PARALLEL=0: one model, all threads intra-op).", DefaultValueFactory = _ => Environment.ProcessorCount };
     private readonly Option<string> device = new("--device") { Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
     private readonly Option<int?> limitTrain = new("--limit-train") { Description = "Train on the first N training images only." };
     private readonly Option<int?> limitTest = new("--limit-test") { Description = "Test on the first N test images only." };

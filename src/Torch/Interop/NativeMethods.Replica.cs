@@ -6,7 +6,9 @@ namespace Norms.Torch.Interop;
 /// batch norm they share statistics through, and the per-thread intra-op thread count.</summary>
 internal static partial class NativeMethods
 {
-    [LibraryImport(Lib)] internal static partial NativeStatus nt_replica_group_new(int parties, out nint group);
+    [LibraryImport(Lib)] internal static partial NativeStatus nt_replica_group_new(int parties, int turns, out nint group);
+    [LibraryImport(Lib)] internal static partial NativeStatus nt_replica_group_begin_turn(ReplicaGroupHandle group, int rank);
+    [LibraryImport(Lib)] internal static partial void nt_replica_group_end_turn(ReplicaGroupHandle group, int rank);
     [LibraryImport(Lib)] internal static partial void nt_replica_group_free(nint group);
     [LibraryImport(Lib)] internal static partial void nt_replica_group_abort(ReplicaGroupHandle group);
     [LibraryImport(Lib)] internal static partial NativeStatus nt_norm_batch_replicated(nint x, nint weight, nint bias, nint runningMean, nint runningVar, ReplicaGroupHandle group, int rank, double momentum, double eps, out nint result);

@@ -200,8 +200,13 @@ NT_API nt_status nt_dropout_mask(const int64_t* shape, int ndim, double p, uint6
 
 typedef struct nt_replica_group_opaque* nt_replica_group;
 
-/* A group of `parties` replicas that meet at each synchronized batch norm. Freed with nt_replica_group_free. */
-NT_API nt_status nt_replica_group_new(int parties, nt_replica_group* out);
+/* A group of `parties` replicas that meet at each synchronized batch norm. Freed with nt_replica_group_free.
+ * With `turns` non-zero the replicas run one at a time (one thread's worth of CPU, the same split step): each holds
+ * the turn from nt_replica_group_begin_turn (which blocks until it is free) to nt_replica_group_end_turn, and
+ * gives it up while it waits at a meeting. Without turns both calls do nothing. */
+NT_API nt_status nt_replica_group_new(int parties, int turns, nt_replica_group* out);
+NT_API nt_status nt_replica_group_begin_turn(nt_replica_group group, int rank);
+NT_API void nt_replica_group_end_turn(nt_replica_group group, int rank);
 NT_API void nt_replica_group_free(nt_replica_group group);
 /* Wakes every replica waiting in the group with an error, and makes later meetings fail: called when one
  * replica fails, so the others do not wait for it forever. */

@@ -30,9 +30,26 @@ namespace {
 
 // Each replica brings a vector; once all have, every one gets all of them, in rank order. A generation
 // counter tells a woken waiter its meeting is complete; abort wakes everyone with an error instead.
+// With turns, the replicas run one at a time on what is one thread's worth of CPU: the same split step, so the
+// same arithmetic and the same bits, as replicas running at once on threads of their own. A replica gives up the
+// turn while it waits at a meeting; the one that completes a meeting keeps it and runs on.
 class ReplicaGroup final : public nt::Meeting {
  public:
-  explicit ReplicaGroup(int parties) : parties_(parties), slots_(parties), gathered_(parties) {}
+  ReplicaGroup(int parties, bool turns) : parties_(parties), turns_(turns), slots_(parties), gathered_(parties) {}
+
+  void begin_turn(int rank) override {
+    if (!turns_) return;
+    std::unique_lock<std::mutex> lock(mutex_);
+    take_turn(lock, rank);
+  }
+
+  void end_turn(int rank) override {
+    if (!turns_) return;
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (holder_ != rank) return;
+    holder_ = -1;
+    changed_.notify_all();
+  }
 
   int parties() const override { return parties_; }
 
@@ -51,14 +68,23 @@ class ReplicaGroup final : public nt::Meeting {
       changed_.notify_all();
       return gathered_;
     }
-    // Spin a little before sleeping: the replicas run on cores of their own and usually arrive within
-    // microseconds of each other, while a sleep and wake-up costs tens of microseconds, 28 times a Mnist8k step.
-    lock.unlock();
-    for (int i = 0; i < kSpins && generation_.load() == generation && !aborted_.load(); i++) NT_CPU_RELAX();
-    lock.lock();
+    if (turns_) {
+      // The others cannot arrive while this replica holds the turn: hand it over, then take it back once the
+      // meeting is complete and whoever completed it has given the turn up.
+      holder_ = -1;
+      changed_.notify_all();
+    } else {
+      // Spin a little before sleeping: the replicas run on cores of their own and usually arrive within
+      // microseconds of each other, while a sleep and wake-up costs tens of microseconds, 28 times a Mnist8k step.
+      lock.unlock();
+      for (int i = 0; i < kSpins && generation_.load() == generation && !aborted_.load(); i++) NT_CPU_RELAX();
+      lock.lock();
+    }
     changed_.wait(lock, [&] { return generation_.load() != generation || aborted_.load(); });
     TORCH_CHECK(generation_.load() != generation, "another replica failed; this step is abandoned");
-    return gathered_;  // copied under the lock; the next meeting cannot complete without this replica
+    auto gathered = gathered_;  // copied under the lock; the next meeting cannot complete without this replica
+    if (turns_) take_turn(lock, rank);
+    return gathered;
   }
 
   void abort() override {
@@ -68,7 +94,17 @@ class ReplicaGroup final : public nt::Meeting {
   }
 
  private:
+  // Waits (holding mutex_ through lock) until no replica holds the turn, then holds it.
+  void take_turn(std::unique_lock<std::mutex>& lock, int rank) {
+    TORCH_CHECK(rank >= 0 && rank < parties_, "replica rank ", rank, " out of range for ", parties_, " replicas");
+    changed_.wait(lock, [&] { return holder_ < 0 || aborted_.load(); });
+    TORCH_CHECK(!aborted_, "another replica failed; this step is abandoned");
+    holder_ = rank;
+  }
+
   const int parties_;
+  const bool turns_;
+  int holder_ = -1;  // the replica holding the turn (turns_ only), guarded by mutex_
   std::mutex mutex_;
   std::condition_variable changed_;
   std::vector<std::vector<double>> slots_, gathered_;
@@ -371,11 +407,22 @@ struct ReplicatedBatchNorm : public torch::autograd::Function<ReplicatedBatchNor
 
 extern "C" {
 
-nt_status nt_replica_group_new(int parties, nt_replica_group* out) {
+nt_status nt_replica_group_new(int parties, int turns, nt_replica_group* out) {
   return nt::guard([&] {
     TORCH_CHECK(parties >= 1, "a replica group needs at least one replica, got ", parties);
-    *out = reinterpret_cast<nt_replica_group>(static_cast<nt::Meeting*>(new ReplicaGroup(parties)));
+    *out = reinterpret_cast<nt_replica_group>(static_cast<nt::Meeting*>(new ReplicaGroup(parties, turns != 0)));
   });
+}
+
+nt_status nt_replica_group_begin_turn(nt_replica_group group, int rank) {
+  return nt::guard([&] {
+    TORCH_CHECK(group != nullptr, "null replica group");
+    reinterpret_cast<nt::Meeting*>(group)->begin_turn(rank);
+  });
+}
+
+void nt_replica_group_end_turn(nt_replica_group group, int rank) {
+  if (group != nullptr) reinterpret_cast<nt::Meeting*>(group)->end_turn(rank);
 }
 
 void nt_replica_group_free(nt_replica_group group) { delete reinterpret_cast<nt::Meeting*>(group); }

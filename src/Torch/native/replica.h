@@ -14,6 +14,10 @@ class Meeting {
   virtual std::vector<std::vector<double>> all_gather(int rank, std::vector<double> local) = 0;
   // Makes waiting and later meetings fail, so a failed party does not leave the others waiting forever.
   virtual void abort() = 0;
+  // Parties that take turns run one at a time (replica.cpp's ReplicaGroup made with turns, for one thread): a party
+  // holds the turn from begin_turn to end_turn, and gives it up while it waits in all_gather. Others ignore these.
+  virtual void begin_turn(int /*rank*/) {}
+  virtual void end_turn(int /*rank*/) {}
 };
 
 }  // namespace nt

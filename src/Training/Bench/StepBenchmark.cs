@@ -46,6 +46,7 @@ public static class StepBenchmark
         bool channelsLast, dataParallel;
         using (var model = ModelCompiler.Compile(spec, engine, seed))
         using (var replicas = DataParallel.TryCreate(model))
+        using (var unsplitThreads = replicas is null ? IntraOpThreads.OnThisThread(DataParallel.UnsplitThreads(model)) : null)
         using (var optimizer = new Norms.Torch.Optim.Sgd(model.Parameters(), learningRate: 0.01, momentum: 0.9))
         using (var x = Tensor.FromArray(StandardNormal(batchSize * spec.Input.Channels * spec.Input.Height * spec.Input.Width, seed),
                    [batchSize, spec.Input.Channels, spec.Input.Height, spec.Input.Width]))

@@ -13,7 +13,8 @@ namespace Norms.Training.Scheduling;
 /// seeds 68.0 s against 75.1 s. The other half of the rule (runs that cannot split go one a thread) rests on the step
 /// measurements of one thread against two unsplit (batch 2: 1.3 ms against 6.6-9.0 ms) and is not yet measured as a
 /// whole study (bench/study-compare.sh --ours-only --overrides with ghost_batch). Where the threads are fewer than two, or there is one run, it is one job. The
-/// choice changes only speed: a run's result does not depend on how many ran beside it (StudyCliTests).
+/// choice changes only speed: a run's result does not depend on how many ran beside it, nor on its thread count, so
+/// two runs at once at a thread each write what one after another at 2 threads write, to the bit (StudyCliTests).
 /// </summary>
 public static class JobsRule
 {

@@ -87,28 +87,33 @@ public class DataParallelTests
         }
     }
 
-    [Fact]
-    public void A_failing_replica_fails_the_step_with_its_own_error_and_the_next_step_runs()
+    /// <summary>Replicas at once and replicas taking turns (one thread); either replica failing, while the other waits
+    /// at a batch norm or, taking turns, for the turn.</summary>
+    [Theory]
+    [InlineData(false, 1)]
+    [InlineData(true, 1)]
+    [InlineData(true, 0)]
+    public void A_failing_replica_fails_the_step_with_its_own_error_and_the_next_step_runs(bool turns, int failing)
     {
         var spec = Architectures.ByName("mnist8k", Architectures.NormFor("mnist8k", "bn")!, dropout: 0)!;
         using var model = ModelCompiler.Compile(spec, EngineOptions.Cpu, seed: 3);
         var (x, y) = Batch(spec, 8);
         using (x)
         using (y)
-        using (var replicas = new DataParallel())
+        using (var replicas = new DataParallel(turns: turns))
         {
             var live = LibTorch.LiveTensors;
-            // Replica 1 fails before its first batch norm; replica 0 would wait there for it without the abort.
+            // One replica fails before its first batch norm; the other would wait there for it without the abort.
             var step = Task.Run(() => replicas.Run(8, (rank, offset, count) =>
             {
-                if (rank == 1) throw new InvalidOperationException("replica 1 broke");
+                if (rank == failing) throw new InvalidOperationException($"replica {rank} broke");
                 using var scope = LibTorch.NewDisposeScope();
                 using var share = x.Slice(0, offset, offset + count);
                 using var output = model.Forward(share);
             }));
             Assert.True(((IAsyncResult)step).AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(60)), "the step hung after a replica failed");
             var error = Assert.IsType<InvalidOperationException>(step.Exception?.InnerException);
-            Assert.Equal("replica 1 broke", error.Message);
+            Assert.Equal($"replica {failing} broke", error.Message);
             // A fresh group serves the next step.
             var losses = new double[2];
             replicas.Run(8, (rank, offset, count) =>
@@ -123,6 +128,25 @@ public class DataParallelTests
             Assert.All(losses, l => Assert.True(double.IsFinite(l) && l > 0));
             Assert.Equal(live, LibTorch.LiveTensors);
         }
+    }
+
+    /// <summary>In a group that takes turns, a replica entering its scope waits while another holds the turn, and gets it
+    /// once that one's scope ends: one replica computes at a time.</summary>
+    [Fact]
+    public void Replicas_that_take_turns_run_one_at_a_time()
+    {
+        using var group = new ReplicaGroup(2, turns: true);
+        var first = ReplicaScope.Enter(group, 0);
+        using var entered = new ManualResetEventSlim();
+        var second = new Thread(() =>
+        {
+            using (ReplicaScope.Enter(group, 1)) entered.Set();
+        });
+        second.Start();
+        Assert.False(entered.Wait(TimeSpan.FromMilliseconds(300)), "replica 1 ran while replica 0 held the turn");
+        first.Dispose();
+        Assert.True(entered.Wait(TimeSpan.FromSeconds(30)), "replica 1 never got the turn");
+        second.Join();
     }
 
     [Fact]

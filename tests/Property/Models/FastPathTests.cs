@@ -43,18 +43,19 @@ public class FastPathTests
     }
 
     [Theory]
-    [InlineData("mnist8k", "bn", 1, LayoutPreference.Auto, false)] // unsplit, 0.92 M mult-adds per image: below the threshold
-    [InlineData("cifar50k", "bn", 1, LayoutPreference.Auto, true)] // unsplit, 9.5 M
+    [InlineData("mnist8k", "bn", 1, LayoutPreference.Auto, false, false)] // unsplit, 0.92 M mult-adds per image: below the threshold
+    [InlineData("cifar50k", "bn", 1, LayoutPreference.Auto, true, false)] // unsplit, 9.5 M
+    [InlineData("mnist8k", "bn", 1, LayoutPreference.Auto, true)] // data-parallel at one thread too (the replicas take turns)
     [InlineData("mnist8k", "bn", 2, LayoutPreference.Auto, true)] // data-parallel, batch norms only
     [InlineData("mnist8k", "gn", 2, LayoutPreference.Auto, false)] // data-parallel, a group norm
     [InlineData("cifar50k", "ln", 2, LayoutPreference.Auto, false)]
     [InlineData("mnist8k", "gn", 1, LayoutPreference.ChannelsLast, true)]
     [InlineData("cifar50k", "bn", 2, LayoutPreference.ChannelsFirst, false)]
     public void The_layout_follows_the_policy_and_the_weights_follow_the_layout(string modelName, string normName, int threads,
-        LayoutPreference preference, bool channelsLast)
+        LayoutPreference preference, bool channelsLast, bool dataParallel = true)
     {
         var spec = Architectures.ByName(modelName, Architectures.NormFor(modelName, normName)!)!;
-        using var model = ModelCompiler.Compile(spec, EngineOptions.Cpu with { Layout = preference, Threads = threads }, seed: 1);
+        using var model = ModelCompiler.Compile(spec, EngineOptions.Cpu with { Layout = preference, Threads = threads, DataParallel = dataParallel }, seed: 1);
         Assert.Equal(channelsLast, model.ChannelsLast);
         // A kernel with more than one input channel: with one, both layouts have the same strides.
         var kernel = model.Parameters().First(p => p.Dim == 4 && p.Shape[1] > 1);

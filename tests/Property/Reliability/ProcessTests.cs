@@ -122,10 +122,18 @@ public sealed class ProcessTests(ProcessTests.Fixture shared, ITestOutputHelper 
         var provenance = RunResultJson.Deserialize(File.ReadAllText(Result(outDir))).Provenance!;
         Assert.Equal(Experiments.Cli.CommandLineText.Join(args), provenance.CommandLine);
         Assert.Equal(Experiments.Cli.ProvenanceProbe.Commit(typeof(Experiments.Cli.ProvenanceProbe).Assembly), provenance.Commit);
-        // One thread: unsplit; Mnist8k unsplit is channels-first unless NORMS_CHANNELS_LAST=1 forces it (LayoutPolicy).
+        // One thread: split, the replicas taking turns, unless the environment switches data parallelism off; a split
+        // batch-norm model is channels-last, an unsplit Mnist8k channels-first, unless NORMS_CHANNELS_LAST forces one (LayoutPolicy).
         var environment = Torch.EngineOptions.FromEnvironment(Environment.GetEnvironmentVariable, Torch.Device.Cpu, 1); // the child's, inherited
-        var layout = environment.Layout == Torch.LayoutPreference.ChannelsLast ? "channels-last" : "channels-first";
-        Assert.Equal(new EngineSwitches(environment.FusedKernels, false, layout, 1, provenance.Engine!.EvaluationBatch), provenance.Engine);
+        var splits = global::Norms.Models.DataParallel.Splits(environment);
+        var channelsLast = environment.Layout switch
+        {
+            Torch.LayoutPreference.ChannelsLast => true,
+            Torch.LayoutPreference.ChannelsFirst => false,
+            _ => splits,
+        };
+        Assert.Equal(new EngineSwitches(environment.FusedKernels, splits, channelsLast ? "channels-last" : "channels-first", 1,
+            provenance.Engine!.EvaluationBatch), provenance.Engine);
         // The machine's peak and the run's speed against one core of it (a Linux host: /proc/cpuinfo has the clock).
         Assert.Equal(Experiments.Cli.ProvenanceProbe.Peak(), provenance.Peak);
         var result = RunResultJson.Deserialize(File.ReadAllText(Result(outDir)));

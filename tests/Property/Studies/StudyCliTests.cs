@@ -125,13 +125,17 @@ public sealed class StudyCliTests : IDisposable
     }
 
     /// <summary>--jobs changes how the runs are scheduled, never what they train: two runs at once, a thread each, write
-    /// the same numbers and predictions as one at a time on one thread.</summary>
-    [Fact]
-    public void Runs_trained_two_at_a_time_equal_runs_trained_one_after_another()
+    /// the same numbers and predictions as one at a time on one thread, and as one at a time on two threads, the other
+    /// choice of --jobs auto (JobsRule): the replicas split each batch alike, at 1 thread taking turns.</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Runs_trained_two_at_a_time_equal_runs_trained_one_after_another(int sequentialThreads)
     {
         var data = SyntheticData.WriteIdxFolder(Path.Combine(temp.Path, "data"), 48, 16);
         var (one, two) = (Path.Combine(temp.Path, "one"), Path.Combine(temp.Path, "two"));
-        var sequential = Study(Spec(2), data, one);
+        var sequential = InProcessCli.Run("study", "run", Spec(2), "--dataset", "idx:" + data, "--out", one, "--threads", $"{sequentialThreads}",
+            "--jobs", "1", "--no-progress");
         Assert.True(sequential.Exit == 0, sequential.Err);
         var parallel = InProcessCli.Run("study", "run", Spec(2), "--dataset", "idx:" + data, "--out", two, "--threads", "2", "--jobs", "2", "--no-progress");
         Assert.True(parallel.Exit == 0, parallel.Err);
