@@ -41,14 +41,20 @@ public static class StudyChartModels
                 if (ByAxis($"{slug}-final-test-acc-by-{Slug(axis, 40)}", dataset, title, axis, [.. cells.Select(c => c.Cell)]) is { } chart) charts.Add(chart);
             charts.AddRange(StudyErrorCharts.Build(slug, dataset, title, [.. cells.Select(c => c.Cell)], summary.EvaluationModes));
             var comparisons = summary.Comparisons.Where(c => c.Metric == MetricKind.FinalTestAcc && c.A.Dataset == dataset).ToList();
-            if (comparisons.Count > 0)
-                charts.Add(new ForestChart($"{slug}-differences", dataset, $"Paired differences of final test accuracy, {title}",
-                    "a − b, final test accuracy (pp): mean and 95 % CI", [.. comparisons.Select(Row)]));
+            var (drawn, leftOut) = Forest(comparisons);
+            if (drawn.Count > 0)
+                charts.Add(new ForestChart($"{slug}-differences", dataset,
+                    $"Paired differences of final test accuracy, {title}" + (leftOut > 0 ? $" ({leftOut} with one pair, no interval: in the table only)" : ""),
+                    "a − b, final test accuracy (pp): mean and 95 % CI", [.. drawn.Select(Row)]));
+            var forestNote = comparisons.Count > 0 && drawn.Count == 0
+                ? $"No chart of paired differences: none of the {comparisons.Count} comparisons of final test accuracy has two pairs, so none has an interval; the comparisons table lists them."
+                : null;
             // A chart with nothing to draw (no completed run) is left out; the cells table says n = 0.
             charts.RemoveAll(c => c is CurveChart { Series.Count: 0 });
             var (pictured, note) = Pictured(cells);
             result.Add(new DatasetCharts(dataset, title, charts,
-                [.. pictured.Select(c => CellPictures($"{slug}-c{c.Index + 1:00}-{Slug(Label(c.Cell.Axes), 40)}", c.Cell, testSets))]) { CellsNote = note });
+                [.. pictured.Select(c => CellPictures($"{slug}-c{c.Index + 1:00}-{Slug(Label(c.Cell.Axes), 40)}", c.Cell, testSets))])
+                { CellsNote = note, ChartsNote = forestNote });
         }
         return new StudyChartSet(result);
     }
@@ -129,6 +135,15 @@ public static class StudyChartModels
         v is JsonValue j && j.GetValueKind() == System.Text.Json.JsonValueKind.Number && j.TryGetValue<double>(out var d) && double.IsFinite(d) ? d : null;
 
     internal static JsonNode? ValueOf(CellResult c, string axis) => c.Axes.First(a => a.Key == axis).Value;
+
+    /// <summary>The comparisons the forest draws, those with an interval (2 or more pairs), and how many it leaves out. A
+    /// row of one pair is a point with no interval, from which the report claims nothing; a halving study's early rungs
+    /// make a hundred of them (cifar10-recipe: 103, an 830 KB chart of dots).</summary>
+    private static (IReadOnlyList<CellComparison> Drawn, int LeftOut) Forest(IReadOnlyList<CellComparison> comparisons)
+    {
+        var withIntervals = comparisons.Where(c => c.Result.NPairs >= 2).ToList();
+        return (withIntervals, comparisons.Count - withIntervals.Count);
+    }
 
     private static ForestRow Row(CellComparison c)
     {

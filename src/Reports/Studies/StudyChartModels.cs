@@ -74,6 +74,10 @@ public sealed record DatasetCharts(string Dataset, string Title, IReadOnlyList<S
     /// <summary>Which cells <see cref="Cells"/> holds when it is not every cell of the dataset; null when it is.</summary>
     public string? CellsNote { get; init; }
 
+    /// <summary>Why a chart the reader may look for is not among <see cref="Charts"/> (the paired differences, when no
+    /// comparison has an interval); null when nothing is missing.</summary>
+    public string? ChartsNote { get; init; }
+
     public IEnumerable<StudyChart> All => Charts.Concat(Cells.SelectMany(c => new StudyChart?[] { c.Confusion, c.Gallery }).OfType<StudyChart>());
 }
 

@@ -89,6 +89,7 @@ public static class StudyReportHtml
             {
                 s.Append("<h3>").Append(E(d.Title)).Append("</h3>\n");
                 foreach (var chart in d.Charts) Figure(s, chart, pngs);
+                if (d.ChartsNote is { } chartsNote) s.Append("<p>").Append(E(chartsNote)).Append("</p>\n");
                 if (d.CellsNote is { } cellsNote) s.Append("<p>").Append(E(cellsNote)).Append("</p>\n");
                 foreach (var cell in d.Cells)
                 {

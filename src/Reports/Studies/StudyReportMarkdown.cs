@@ -85,6 +85,7 @@ public static class StudyReportMarkdown
         {
             s.Append("\n### ").Append(Escape(d.Title)).Append("\n\n");
             foreach (var chart in d.Charts) Image(s, chart);
+            if (d.ChartsNote is { } chartsNote) s.Append(Escape(chartsNote)).Append("\n\n");
             if (d.CellsNote is { } cellsNote) s.Append(Escape(cellsNote)).Append("\n\n");
             foreach (var cell in d.Cells)
             {

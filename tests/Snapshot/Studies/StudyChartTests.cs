@@ -165,6 +165,26 @@ public sealed partial class StudyChartTests
         forest.Rows.ShouldAllBe(r => r.Lower <= r.MeanDiff && r.MeanDiff <= r.Upper);
     }
 
+    /// <summary>Where some comparisons have an interval and others one pair only (a halving study's early rungs), the forest
+    /// draws those with an interval and its title says how many it left out.</summary>
+    [Fact]
+    public void The_forest_leaves_out_one_pair_comparisons_when_others_have_intervals()
+    {
+        var f = StudyFixtures.Grid;
+        // The first cell keeps its first seed only, so its comparisons have one pair.
+        var first = f.Runs[0].Axes;
+        var runs = f.Runs.Where(r => r.Seed == 1 || AxisJson.Canonical(r.Axes) != AxisJson.Canonical(first)).ToList();
+        var summary = StudyStatistics.Summarize(runs, f.Results);
+        var comparisons = summary.Comparisons.Where(c => c.Metric == MetricKind.FinalTestAcc).ToList();
+        var single = comparisons.Count(c => c.Result.NPairs == 1);
+        single.ShouldBeGreaterThan(0);
+        (comparisons.Count - single).ShouldBeGreaterThan(0);
+        var forest = StudyChartModels.Build(summary, StudyFixtures.TestSets).All.OfType<ForestChart>().Single();
+        forest.Rows.Count.ShouldBe(comparisons.Count - single);
+        forest.Rows.ShouldAllBe(r => r.NPairs >= 2);
+        forest.Title.ShouldContain($"({single} with one pair, no interval: in the table only)");
+    }
+
     [Fact]
     public void A_cells_confusion_matrix_is_the_sum_over_its_completed_runs_and_its_gallery_is_its_first_seed()
     {
@@ -279,11 +299,14 @@ public sealed partial class StudyChartTests
         var empty = StudyChartModels.Build(none, StudyFixtures.TestSets);
         empty.All.OfType<CurveChart>().ShouldBeEmpty();
         empty.All.OfType<AxisChart>().ShouldBeEmpty();
-        empty.All.OfType<ForestChart>().Single().Rows.ShouldAllBe(r => r.MeanDiff == null && r.Verdict == "insufficient");
+        // No comparison has an interval: no forest, and the dataset says why.
+        empty.All.OfType<ForestChart>().ShouldBeEmpty();
+        empty.Datasets.Single().ChartsNote!.ShouldStartWith("No chart of paired differences: none of the");
         empty.Datasets.Single().Cells.ShouldAllBe(c => c.Confusion == null && c.Gallery == null && c.Notes.Count == 1);
         var seedOne = grid.Runs.Where(r => r.Seed == 1).ToList();
         var single = StudyChartModels.Build(StudyStatistics.Summarize(seedOne, grid.Results), StudyFixtures.TestSets);
         single.All.OfType<CurveChart>().SelectMany(c => c.Series).SelectMany(s => s.Points).ShouldAllBe(p => p.Value.N == 1 && p.Value.Lower == null);
+        single.All.OfType<ForestChart>().ShouldBeEmpty();
         foreach (var chart in empty.All.Concat(single.All))
         {
             StudyChartRenderer.Png(chart).Length.ShouldBeGreaterThan(1000, chart.Key);
