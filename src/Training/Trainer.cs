@@ -33,7 +33,9 @@ public static class Trainer
     public static RunResult Run(ExperimentSpec spec, Dataset data, RunFolder folder, TrainingSettings settings,
         ITrainingObserver? observer = null, CancellationToken cancellation = default)
     {
-        using var threads = IntraOpThreads.OnThisThread(settings.Threads);
+        // What runs outside the replicas (an unsplit model, PreciseBN's pass, the optimizer) runs on one replica's threads;
+        // one rank of a job across processes has no replicas and its share of the threads.
+        using var threads = IntraOpThreads.OnThisThread(settings.Distributed is null ? DataParallel.UnsplitThreads(settings.Engine) : settings.Threads);
         // The validation slice is held back from the training set as given (after --limit-train); the stats stay the whole set's.
         var (train, validation) = ValidationSlice.Apply(data.Train, spec.Seed, spec.Validation);
         var test = data.Test;
@@ -49,8 +51,6 @@ public static class Trainer
             throw new UnshardableBatchException(unshardable);
         // One process is one replica of a distributed job: its threads run the model whole.
         using var replicas = distributed is null ? DataParallel.TryCreate(model) : null;
-        // What runs outside the replicas (an unsplit model, PreciseBN's pass, the optimizer) runs on one replica's threads.
-        using var unsplitThreads = distributed is null ? IntraOpThreads.OnThisThread(DataParallel.UnsplitThreads(model)) : null;
         using var meeting = distributed is { SyncBatchNorm: true } ? distributed.Group.ReplicaGroup() : null;
         var writes = distributed?.WritesFiles ?? true;
         var parameters = model.Parameters().ToArray();

@@ -44,7 +44,7 @@ internal static class EvaluateVerb
             var data = LoadData(Source(trained.Spec), parse.GetValue(dataDir));
             var test = parse.GetValue(limitTest) is { } limit && limit < data.Test.Count ? data.Test.Slice(0, limit) : data.Test;
             // One replica's threads, as training's own evaluation and PreciseBN pass (DataParallel.UnsplitThreads).
-            using var threads = IntraOpThreads.OnThisThread(DataParallel.UnsplitThreads(trained.Model));
+            using var threads = IntraOpThreads.OnThisThread(DataParallel.UnsplitThreads(engine));
             var batch = Evaluation.BatchSizeFor(trained.Model.Analysis);
             var result = Evaluation.Run(trained.Model, test, data.Stats, engine.Device, batchSize: batch);
             Console.Out.Write(Text($"{trained.Source} ({trained.Spec.Name}: {trained.Spec.Model.Name}, {trained.Spec.Norm.ShortName})", trained.Spec.Dataset, test.Count, result));

@@ -58,21 +58,17 @@ public sealed class DataParallel : IDisposable
     public static int ThreadsPerReplicaOf(EngineOptions engine) => Math.Max(1, engine.Threads / Replicas);
 
     /// <summary>
-    /// The intra-op threads of what <paramref name="model"/> computes outside the replicas: all of it when it is trained
-    /// unsplit (<see cref="TryCreate"/> gave null), else PreciseBN's pass and the optimizer. With data parallelism on,
+    /// The intra-op threads of what a model built with <paramref name="engine"/> computes outside the replicas: all of it
+    /// when it is trained unsplit (<see cref="TryCreate"/> gave null), else PreciseBN's pass and the optimizer. With data parallelism on,
     /// one replica's (<see cref="ThreadsPerReplicaOf"/>), as a batch too small to split gets; with it switched off, all
     /// of them. So a ghost-batch-norm run computes on one intra-op thread at 1 and 2 threads alike, and its numbers,
     /// like a split run's, do not depend on which (libtorch's parallel reductions round by thread count).
     /// It costs nothing measured: unsplit steps at 1 intra-op thread against 2 took Mnist8k 12.1 against 14.8 ms,
     /// Cifar50k 34.1 against 35.8 (<see cref="LayoutPolicy"/>).
     /// </summary>
-    public static int UnsplitThreads(CompiledModel model) =>
-        Splits(model.Engine) ? ThreadsPerReplicaOf(model.Engine) : model.Engine.Threads;
+    public static int UnsplitThreads(EngineOptions engine) => Splits(engine) ? ThreadsPerReplicaOf(engine) : engine.Threads;
 
     public int ThreadsPerReplica { get; }
-
-    /// <summary>Whether the replicas run one at a time (<see cref="TakesTurns(EngineOptions)"/>).</summary>
-    public bool Turns { get; }
 
     private readonly Thread _worker;
     private readonly SemaphoreSlim _start = new(0), _done = new(0);
@@ -87,7 +83,6 @@ public sealed class DataParallel : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threadsPerReplica, 1);
         ThreadsPerReplica = threadsPerReplica;
-        Turns = turns;
         _group = new ReplicaGroup(Replicas, turns);
         _worker = new Thread(WorkerLoop) { IsBackground = true, Name = "norms replica 1" };
         _worker.Start();
@@ -146,7 +141,7 @@ public sealed class DataParallel : IDisposable
         _done.Wait();
         if (_firstError is not { } error) return;
         // An aborted group stays failed: the next step gets a fresh one.
-        _group = new ReplicaGroup(Replicas, Turns);
+        _group = new ReplicaGroup(Replicas, group.TakesTurns);
         group.Dispose();
         error.Throw();
     }

@@ -39,14 +39,14 @@ public static class StepBenchmark
     public static BenchResult Run(ModelSpec spec, string dataset, string normName, int batchSize, int steps, int warmup, EngineOptions engine,
         ulong seed = 1, string? profilePath = null)
     {
-        using var threads = IntraOpThreads.OnThisThread(engine.Threads);
+        // As training (Trainer): what runs outside the replicas runs on one replica's threads.
+        using var threads = IntraOpThreads.OnThisThread(DataParallel.UnsplitThreads(engine));
         var liveBefore = LibTorch.LiveTensors;
         double ms, cpuMs;
         long parameters, multAdds;
         bool channelsLast, dataParallel;
         using (var model = ModelCompiler.Compile(spec, engine, seed))
         using (var replicas = DataParallel.TryCreate(model))
-        using (var unsplitThreads = replicas is null ? IntraOpThreads.OnThisThread(DataParallel.UnsplitThreads(model)) : null)
         using (var optimizer = new Norms.Torch.Optim.Sgd(model.Parameters(), learningRate: 0.01, momentum: 0.9))
         using (var x = Tensor.FromArray(StandardNormal(batchSize * spec.Input.Channels * spec.Input.Height * spec.Input.Width, seed),
                    [batchSize, spec.Input.Channels, spec.Input.Height, spec.Input.Width]))
