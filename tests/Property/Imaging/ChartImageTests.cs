@@ -53,6 +53,19 @@ public sealed class ChartImageTests
     }
 
     [Fact]
+    public void A_panel_with_nothing_finite_still_has_its_title_and_axes()
+    {
+        // FsCheck found it: one epoch whose only value is NaN gave an empty SVG.
+        foreach (var points in new[] { new[] { (1, double.NaN) }, new[] { (1, double.NaN), (2, double.PositiveInfinity) } })
+        {
+            var chart = new CurvesChart("x/curves", "t", [new CurvePanel("diverged", "loss", [new CurveLine("BatchNorm", points)])]);
+            var texts = Texts(XDocument.Parse(ReportChartRenderer.Svg(chart)!));
+            Assert.Contains("diverged", texts);
+            Assert.Contains("epoch", texts);
+        }
+    }
+
+    [Fact]
     public void A_line_is_cut_at_each_non_finite_value_into_runs_of_finite_points()
     {
         var points = Gen.ArrayOf(Values).Select(ys => ys.Select((y, i) => (Epoch: i + 1, Value: y)).ToArray());
