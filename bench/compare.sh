@@ -26,12 +26,10 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 root=$(cd "$(dirname "$0")/.." && pwd)
-[[ ${NORMS_NO_BUILD:-0} == 1 ]] || dotnet build -c Release "$root/src/Experiments" -v quiet -nologo >/dev/null
-ours="$root/src/Experiments/bin/Release/net10.0/Norms.Experiments.dll"
+source "$root/bench/lib.sh"
+build_ours
 # ms, cpu ms, and (ours only) the step's fraction of the machine's peak in percent ("-" where the line has none).
 field() { /usr/bin/python3 -c "import json,sys; d=json.loads(sys.stdin.read().strip().splitlines()[-1]); f=d.get('fraction_of_peak'); print(d['ms_per_step'], d['cpu_ms_per_step'], '-' if f is None else f'{100*f:.1f}')"; }
-div() { /usr/bin/python3 -c "print(f'{$1/$2:.3f}')"; }
-source "$root/bench/lib.sh"
 echo "# $(date -u +%FT%TZ) $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), threads $threads, steps $steps, rounds $rounds, batch sizes $batches, torch env '$torch_env'"
 printf '%-8s %-3s %5s %6s %9s %9s %9s %9s %9s %9s %7s %7s %7s %7s %6s\n' dataset norm batch round ours_ms ours_cpu torch_ms torch_cpu stock_ms stock_cpu wall_r cpu_r stock_w stock_c peak%
 for d in $datasets; do

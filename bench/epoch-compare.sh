@@ -20,11 +20,10 @@ done
 root=$(cd "$(dirname "$0")/.." && pwd)
 data=${NORMS_DATA:-$root/../shared/data}
 reference=${NORMS_REFERENCE:-$root/../shared/bench/pytorch_reference.py}
-[[ ${NORMS_NO_BUILD:-0} == 1 ]] || dotnet build -c Release "$root/src/Experiments" -v quiet -nologo >/dev/null
-ours="$root/src/Experiments/bin/Release/net10.0/Norms.Experiments.dll"
+source "$root/bench/lib.sh"
+build_ours
 out=$(mktemp -d); trap 'rm -rf "$out"' EXIT
 py() { /usr/bin/python3 -c "$1"; }
-source "$root/bench/lib.sh"
 echo "# $(date -u +%FT%TZ) $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), threads $threads, norm $norm, rounds $rounds"
 printf '%-8s %5s %9s %9s %9s %9s %9s %7s %7s %7s %6s %6s\n' dataset round ours_tr_s ours_ep_s torch_tr_s ours_wall torch_wall train_r epoch_r wall_r ours% torch%
 for d in $datasets; do

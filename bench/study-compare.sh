@@ -26,10 +26,9 @@ while [[ $# -gt 0 ]]; do
 done
 root=$(cd "$(dirname "$0")/.." && pwd)
 export NORMS_DATA=${NORMS_DATA:-$root/../shared/data}
-[[ ${NORMS_NO_BUILD:-0} == 1 ]] || dotnet build -c Release "$root/src/Experiments" -v quiet -nologo >/dev/null
-ours="$root/src/Experiments/bin/Release/net10.0/Norms.Experiments.dll"
-out=$(mktemp -d); trap 'rm -rf "$out"' EXIT
 source "$root/bench/lib.sh"
+build_ours
+out=$(mktemp -d); trap 'rm -rf "$out"' EXIT
 base=$([[ $dataset == mnist ]] && echo mnist-bn || echo cifar10-bn)
 half=$(( threads / 2 > 0 ? threads / 2 : 1 ))
 ours_limit=(); torch_limit=()

@@ -17,11 +17,9 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 root=$(cd "$(dirname "$0")/.." && pwd)
-[[ ${NORMS_NO_BUILD:-0} == 1 ]] || dotnet build -c Release "$root/src/Experiments" -v quiet -nologo >/dev/null
-ours="$root/src/Experiments/bin/Release/net10.0/Norms.Experiments.dll"
-ms() { /usr/bin/python3 -c "import json,sys; print(json.loads(sys.stdin.read().strip().splitlines()[-1])['ms_per_step'])"; }
-div() { /usr/bin/python3 -c "print(f'{$1/$2:.3f}')"; }
 source "$root/bench/lib.sh"
+build_ours
+ms() { /usr/bin/python3 -c "import json,sys; print(json.loads(sys.stdin.read().strip().splitlines()[-1])['ms_per_step'])"; }
 echo "# $(date -u +%FT%TZ) $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), 1 thread, steps $steps, rounds $rounds"
 printf '%-8s %-3s %5s %6s %10s %10s %8s\n' dataset norm batch round turns_ms unsplit_ms ratio
 for d in $datasets; do
