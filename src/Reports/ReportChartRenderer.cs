@@ -84,9 +84,7 @@ public static class ReportChartRenderer
             }
         }
         EpochAxis(plot, [.. panel.Lines.SelectMany(l => l.Points.Select(p => p.Epoch)).Distinct().Order()]);
-        // A legend with no entry (every value non-finite: a run that diverged in its first epoch) makes ScottPlot draw
-        // nothing at all, title and axes included.
-        if (panel.Lines.Any(l => l.Points.Any(p => double.IsFinite(p.Value)))) Legend(plot);
+        Legend(plot);
         return plot;
     }
 

@@ -35,9 +35,12 @@ internal static partial class ChartKit
         return i < 10 ? ten.GetColor(i) : twenty.GetColor(2 * (i - 10) + 1);
     }
 
-    /// <summary>The legend right of the data area, so it never covers a line.</summary>
+    /// <summary>The legend right of the data area, so it never covers a line; call it once the plot is built. None when
+    /// nothing is named: ScottPlot draws no part of a plot, title and axes included, whose shown legend has no entry
+    /// (a run whose every value is non-finite, diverged in its first epoch, adds no line).</summary>
     public static void Legend(Plot plot)
     {
+        if (!plot.GetPlottables().SelectMany(p => p.LegendItems).Any(i => !string.IsNullOrEmpty(i.LabelText))) return;
         plot.ShowLegend(Edge.Right);
         plot.Legend.FontName = ChartFont.Family;
         plot.Legend.FontSize = 12;

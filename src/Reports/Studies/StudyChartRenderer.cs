@@ -135,7 +135,7 @@ public static class StudyChartRenderer
                 plot.Axes.SetLimitsX(lo - 0.5, hi + 0.5);
                 break;
         }
-        if (a.Series.Any(s => s.Name.Length > 0) || a.References.Count > 0) Legend(plot);
+        Legend(plot);
         return plot;
     }
 
