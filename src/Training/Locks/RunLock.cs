@@ -111,10 +111,12 @@ public static class RunLock
         {
             held = new FileStream(guard, FileMode.CreateNew, FileAccess.Write, FileShare.None);
         }
-        catch (IOException) when (File.Exists(guard))
+        catch (IOException e) when (AlreadyExists(e) || File.Exists(guard))
         {
-            if (IsYoung(guard, now)) Thread.Sleep(10); // another claimant is taking it over: see what it leaves
-            else try { File.Delete(guard); } catch (IOException) { }
+            // Another claimant is taking it over (or just did, and its guard is gone already: CI saw that race escape
+            // as an exception): see what it leaves. Only a guard that is still there and old is a dead claimant's.
+            if (Age(guard, now) is { } age && age >= WriteGrace) try { File.Delete(guard); } catch (IOException) { }
+            else Thread.Sleep(10);
             return;
         }
         try
@@ -135,15 +137,20 @@ public static class RunLock
     /// <summary>How long a lock file may stay garbled (empty, or half its line) while its claimant writes it.</summary>
     public static readonly TimeSpan WriteGrace = TimeSpan.FromSeconds(5);
 
-    private static bool IsYoung(string lockFile, DateTimeOffset now)
+    private static bool IsYoung(string lockFile, DateTimeOffset now) => Age(lockFile, now) is { } age && age < WriteGrace;
+
+    /// <summary>How long ago <paramref name="file"/> was last written; null when it is not there (File.GetLastWriteTimeUtc
+    /// says 1601 for a missing file, which read as "very old" let a claimant delete a guard another had just created).</summary>
+    private static TimeSpan? Age(string file, DateTimeOffset now)
     {
         try
         {
-            return now - new DateTimeOffset(File.GetLastWriteTimeUtc(lockFile), TimeSpan.Zero) < WriteGrace;
+            var info = new FileInfo(file);
+            return info.Exists ? now - new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero) : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return false;
+            return null;
         }
     }
 
