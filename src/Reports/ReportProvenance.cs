@@ -23,7 +23,8 @@ public static class ReportProvenance
     /// <summary>Each engine switch: its name (in the table's header and in the sentence) and how its value is printed.</summary>
     private static readonly (string Name, Func<EngineSwitches, string> Cell)[] Switches =
     [
-        ("fused kernels", e => OnOff(e.FusedKernels)),
+        // The direct 3x3 convolutions are one of the fused kernels (NORMS_FUSED=0 turns both off), so they share its cell.
+        ("fused kernels", e => e.FusedKernels && e.DirectConvolutions == true ? "on, direct 3x3 convs" : OnOff(e.FusedKernels)),
         // A job across processes says so in the same cell: its ranks split every batch as the replica threads would.
         ("data parallel", e => e.Distributed is { } d ? $"{d.Ranks} ranks, sync-bn {OnOff(d.SyncBatchNorm)}" : OnOff(e.DataParallel)),
         ("memory layout", e => e.MemoryLayout),

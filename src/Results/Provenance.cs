@@ -44,9 +44,13 @@ public sealed record Provenance(
 /// <param name="EvaluationBatch">Images per batch of the test pass.</param>
 /// <param name="Distributed">The job across processes this run was one of (null: one process; left out of the file then,
 /// so files of single-process runs read as before).</param>
+/// <param name="DirectConvolutions">Whether small 3x3 convolutions could run on the shim's direct kernels (NORMS_DIRECT_CONV=0:
+/// oneDNN's throughout); null in files written before the switch existed, all of which ran oneDNN's.</param>
 public sealed record EngineSwitches(bool FusedKernels, bool DataParallel, string MemoryLayout, int Threads, int EvaluationBatch,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
-    DistributedSwitches? Distributed = null)
+    DistributedSwitches? Distributed = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    bool? DirectConvolutions = null)
 {
     public static string Layout(bool channelsLast) => channelsLast ? "channels-last" : "channels-first";
 }

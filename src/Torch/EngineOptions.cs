@@ -14,6 +14,8 @@ namespace Norms.Torch;
 /// <param name="Layout">The memory layout models are built with: chosen per model, or forced either way.</param>
 /// <param name="PassiveWait">Set OMP_WAIT_POLICY=PASSIVE before libgomp loads (<see cref="LibTorch.Initialize"/>).</param>
 /// <param name="TuneAllocator">Keep freed activation buffers in the process (<see cref="LibTorch.Initialize"/>).</param>
+/// <param name="DirectConvolutions">Small 3x3 convolutions by the shim's own kernels (<see cref="Functional.Conv3x3"/>)
+/// instead of oneDNN's; only with <paramref name="FusedKernels"/>.</param>
 public sealed record EngineOptions(
     Device Device,
     int Threads = 1,
@@ -21,7 +23,8 @@ public sealed record EngineOptions(
     bool DataParallel = true,
     LayoutPreference Layout = LayoutPreference.Auto,
     bool PassiveWait = true,
-    bool TuneAllocator = true)
+    bool TuneAllocator = true,
+    bool DirectConvolutions = true)
 {
     /// <summary>The tuned engine on the CPU at one thread: what a caller that chose nothing gets.</summary>
     public static EngineOptions Cpu { get; } = new(Device.Cpu);
@@ -30,8 +33,8 @@ public sealed record EngineOptions(
     /// The switches the environment sets, from <paramref name="variable"/> (the caller's lookup, e.g.
     /// Environment.GetEnvironmentVariable: this function reads nothing itself). NORMS_FUSED=0 switches every
     /// speed-up off (stock kernels, channels-first, no data parallelism, libgomp's and glibc's defaults);
-    /// NORMS_CHANNELS_LAST=0/1 forces the layout; NORMS_DATA_PARALLEL=0, NORMS_OMP_PASSIVE=0 and NORMS_MALLOC_TUNE=0
-    /// switch one each off; an OMP_WAIT_POLICY of the user's own is left as it is.
+    /// NORMS_CHANNELS_LAST=0/1 forces the layout; NORMS_DATA_PARALLEL=0, NORMS_OMP_PASSIVE=0, NORMS_MALLOC_TUNE=0 and
+    /// NORMS_DIRECT_CONV=0 switch one each off; an OMP_WAIT_POLICY of the user's own is left as it is.
     /// </summary>
     public static EngineOptions FromEnvironment(Func<string, string?> variable, Device device, int threads)
     {
@@ -50,7 +53,8 @@ public sealed record EngineOptions(
                     _ => LayoutPreference.Auto,
                 },
             PassiveWait: !stock && !Off("NORMS_OMP_PASSIVE") && variable("OMP_WAIT_POLICY") is null,
-            TuneAllocator: !stock && !Off("NORMS_MALLOC_TUNE"));
+            TuneAllocator: !stock && !Off("NORMS_MALLOC_TUNE"),
+            DirectConvolutions: !stock && !Off("NORMS_DIRECT_CONV"));
     }
 }
 

@@ -62,7 +62,8 @@ public static class Trainer
         var provenance = (settings.Provenance ?? Provenance.Unrecorded) with
         {
             Engine = new EngineSwitches(settings.Engine.FusedKernels, replicas is not null, EngineSwitches.Layout(model.ChannelsLast), settings.Threads, evaluationBatch,
-                distributed is null ? null : new DistributedSwitches(distributed.WorldSize, distributed.SyncBatchNorm)),
+                distributed is null ? null : new DistributedSwitches(distributed.WorldSize, distributed.SyncBatchNorm),
+                settings.Engine.FusedKernels && settings.Engine.DirectConvolutions),
         };
         var result = new RunResult(spec.Name, spec.Dataset, spec.Model.Name, spec.Norm.ShortName, spec.L1, spec.L2, model.ParameterCount(),
             spec.Seed, settings.Device.ToString(), settings.Threads, train.Count, test.Count, augmentation is not Augmentation.None,

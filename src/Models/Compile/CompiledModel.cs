@@ -21,7 +21,8 @@ public sealed class CompiledModel : Module
         // The initialization draws come from a generator of the model's own, so models built at the same time on
         // other threads (a study's jobs) cannot interleave with them; it is done with once the model is built.
         using var init = new Generator(seed);
-        body = SequenceModule.Build(this, spec.Layers, spec, analysis, "", new ModuleBuild(engine.Device, ChannelsLast, engine.FusedKernels, init, new DropoutSource(seed)));
+        body = SequenceModule.Build(this, spec.Layers, spec, analysis, "", new ModuleBuild(engine.Device, ChannelsLast, engine.FusedKernels,
+            engine.FusedKernels && engine.DirectConvolutions, init, new DropoutSource(seed)));
     }
 
     public ModelSpec Spec { get; }

@@ -100,6 +100,7 @@ internal sealed class ConvModule : Module
     private readonly Tensor weight;
     private readonly Tensor? bias;
     private readonly Conv spec;
+    private readonly bool direct;
 
     /// <summary>The kernel, [out, in, k, k]: what L1 regularizes.</summary>
     public Tensor Weight => weight;
@@ -107,6 +108,9 @@ internal sealed class ConvModule : Module
     public ConvModule(Conv spec, ModuleBuild build)
     {
         this.spec = spec;
+        // Channels-last models only: a one-channel input is channels-last and channels-first at once, and the kernels'
+        // channels-last output would turn a channels-first model's later layers channels-last.
+        direct = build.DirectConvolutions && build.ChannelsLast && spec.Kernel == 3 && spec.Stride == 1 && !spec.Bias && spec.Padding <= 1;
         // nn.Conv2d.reset_parameters: kaiming_uniform_(a=sqrt(5)) then uniform(-1/sqrt(fan_in), 1/sqrt(fan_in))
         // for the bias. The bound is computed with PyTorch's own arithmetic so the float32 draws match.
         long fanIn = (long)spec.In * spec.Kernel * spec.Kernel;
@@ -137,8 +141,10 @@ internal sealed class ConvModule : Module
             return cpu.To(device);
     }
 
-    public override Tensor Forward(Tensor input) =>
-        Functional.Conv2d(input, weight, bias, (spec.Stride, spec.Stride), (spec.Padding, spec.Padding));
+    // The shim's direct kernels take what they can (float32 channels-last, small channel counts) and pass the rest on.
+    public override Tensor Forward(Tensor input) => direct
+        ? Functional.Conv3x3(input, weight, spec.Padding, out _)
+        : Functional.Conv2d(input, weight, bias, (spec.Stride, spec.Stride), (spec.Padding, spec.Padding));
 }
 
 /// <summary>conv -> norm -> ReLU -> dropout as nn.Sequential children "0" .. "3" (no "1" without a norm). ReLU and

@@ -95,6 +95,11 @@ NT_API nt_status nt_math_matmul(nt_tensor a, nt_tensor b, nt_tensor* out);
 /* ---- neural-network functions (nn.cpp). Optional tensors may be NULL. ---- */
 NT_API nt_status nt_nn_conv2d(nt_tensor x, nt_tensor weight, nt_tensor bias /* may be null */, const int64_t* stride,
                               const int64_t* padding, const int64_t* dilation, int64_t groups, nt_tensor* out);
+/* A 3x3, stride-1, bias-free convolution by conv3x3.cpp's direct AVX2 kernels where they apply (float32 channels-last
+   CPU input, at most 32 channels each side, padding 0 or 1, at most mac_limit multiply-adds, negative for the measured
+   default), else by at::conv2d; *direct says which ran. */
+NT_API nt_status nt_nn_conv3x3(nt_tensor x, nt_tensor weight, int64_t padding, int64_t mac_limit, bool* direct,
+                               nt_tensor* out);
 NT_API nt_status nt_nn_max_pool2d(nt_tensor x, const int64_t* kernel, const int64_t* stride, const int64_t* padding,
                                   const int64_t* dilation, bool ceil_mode, nt_tensor* out);
 NT_API nt_status nt_nn_avg_pool2d(nt_tensor x, const int64_t* kernel, const int64_t* stride, const int64_t* padding,

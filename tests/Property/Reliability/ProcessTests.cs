@@ -133,7 +133,7 @@ public sealed class ProcessTests(ProcessTests.Fixture shared, ITestOutputHelper 
             _ => splits,
         };
         Assert.Equal(new EngineSwitches(environment.FusedKernels, splits, channelsLast ? "channels-last" : "channels-first", 1,
-            provenance.Engine!.EvaluationBatch), provenance.Engine);
+            provenance.Engine!.EvaluationBatch, DirectConvolutions: environment.FusedKernels && environment.DirectConvolutions), provenance.Engine);
         // The machine's peak and the run's speed against one core of it (a Linux host: /proc/cpuinfo has the clock).
         Assert.Equal(Experiments.Cli.ProvenanceProbe.Peak(), provenance.Peak);
         var result = RunResultJson.Deserialize(File.ReadAllText(Result(outDir)));
