@@ -77,9 +77,9 @@ public sealed class ReplicatedBatchNormProperties
                 TrainMatchesOracle(c0, split, channelsLast, dtype, momentum);
             }, maxTest: 40);
 
-    /// <summary>The kernel's channels-last float32 sums run in runs of 32-64 values (4 to 8 vectors), the last
-    /// vector partial unless the channels fill it; the default shapes' 1-6 channels reach only 4 and 5 vectors.
-    /// These take 7, 12, 23, 24, 27, 31 and 32 channels (Mnist8k's 12 and Cifar50k's 24 among them): 4 to 8 vectors.</summary>
+    /// <summary>The kernel's channels-last sums walk the data in runs of W = k·C ≥ 32 values (lane j holds channel
+    /// j mod C): 32-62 values for 1-32 channels, of which the default shapes' 1-6 channels reach only 32-36. These take
+    /// 7, 12, 23, 24, 27, 31 and 32 channels (Mnist8k's 12 and Cifar50k's 24 among them): runs of 32 to 62.</summary>
     [Fact]
     public void Channels_last_float32_outputs_match_oracle_up_to_32_channels() =>
         Props.ForAll(
